@@ -1,0 +1,88 @@
+"""Reading scenarios and plans, writing files atomically.
+
+Every failure becomes an :class:`InputError` whose first issue names a JSON path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from supplyroute.errors import InputError, InputIssue, json_path
+from supplyroute.models import Plan, Scenario
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_json(path: str | Path) -> Any:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(InputIssue("$", f"cannot read {path}: {exc.strerror}")) from None
+    except UnicodeDecodeError:
+        raise InputError(InputIssue("$", f"{path} is not UTF-8 text")) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(InputIssue(
+            "$", f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        )) from None
+
+
+def _message(error: dict[str, Any]) -> str:
+    msg = str(error["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    return msg
+
+
+def validate_document(model: type[M], data: Any) -> M:
+    """Validate ``data`` as ``model``, turning pydantic's errors into JSON-path issues."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        found = []
+        for err in exc.errors(include_url=False):
+            loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+            found.append((err["type"], InputIssue(json_path(loc) or "$", _message(err))))
+        # A list whose items failed also reports itself too short; keep the item errors.
+        paths = [issue.path for _, issue in found]
+        issues = [
+            issue for kind, issue in found
+            if not (kind == "too_short" and any(p.startswith(issue.path + "[") for p in paths))
+        ]
+        raise InputError(issues) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario JSON file."""
+    return validate_document(Scenario, read_json(path))
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read and validate a plan JSON file."""
+    return validate_document(Plan, read_json(path))
+
+
+def dump_model(model: BaseModel) -> str:
+    """Stable JSON text of a model (key order from the model, two-space indent)."""
+    return model.model_dump_json(indent=2) + "\n"
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename: never half a file."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,151 @@
+"""The plan: who carries what, when, in which order; and what it proves.
+
+Timing semantics (the checker recomputes all of them):
+
+- A trip starts when loading begins at the volunteer's gate; it departs after
+  ``load_s``; it walks to each stop in order and back to the gate (``return_s``).
+- At a stop, entrance drops come first (``entrance_drop_s_per_bag`` a bag), then the
+  stair runs in order. A run climbs from the entrance to each of its doors in rising
+  floor order, hands over at each (``handover_s``), and comes down from its top floor.
+- A household is *delivered* when the hand-over at its door (or its entrance drop)
+  ends. The makespan is the last delivery, measured from the round's start (the
+  earliest shift start).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PLAN_FORMAT = "supplyroute.plan"
+PLAN_VERSION = 1
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Door(_Frozen):
+    """A hand-over at one door on a stair run."""
+
+    household: str
+    floor: int
+    bags: tuple[int, ...]  #: indices into the household's bags.
+    delivered_s: float
+
+
+class StairRun(_Frozen):
+    """One climb from a stairwell entrance with what the hands hold, and back down."""
+
+    start_s: float
+    end_s: float
+    top_floor: int
+    bags: int
+    carry_kg: float
+    doors: tuple[Door, ...] = Field(min_length=1)
+
+
+class EntranceDrop(_Frozen):
+    """Bags left at a stairwell entrance, for households that fetch them."""
+
+    household: str
+    bags: tuple[int, ...]
+    delivered_s: float
+
+
+class Stop(_Frozen):
+    """A visit to one stairwell entrance during a trip."""
+
+    stairwell: str
+    arrive_s: float
+    leave_s: float
+    drops: tuple[EntranceDrop, ...] = ()
+    runs: tuple[StairRun, ...] = ()
+
+
+class Trip(_Frozen):
+    """From the gate, loaded, to one or more stairwells, and back."""
+
+    gate: str
+    mode: Literal["hands", "cart"]
+    start_s: float  #: loading begins.
+    depart_s: float
+    return_s: float
+    bags: int
+    carry_kg: float
+    walk_m: float
+    stops: tuple[Stop, ...] = Field(min_length=1)
+
+
+class VolunteerPlan(_Frozen):
+    volunteer: str
+    trips: tuple[Trip, ...] = ()
+    busy_s: float = 0.0
+    walk_m: float = 0.0
+    floors_climbed: int = 0
+
+
+class UnservedReason(str, Enum):
+    """Why a household gets nothing in this plan."""
+
+    NO_ELIGIBLE_VOLUNTEER = "no_eligible_volunteer"  #: no zone or skill fits.
+    DEADLINE_UNREACHABLE = "deadline_unreachable"  #: nobody can be there in time.
+    NOT_RELEASED = "not_released"  #: its bags are never released at a reachable gate.
+    NO_VOLUNTEER_TIME = "no_volunteer_time"  #: the shifts end before it can be served.
+
+
+class Unserved(_Frozen):
+    household: str
+    reason: UnservedReason
+    detail: str
+
+
+class Delivery(_Frozen):
+    """The ledger line of one served household: by whom and when."""
+
+    household: str
+    priority: str
+    volunteer: str
+    trip: int  #: index into the volunteer's trips.
+    delivered_s: float
+    latest_s: float | None = None  #: the deadline or window end, if any.
+
+
+class Summary(_Frozen):
+    method: str
+    makespan_s: float  #: last delivery minus the round's start.
+    lower_bound_s: float  #: no plan of this scenario can have a smaller makespan.
+    gap: float | None  #: makespan / lower bound - 1 (None when nothing is served).
+    proven_optimal: bool  #: the makespan was proved optimal by exhaustive search.
+    bound: str  #: which argument gives the lower bound.
+    round_start_s: float
+    last_delivery_s: float
+    finish_s: float  #: the last volunteer back at a gate.
+    households_served: int
+    households_unserved: int
+    bags_delivered: int
+    trips: int
+    walk_m: float
+    floors_climbed: int
+    urgent_served_by_s: float | None
+    vulnerable_served_by_s: float | None
+    deadlines_met: int
+    deadlines_total: int
+    solve_s: float | None  #: None in deterministic mode, where plans are byte-identical.
+
+
+class Plan(_Frozen):
+    """A doorstep round plan (JSON format ``supplyroute.plan``, version 1)."""
+
+    format: Literal["supplyroute.plan"] = PLAN_FORMAT
+    version: Literal[1] = PLAN_VERSION
+    scenario: str
+    summary: Summary
+    volunteers: tuple[VolunteerPlan, ...]
+    deliveries: tuple[Delivery, ...]
+    unserved: tuple[Unserved, ...] = ()
+
+    def is_complete(self) -> bool:
+        return not self.unserved

@@ -1,0 +1,465 @@
+"""The scenario: a sealed compound, its supply gates, households and volunteers.
+
+Everything a plan is computed and checked with is here, with the defaults of the
+physical model in ``DOMAIN.md``. Times are seconds from the start of the day (strings
+``"HH:MM"`` or ``"HH:MM:SS"`` are accepted too), distances are metres, weights kg.
+
+A scenario is frozen once validated. Structural errors come from pydantic; reference
+and consistency errors from :func:`_check_references`, both with a JSON path such as
+``households[12].stairwell``.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from functools import cached_property
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_validator,
+)
+
+from supplyroute.errors import InputError, InputIssue
+
+_HHMM = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+
+
+def parse_time(value: Any) -> Any:
+    """Accept seconds (number) or ``"HH:MM[:SS]"``; leave anything else to pydantic."""
+    if isinstance(value, str):
+        match = _HHMM.match(value.strip())
+        if not match:
+            raise ValueError(f"time {value!r} is neither seconds nor 'HH:MM[:SS]'")
+        hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
+        if minutes >= 60 or seconds >= 60:
+            raise ValueError(f"time {value!r} has minutes or seconds above 59")
+        return hours * 3600 + minutes * 60 + seconds
+    return value
+
+
+#: A time of day in seconds since midnight; may run past 24:00 for night work.
+TimeS = Annotated[
+    float,
+    BeforeValidator(parse_time),
+    Field(ge=0, le=7 * 86400),
+    PlainSerializer(lambda v: int(v) if float(v).is_integer() else v, return_type=Any),
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Position(_Frozen):
+    """A point: local metres (``x``, ``y``) or latitude/longitude (projected locally)."""
+
+    x: float | None = None
+    y: float | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _one_system(self) -> Position:
+        metric = self.x is not None and self.y is not None
+        geographic = self.lat is not None and self.lon is not None
+        if metric == geographic:
+            raise ValueError("give either x and y (metres) or lat and lon")
+        return self
+
+    @property
+    def is_geographic(self) -> bool:
+        return self.lat is not None
+
+
+class Bag(_Frozen):
+    """One bag for one household: a prevention bag, a living bag, medicine, ..."""
+
+    kind: str = Field(min_length=1)
+    weight_kg: float = Field(gt=0, le=100)
+
+
+class Parameters(_Frozen):
+    """The physical model's parameters (``DOMAIN.md``), with their documented defaults."""
+
+    detour_factor: float = Field(1.3, ge=1.0, le=5.0)
+    walk_speed_mps: float = Field(1.2, gt=0, le=5)
+    cart_speed_mps: float = Field(1.0, gt=0, le=5)
+    stair_up_s_per_floor: float = Field(18.0, ge=0, le=600)
+    stair_down_s_per_floor: float = Field(10.0, ge=0, le=600)
+    lift_wait_s: float = Field(45.0, ge=0, le=3600)
+    lift_s_per_floor: float = Field(4.0, ge=0, le=600)
+    handover_s: float = Field(30.0, ge=0, le=3600)
+    load_s: float = Field(120.0, ge=0, le=7200)
+    entrance_drop_s_per_bag: float = Field(10.0, ge=0, le=3600)
+    hand_capacity_bags: int = Field(2, ge=1, le=50)
+    hand_capacity_kg: float = Field(20.0, gt=0, le=200)
+    default_bags: tuple[Bag, ...] = Field(
+        (Bag(kind="prevention", weight_kg=2.0), Bag(kind="living", weight_kg=8.0)),
+        min_length=1,
+    )
+
+
+class Release(_Frozen):
+    """A batch of bags released at a gate (arrival plus disinfection dwell).
+
+    Either names its households (their bags become available at ``at``) or gives a count
+    of interchangeable bags for the households no batch names.
+    """
+
+    at: TimeS
+    bags: int | None = Field(default=None, ge=0)
+    households: tuple[str, ...] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Release:
+        if (self.bags is None) == (self.households is None):
+            raise ValueError("give either 'bags' (a count) or 'households' (ids)")
+        return self
+
+
+class Gate(_Frozen):
+    """A supply gate: where bags are staged and where every trip starts and ends.
+
+    With no releases, every bag is at the gate from the start of the day.
+    """
+
+    id: str = Field(min_length=1)
+    position: Position
+    releases: tuple[Release, ...] = ()
+    node: str | None = None  #: walkway point the gate stands at (default: nearest).
+
+
+class Stairwell(_Frozen):
+    """A stairwell (单元) of a building, with its entrance."""
+
+    id: str = Field(min_length=1)
+    entrance: Position
+    floors: int | None = Field(default=None, ge=1, le=200)  #: default: the building's.
+    node: str | None = None  #: walkway point at the entrance (default: nearest).
+
+
+class Building(_Frozen):
+    """A building (楼栋) with one or more stairwells."""
+
+    id: str = Field(min_length=1)
+    floors: int = Field(ge=1, le=200)
+    lift: bool = False
+    stairwells: tuple[Stairwell, ...] = Field(min_length=1)
+    stair_up_s_per_floor: float | None = Field(default=None, ge=0, le=600)
+    stair_down_s_per_floor: float | None = Field(default=None, ge=0, le=600)
+    lift_wait_s: float | None = Field(default=None, ge=0, le=3600)
+    lift_s_per_floor: float | None = Field(default=None, ge=0, le=600)
+
+
+class Priority(str, Enum):
+    """Who comes first."""
+
+    URGENT = "urgent"  #: medicine or care by a deadline; deadlines are hard.
+    VULNERABLE = "vulnerable"  #: elderly alone, seriously ill, pregnant: served early.
+    STANDARD = "standard"  #: everyone else.
+
+
+class Risk(str, Enum):
+    """The colour of the household on the risk map; red needs staff in full PPE."""
+
+    GREEN = "green"
+    YELLOW = "yellow"
+    ORANGE = "orange"
+    RED = "red"
+
+
+class DeliveryMode(str, Enum):
+    """Where bags are handed over."""
+
+    DOOR = "door"  #: carried up to the door (sealed zone).
+    ENTRANCE = "entrance"  #: left at the stairwell entrance (controlled zone).
+
+
+class Window(_Frozen):
+    """A time window for the hand-over."""
+
+    start: TimeS
+    end: TimeS
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.end < self.start:
+            raise ValueError("the window ends before it starts")
+        return self
+
+
+class Household(_Frozen):
+    """A household (户): where it lives, what it is due, how urgent it is."""
+
+    id: str = Field(min_length=1)
+    stairwell: str
+    floor: int = Field(ge=1, le=200)
+    residents: int = Field(1, ge=1, le=50)
+    bags: tuple[Bag, ...] | None = Field(default=None, min_length=1)  #: default: parameters.
+    priority: Priority = Priority.STANDARD
+    deadline: TimeS | None = None  #: hand-over by then (hard).
+    window: Window | None = None  #: hand-over within it (hard).
+    risk: Risk = Risk.GREEN
+    delivery: DeliveryMode = DeliveryMode.DOOR
+    needs: tuple[str, ...] = ()  #: free tags, e.g. "elderly_alone", "insulin".
+    note: str | None = None
+
+    @property
+    def latest_s(self) -> float | None:
+        """The hard latest hand-over time (deadline or window end), if any."""
+        ends = [t for t in (self.deadline, self.window.end if self.window else None) if t is not None]
+        return min(ends) if ends else None
+
+    @property
+    def earliest_s(self) -> float:
+        return self.window.start if self.window else 0.0
+
+
+class Cart(_Frozen):
+    """A hand cart: a bigger load per trip, a slower walk."""
+
+    capacity_bags: int = Field(ge=1, le=500)
+    capacity_kg: float = Field(gt=0, le=2000)
+    speed_mps: float | None = Field(default=None, gt=0, le=5)  #: default: parameters.
+
+
+class Shift(_Frozen):
+    start: TimeS
+    end: TimeS
+
+
+class Volunteer(_Frozen):
+    """A volunteer (志愿者): shift, gate, what they can carry, where they may go."""
+
+    id: str = Field(min_length=1)
+    shift: Shift
+    gate: str
+    hand_capacity_bags: int | None = Field(default=None, ge=1, le=50)
+    hand_capacity_kg: float | None = Field(default=None, gt=0, le=200)
+    cart: Cart | None = None
+    walk_speed_mps: float | None = Field(default=None, gt=0, le=5)
+    skills: tuple[str, ...] = ()  #: e.g. "ppe" (full PPE, for red homes), "medical".
+    zone: tuple[str, ...] | None = None  #: building ids the volunteer's group covers.
+    group: str | None = None
+
+
+class WalkwayPoint(_Frozen):
+    id: str = Field(min_length=1)
+    position: Position
+
+
+class WalkwayEdge(_Frozen):
+    a: str
+    b: str
+    length_m: float | None = Field(default=None, gt=0)  #: default: straight-line length.
+
+
+class Walkways(_Frozen):
+    """An optional walkway graph; walking follows its shortest paths."""
+
+    points: tuple[WalkwayPoint, ...] = Field(min_length=1)
+    edges: tuple[WalkwayEdge, ...] = ()
+
+
+class Scenario(_Frozen):
+    """A whole doorstep round: the compound, its supplies and its volunteers."""
+
+    name: str = Field(min_length=1)
+    description: str | None = None
+    notes: tuple[str, ...] = ()  #: sources and assumptions, for people.
+    parameters: Parameters = Parameters()
+    gates: tuple[Gate, ...] = Field(min_length=1)
+    buildings: tuple[Building, ...] = Field(min_length=1)
+    households: tuple[Household, ...] = Field(min_length=1)
+    volunteers: tuple[Volunteer, ...] = Field(min_length=1)
+    walkways: Walkways | None = None
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        issues = _check_references(self)
+        if issues:
+            raise InputError(issues)
+        return self
+
+    # Lookups (derived, cached on the frozen instance).
+    @cached_property
+    def stairwell_building(self) -> dict[str, Building]:
+        return {s.id: b for b in self.buildings for s in b.stairwells}
+
+    @cached_property
+    def stairwells(self) -> dict[str, Stairwell]:
+        return {s.id: s for b in self.buildings for s in b.stairwells}
+
+    @cached_property
+    def household_by_id(self) -> dict[str, Household]:
+        return {h.id: h for h in self.households}
+
+    @cached_property
+    def volunteer_by_id(self) -> dict[str, Volunteer]:
+        return {v.id: v for v in self.volunteers}
+
+    @cached_property
+    def gate_by_id(self) -> dict[str, Gate]:
+        return {g.id: g for g in self.gates}
+
+    def bags_of(self, household: Household) -> tuple[Bag, ...]:
+        return household.bags if household.bags is not None else self.parameters.default_bags
+
+    def hand_capacity(self, volunteer: Volunteer) -> tuple[int, float]:
+        p = self.parameters
+        return (
+            volunteer.hand_capacity_bags or p.hand_capacity_bags,
+            volunteer.hand_capacity_kg or p.hand_capacity_kg,
+        )
+
+    def trip_capacity(self, volunteer: Volunteer) -> tuple[int, float]:
+        """What one trip can carry: the cart if the volunteer has one, else the hands."""
+        if volunteer.cart is not None:
+            return volunteer.cart.capacity_bags, volunteer.cart.capacity_kg
+        return self.hand_capacity(volunteer)
+
+    def speed_mps(self, volunteer: Volunteer) -> float:
+        p = self.parameters
+        if volunteer.cart is not None:
+            return volunteer.cart.speed_mps or p.cart_speed_mps
+        return volunteer.walk_speed_mps or p.walk_speed_mps
+
+    def may_serve(self, volunteer: Volunteer, household: Household) -> bool:
+        """Zone and skill rules: may this volunteer deliver to this household at all?"""
+        building = self.stairwell_building[household.stairwell]
+        if volunteer.zone is not None and building.id not in volunteer.zone:
+            return False
+        return household.risk is not Risk.RED or "ppe" in volunteer.skills
+
+
+def _duplicates(items: tuple[Any, ...], path: str) -> list[InputIssue]:
+    seen: set[str] = set()
+    issues = []
+    for i, item in enumerate(items):
+        if item.id in seen:
+            issues.append(InputIssue(f"{path}[{i}].id", f"duplicate id {item.id!r}"))
+        seen.add(item.id)
+    return issues
+
+
+def _check_references(s: Scenario) -> list[InputIssue]:
+    """Every cross-reference and every number that no plan could satisfy."""
+    issues: list[InputIssue] = []
+    issues += _duplicates(s.gates, "gates")
+    issues += _duplicates(s.buildings, "buildings")
+    issues += _duplicates(s.households, "households")
+    issues += _duplicates(s.volunteers, "volunteers")
+
+    stairwells: dict[str, Building] = {}
+    for b_i, b in enumerate(s.buildings):
+        for s_i, w in enumerate(b.stairwells):
+            path = f"buildings[{b_i}].stairwells[{s_i}]"
+            if w.id in stairwells:
+                issues.append(InputIssue(f"{path}.id", f"duplicate stairwell id {w.id!r}"))
+            stairwells[w.id] = b
+            if w.floors is not None and w.floors > b.floors:
+                issues.append(
+                    InputIssue(f"{path}.floors", f"{w.floors} floors, but building {b.id!r} "
+                               f"has {b.floors}")
+                )
+
+    positions = [g.position for g in s.gates]
+    positions += [w.entrance for b in s.buildings for w in b.stairwells]
+    if s.walkways:
+        positions += [p.position for p in s.walkways.points]
+    if len({p.is_geographic for p in positions}) > 1:
+        issues.append(InputIssue("gates[0].position", "mixes x/y and lat/lon positions; "
+                                 "use one system for the whole scenario"))
+
+    points = {p.id for p in s.walkways.points} if s.walkways else set()
+    if s.walkways:
+        issues += _duplicates(s.walkways.points, "walkways.points")
+        for e_i, e in enumerate(s.walkways.edges):
+            for end in ("a", "b"):
+                if getattr(e, end) not in points:
+                    issues.append(InputIssue(f"walkways.edges[{e_i}].{end}",
+                                             f"unknown walkway point {getattr(e, end)!r}"))
+    for g_i, g in enumerate(s.gates):
+        if g.node is not None and g.node not in points:
+            issues.append(InputIssue(f"gates[{g_i}].node", f"unknown walkway point {g.node!r}"))
+    for b_i, b in enumerate(s.buildings):
+        for s_i, w in enumerate(b.stairwells):
+            if w.node is not None and w.node not in points:
+                issues.append(InputIssue(f"buildings[{b_i}].stairwells[{s_i}].node",
+                                         f"unknown walkway point {w.node!r}"))
+
+    household_ids = {h.id for h in s.households}
+    named: dict[str, str] = {}
+    for g_i, g in enumerate(s.gates):
+        for r_i, r in enumerate(g.releases):
+            for h_i, hid in enumerate(r.households or ()):
+                path = f"gates[{g_i}].releases[{r_i}].households[{h_i}]"
+                if hid not in household_ids:
+                    issues.append(InputIssue(path, f"unknown household {hid!r}"))
+                elif hid in named:
+                    issues.append(InputIssue(path, f"household {hid!r} is already released "
+                                             f"in {named[hid]}"))
+                else:
+                    named[hid] = path
+
+    gate_ids = {g.id for g in s.gates}
+    building_ids = {b.id for b in s.buildings}
+    all_skills: set[str] = set()
+    for v_i, v in enumerate(s.volunteers):
+        path = f"volunteers[{v_i}]"
+        all_skills.update(v.skills)
+        if v.gate not in gate_ids:
+            issues.append(InputIssue(f"{path}.gate", f"unknown gate {v.gate!r}"))
+        if v.shift.end <= v.shift.start:
+            issues.append(InputIssue(f"{path}.shift.end", "the shift ends before it starts"))
+        for z_i, bid in enumerate(v.zone or ()):
+            if bid not in building_ids:
+                issues.append(InputIssue(f"{path}.zone[{z_i}]", f"unknown building {bid!r}"))
+        if v.cart is not None:
+            hand_bags, hand_kg = s.hand_capacity(v)
+            if v.cart.capacity_bags < hand_bags or v.cart.capacity_kg < hand_kg:
+                issues.append(InputIssue(f"{path}.cart", "a cart that carries less than the "
+                                         "volunteer's hands is not a cart"))
+
+    max_hand_kg = max(s.hand_capacity(v)[1] for v in s.volunteers)
+    for h_i, h in enumerate(s.households):
+        path = f"households[{h_i}]"
+        building = stairwells.get(h.stairwell)
+        if building is None:
+            issues.append(InputIssue(f"{path}.stairwell", f"unknown stairwell {h.stairwell!r}"))
+            continue
+        top = next(w.floors or building.floors for w in building.stairwells
+                   if w.id == h.stairwell)
+        if h.floor > top:
+            issues.append(InputIssue(f"{path}.floor", f"floor {h.floor} is above the top "
+                                     f"floor {top} of stairwell {h.stairwell!r}"))
+        bags = s.bags_of(h)
+        for b_i, bag in enumerate(bags):
+            if bag.weight_kg > max_hand_kg:
+                where = f"{path}.bags[{b_i}].weight_kg" if h.bags else "parameters.default_bags"
+                issues.append(InputIssue(where, f"a {bag.weight_kg:g} kg bag is heavier than "
+                                         f"any volunteer can carry ({max_hand_kg:g} kg)"))
+        carriers = [v for v in s.volunteers if _fits_trip(s, v, bags)]
+        if not carriers:
+            issues.append(InputIssue(f"{path}.bags", f"{len(bags)} bags "
+                                     f"({sum(b.weight_kg for b in bags):g} kg) exceed every "
+                                     "volunteer's trip capacity"))
+        if h.risk is Risk.RED and "ppe" not in all_skills:
+            issues.append(InputIssue(f"{path}.risk", "a red-risk household needs a volunteer "
+                                     "with skill 'ppe', and nobody on the roster has it"))
+        if h.deadline is not None and h.window is not None and h.deadline < h.window.start:
+            issues.append(InputIssue(f"{path}.deadline", "the deadline is before the window "
+                                     "opens"))
+    return issues
+
+
+def _fits_trip(s: Scenario, v: Volunteer, bags: tuple[Bag, ...]) -> bool:
+    cap_bags, cap_kg = s.trip_capacity(v)
+    return len(bags) <= cap_bags and sum(b.weight_kg for b in bags) <= cap_kg + 1e-9
+

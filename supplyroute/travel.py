@@ -1,0 +1,184 @@
+"""Geometry and travel: walking between places, climbing stairs, riding lifts.
+
+Places are the gates and the stairwell entrances. Walking distance is the shortest
+path on the walkway graph when there is one (each place joins it at its named point or
+else at the nearest point, by a straight link), otherwise the straight line times the
+detour factor. Distances are computed once per scenario into a numpy matrix.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+import networkx as nx
+import numpy as np
+
+from supplyroute.errors import InputError, InputIssue
+from supplyroute.models import Building, Position, Scenario, Volunteer
+
+EARTH_RADIUS_M = 6_371_000.0
+
+
+def project(positions: list[Position]) -> np.ndarray:
+    """Positions as an (n, 2) array of metres; lat/lon is projected about its mean."""
+    if not positions:
+        return np.zeros((0, 2))
+    if not positions[0].is_geographic:
+        return np.array([[p.x, p.y] for p in positions], dtype=float)
+    lat = np.radians([p.lat for p in positions])
+    lon = np.radians([p.lon for p in positions])
+    lat0, lon0 = lat.mean(), lon.mean()
+    x = (lon - lon0) * math.cos(lat0) * EARTH_RADIUS_M
+    y = (lat - lat0) * EARTH_RADIUS_M
+    return np.column_stack([x, y])
+
+
+@dataclass(frozen=True)
+class StairModel:
+    """How long it takes to go up and down one stairwell of a building."""
+
+    lift: bool
+    up_s_per_floor: float
+    down_s_per_floor: float
+    lift_wait_s: float
+    lift_s_per_floor: float
+
+    def up_s(self, floor: int) -> float:
+        """From the entrance to ``floor``, loaded."""
+        if floor <= 1:
+            return 0.0
+        if self.lift:
+            return self.lift_wait_s + self.lift_s_per_floor * (floor - 1)
+        return self.up_s_per_floor * (floor - 1)
+
+    def between_s(self, low: int, high: int) -> float:
+        """Onwards from floor ``low`` to ``high`` within one run."""
+        return self.up_s(high) - self.up_s(low) if low > 1 else self.up_s(high)
+
+    def down_s(self, floor: int) -> float:
+        """From ``floor`` back to the entrance."""
+        if floor <= 1:
+            return 0.0
+        if self.lift:
+            return self.lift_wait_s + self.lift_s_per_floor * (floor - 1)
+        return self.down_s_per_floor * (floor - 1)
+
+    def floors_climbed(self, top_floor: int) -> int:
+        return 0 if self.lift else top_floor - 1
+
+
+def stair_model(scenario: Scenario, building: Building) -> StairModel:
+    p = scenario.parameters
+
+    def pick(own: float | None, default: float) -> float:
+        return default if own is None else own
+
+    return StairModel(
+        lift=building.lift,
+        up_s_per_floor=pick(building.stair_up_s_per_floor, p.stair_up_s_per_floor),
+        down_s_per_floor=pick(building.stair_down_s_per_floor, p.stair_down_s_per_floor),
+        lift_wait_s=pick(building.lift_wait_s, p.lift_wait_s),
+        lift_s_per_floor=pick(building.lift_s_per_floor, p.lift_s_per_floor),
+    )
+
+
+class Travel:
+    """Walking distances between all places of a scenario, and stair models."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.gate_ids = [g.id for g in scenario.gates]
+        self.stairwell_ids = [w.id for b in scenario.buildings for w in b.stairwells]
+        self.gate_index = {gid: i for i, gid in enumerate(self.gate_ids)}
+        n_gates = len(self.gate_ids)
+        self.stairwell_index = {sid: n_gates + i for i, sid in enumerate(self.stairwell_ids)}
+        self.dist_m = self._distances()
+
+    @property
+    def n_places(self) -> int:
+        return len(self.gate_ids) + len(self.stairwell_ids)
+
+    def place(self, place_id: str, *, gate: bool = False) -> int:
+        return self.gate_index[place_id] if gate else self.stairwell_index[place_id]
+
+    def _positions(self) -> tuple[list[Position], list[Position]]:
+        s = self.scenario
+        places = [g.position for g in s.gates]
+        places += [w.entrance for b in s.buildings for w in b.stairwells]
+        points = [p.position for p in s.walkways.points] if s.walkways else []
+        return places, points
+
+    def _distances(self) -> np.ndarray:
+        s = self.scenario
+        places, points = self._positions()
+        xy = project(places + points)
+        place_xy, point_xy = xy[: len(places)], xy[len(places):]
+        if s.walkways is None:
+            diff = place_xy[:, None, :] - place_xy[None, :, :]
+            return np.sqrt((diff**2).sum(axis=2)) * s.parameters.detour_factor
+        return self._graph_distances(place_xy, point_xy)
+
+    def _graph_distances(self, place_xy: np.ndarray, point_xy: np.ndarray) -> np.ndarray:
+        s = self.scenario
+        assert s.walkways is not None
+        point_ids = [p.id for p in s.walkways.points]
+        point_index = {pid: i for i, pid in enumerate(point_ids)}
+        graph = nx.Graph()
+        graph.add_nodes_from(point_ids)
+        for e in s.walkways.edges:
+            a, b = point_index[e.a], point_index[e.b]
+            length = e.length_m if e.length_m is not None else float(
+                np.linalg.norm(point_xy[a] - point_xy[b]))
+            if not graph.has_edge(e.a, e.b) or graph[e.a][e.b]["length"] > length:
+                graph.add_edge(e.a, e.b, length=length)
+
+        named = [g.node for g in s.gates]
+        named += [w.node for b in s.buildings for w in b.stairwells]
+        attach: list[tuple[str, float]] = []
+        for i, node in enumerate(named):
+            if node is None:
+                gaps = np.linalg.norm(point_xy - place_xy[i], axis=1)
+                j = int(np.argmin(gaps))
+                attach.append((point_ids[j], float(gaps[j])))
+            else:
+                attach.append((node, float(np.linalg.norm(point_xy[point_index[node]] - place_xy[i]))))
+
+        nodes = sorted({node for node, _ in attach})
+        lengths = {
+            node: nx.single_source_dijkstra_path_length(graph, node, weight="length")
+            for node in nodes
+        }
+        n = len(attach)
+        dist = np.zeros((n, n))
+        for i, (node_i, link_i) in enumerate(attach):
+            reach = lengths[node_i]
+            for j, (node_j, link_j) in enumerate(attach):
+                if i == j:
+                    continue
+                if node_j not in reach:
+                    raise InputError(InputIssue(
+                        "walkways.edges", f"no walkway path from {self._name(i)} to "
+                        f"{self._name(j)}"))
+                dist[i, j] = link_i + reach[node_j] + link_j
+        return dist
+
+    def _name(self, place: int) -> str:
+        if place < len(self.gate_ids):
+            return f"gate {self.gate_ids[place]!r}"
+        return f"stairwell {self.stairwell_ids[place - len(self.gate_ids)]!r}"
+
+    @cached_property
+    def stairs(self) -> dict[str, StairModel]:
+        """Stair model per stairwell id."""
+        s = self.scenario
+        return {
+            w.id: model
+            for b in s.buildings
+            for model in [stair_model(s, b)]
+            for w in b.stairwells
+        }
+
+    def walk_s(self, volunteer: Volunteer, a: int, b: int) -> float:
+        return float(self.dist_m[a, b]) / self.scenario.speed_mps(volunteer)
