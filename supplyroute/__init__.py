@@ -1,0 +1,26 @@
+"""supplyroute: plans how supplies reach every household of a sealed compound.
+
+    >>> from supplyroute import load_scenario, plan, check, PlanOptions
+    >>> scenario = load_scenario("examples/nanxiu12.json")
+    >>> result = plan(scenario, PlanOptions(time_limit_s=5))
+    >>> check(scenario, result)
+    []
+"""
+
+import logging
+
+from supplyroute.checker import Violation, ViolationKind, check
+from supplyroute.errors import ExitCode, InputError, InputIssue
+from supplyroute.io import load_plan, load_scenario
+from supplyroute.models import Plan, Scenario
+from supplyroute.planner import PlanOptions, plan
+from supplyroute.solvers.base import Progress
+
+logging.getLogger("supplyroute").addHandler(logging.NullHandler())
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ExitCode", "InputError", "InputIssue", "Plan", "PlanOptions", "Progress", "Scenario",
+    "Violation", "ViolationKind", "check", "load_plan", "load_scenario", "plan",
+]

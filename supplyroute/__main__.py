@@ -1,0 +1,7 @@
+"""``python -m supplyroute``."""
+
+import sys
+
+from supplyroute.cli import main
+
+sys.exit(main())

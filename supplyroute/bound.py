@@ -1,0 +1,205 @@
+r"""Lower bounds on the makespan of a doorstep round (carry and climb).
+
+The makespan is the last hand-over, measured from the round's start ``t0`` (the
+earliest shift start). The bound is the largest of three arguments, each valid for
+every plan that serves every household that can be served at all.
+
+**1. Work (a linear program).** Give every bag a share of each trip and each climb it
+rides on. A trip of volunteer ``v`` from gate ``g`` carrying the set ``S`` takes at least
+``load + 2 d(g, u_max) / speed_v`` (it must reach its farthest stairwell and come back;
+walking distances are shortest paths or scaled straight lines, so they obey the
+triangle inequality). With a parcel's share
+``a_v(p) = bags_p / B_v`` (or ``kg_p / K_v``: one of the two, fixed per volunteer) the
+shares in one trip sum to at most 1, so the trip takes at least
+``sum_{p in S} a_v(p) (load + 2 d(g, u_p) / speed_v)``. A stair run reaching floor
+``top`` takes ``up(top) + down(top)`` plus its hand-overs; every parcel in it lives at or
+below ``top``, and hand shares ``h_v(p)`` sum to at most 1 per run, so climbing costs at
+least ``sum_p h_v(p) (up(f_p) + down(f_p))``. Each door parcel needs at least
+``ceil(bags_p / hand_bags_v)`` hand-overs; an entrance parcel costs its drop time. So each
+parcel has a cost ``w_v(p)`` that is linear, and volunteer ``v``'s total busy time is at
+least ``sum_p x_vp w_v(p)``, where ``x_vp`` is 1 if ``v`` brings ``p``.
+
+The last hand-over of ``v`` comes no earlier than its busy time minus what follows its
+last hand-over: at most one descent and the walk back, ``R_v = max_u (down(top_u) +
+d(u, g) / speed_v)`` over the stairwells ``v`` may serve. Volunteers start no earlier
+than ``t0``. Hence every plan satisfies ``T >= sum_p x_vp w_v(p) - R_v`` for every ``v``
+with ``sum_v x_vp = 1``, ``x >= 0``, and ``x_vp = 0`` where zone, skill, capacity or
+gate forbid it. The LP optimum over fractional ``x`` is a lower bound. Parcels whose cost
+vectors are identical are pooled into one column (any split of identical parcels can be
+evened out, so pooling does not change the optimum). The solver's value is reduced by a
+relative 1e-7 for its tolerances. Later shift starts, shift ends, deadlines and
+release times are left out: they only raise the optimum.
+
+**2. Single parcel.** Each parcel is delivered no earlier than the fastest eligible
+volunteer can bring it alone, starting at its shift start or at the parcel's release,
+nor before its window opens.
+
+**3. Release pool.** If the count batches released before ``t`` cannot cover the pooled
+bags, some trip leaves at ``t`` or later, and delivers no earlier than the quickest
+pooled parcel from there.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from supplyroute.demand import Demand, Parcel
+from supplyroute.solvers.lp import minimise_makespan
+from supplyroute.travel import Travel
+
+log = logging.getLogger("supplyroute.bound")
+
+LP_RELATIVE_SLACK = 1e-7
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A lower bound on the makespan and the argument that gives it."""
+
+    value_s: float
+    kind: str  #: "work-lp", "single-parcel" or "release-pool".
+    work_lp_s: float
+    single_parcel_s: float
+    release_pool_s: float
+    #: The LP's fractional assignment: (volunteer index, parcels, share of them).
+    assignment: tuple[tuple[int, tuple[Parcel, ...], float], ...] = ()
+
+
+def _parcel_cost(demand: Demand, travel: Travel, v: int, parcel: Parcel,
+                 by_bags: bool, by_hand_bags: bool) -> float:
+    s = demand.scenario
+    volunteer = s.volunteers[v]
+    trip_bags, trip_kg = s.trip_capacity(volunteer)
+    hand_bags, hand_kg = s.hand_capacity(volunteer)
+    speed = s.speed_mps(volunteer)
+    p = s.parameters
+    gate = travel.place(volunteer.gate, gate=True)
+    u = travel.place(parcel.stairwell)
+    round_trip = p.load_s + float(travel.dist_m[gate, u] + travel.dist_m[u, gate]) / speed
+    share = parcel.bags / trip_bags if by_bags else parcel.kg / trip_kg
+    cost = share * round_trip
+    if parcel.door:
+        stairs = travel.stairs[parcel.stairwell]
+        hand = parcel.bags / hand_bags if by_hand_bags else parcel.kg / hand_kg
+        cost += hand * (stairs.up_s(parcel.floor) + stairs.down_s(parcel.floor))
+        cost += math.ceil(parcel.bags / hand_bags) * p.handover_s
+    else:
+        cost += parcel.bags * p.entrance_drop_s_per_bag
+    return cost
+
+
+def _solo_delivery_s(demand: Demand, travel: Travel, v: int, parcel: Parcel) -> float:
+    """Loading start to hand-over of a trip carrying only this parcel, at best."""
+    s = demand.scenario
+    volunteer = s.volunteers[v]
+    p = s.parameters
+    gate = travel.place(volunteer.gate, gate=True)
+    walk = float(travel.dist_m[gate, travel.place(parcel.stairwell)]) / s.speed_mps(volunteer)
+    if not parcel.door:
+        return p.load_s + walk + parcel.bags * p.entrance_drop_s_per_bag
+    up = travel.stairs[parcel.stairwell].up_s(parcel.floor)
+    return p.load_s + walk + up + p.handover_s
+
+
+def work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
+            eligible: dict[int, list[int]], offsets_s: list[float] | None = None
+            ) -> tuple[float, tuple[tuple[int, tuple[Parcel, ...], float], ...]]:
+    """The work LP of the module docstring; ``offsets_s`` adds fixed work per volunteer
+    (used by the planner to steer, never by the bound). Returns the optimum and the
+    assignment as (volunteer, identical parcels, how many of them)."""
+    s = demand.scenario
+    volunteers = list(s.volunteers)
+    # Which share (bags or kg) each volunteer's bound uses: the larger total.
+    total_bags = sum(q.bags for q in parcels)
+    total_kg = sum(q.kg for q in parcels)
+    by_bags = [total_bags / s.trip_capacity(vol)[0] >= total_kg / s.trip_capacity(vol)[1]
+               for vol in volunteers]
+    by_hand = [total_bags / s.hand_capacity(vol)[0] >= total_kg / s.hand_capacity(vol)[1]
+               for vol in volunteers]
+
+    # Pool identical columns.
+    groups: dict[tuple, list[Parcel]] = {}
+    use_kg = not all(by_bags) or not all(by_hand)
+    for q in parcels:
+        key = (q.stairwell, q.floor, q.bags, q.kg if use_kg else 0.0, q.door,
+               tuple(eligible[q.index]))
+        groups.setdefault(key, []).append(q)
+    units = list(groups.values())
+    costs: list[dict[int, float]] = [
+        {v: _parcel_cost(demand, travel, v, unit[0], by_bags[v], by_hand[v])
+         for v in eligible[unit[0].index]}
+        for unit in units
+    ]
+    tails = np.zeros(len(volunteers))
+    for unit in units:
+        q = unit[0]
+        for v in eligible[q.index]:
+            vol = volunteers[v]
+            gate = travel.place(vol.gate, gate=True)
+            down = travel.stairs[q.stairwell].down_s(q.floor) if q.door else 0.0
+            back = float(travel.dist_m[travel.place(q.stairwell), gate]) / s.speed_mps(vol)
+            tails[v] = max(tails[v], down + back)
+    if offsets_s is not None:
+        tails -= np.asarray(offsets_s)
+    value, shares = minimise_makespan(
+        counts=[len(u) for u in units], costs=costs, tails=tails.tolist())
+    assignment = tuple(
+        (v, tuple(units[u]), share) for (u, v), share in sorted(shares.items()) if share > 1e-9
+    )
+    return value, assignment
+
+
+def lower_bound(demand: Demand, travel: Travel, parcels: list[Parcel] | None = None,
+                eligible: dict[int, list[int]] | None = None) -> Bound:
+    """The best of the three bounds for serving ``parcels`` (default: every parcel
+    that some volunteer may serve). ``eligible`` maps parcel index to volunteers."""
+    s = demand.scenario
+    volunteers = list(s.volunteers)
+    if eligible is None:
+        eligible = {
+            q.index: [v for v, vol in enumerate(volunteers) if demand.eligible(q, vol)]
+            for q in demand.parcels
+        }
+    if parcels is None:
+        parcels = [q for q in demand.parcels if eligible[q.index]]
+    if not parcels:
+        return Bound(0.0, "empty", 0.0, 0.0, 0.0)
+    t0 = demand.round_start_s
+
+    lp_value, assignment = work_lp(demand, travel, parcels, eligible)
+    work_lp_s = max(0.0, lp_value * (1 - LP_RELATIVE_SLACK))
+
+    single = 0.0
+    for q in parcels:
+        best = math.inf
+        for v in eligible[q.index]:
+            vol = volunteers[v]
+            release = demand.release_s(q, vol) or 0.0
+            start = max(vol.shift.start, release)
+            best = min(best, max(start + _solo_delivery_s(demand, travel, v, q),
+                                 q.earliest_s))
+        single = max(single, best - t0)
+
+    pool_bound = 0.0
+    pooled = [q for q in parcels if q.named_gate is None]
+    if pooled and not any(p.unlimited for p in demand.pools.values()):
+        needed = sum(q.bags for q in pooled)
+        times = sorted({t for p in demand.pools.values() for t in p.times})
+        for t in times:
+            before = sum(p.released_by(t - 1e-6) for p in demand.pools.values())
+            if before < needed:
+                quickest = min(
+                    max(t, volunteers[v].shift.start) + _solo_delivery_s(demand, travel, v, q)
+                    for q in pooled for v in eligible[q.index]
+                )
+                pool_bound = max(pool_bound, quickest - t0)
+
+    value, kind = max((work_lp_s, "work-lp"), (single, "single-parcel"),
+                      (pool_bound, "release-pool"))
+    log.info("lower bound %.0f s (%s): work LP %.0f, single parcel %.0f, pool %.0f",
+             value, kind, work_lp_s, single, pool_bound)
+    return Bound(value, kind, work_lp_s, single, pool_bound, assignment)

@@ -1,0 +1,92 @@
+"""What every doorstep solver shares: the prepared scenario and the result shape."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from supplyroute.demand import Demand, Parcel
+from supplyroute.models import Scenario, UnservedReason
+from supplyroute.schedule import Timetable
+from supplyroute.travel import Travel
+from supplyroute.trips import TripBuilder
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress report from a long solve."""
+
+    elapsed_s: float
+    stage: str
+    makespan_s: float | None = None
+    lower_bound_s: float | None = None
+
+    @property
+    def gap(self) -> float | None:
+        if self.makespan_s is None or not self.lower_bound_s:
+            return None
+        return self.makespan_s / self.lower_bound_s - 1
+
+
+@dataclass
+class Budget:
+    """How long a solver may search: wall-clock, or (deterministic) iterations only."""
+
+    time_limit_s: float
+    deterministic: bool
+    started: float = field(default_factory=time.monotonic)
+    report: Callable[[Progress], None] | None = None
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def expired(self) -> bool:
+        return not self.deterministic and self.elapsed() >= self.time_limit_s
+
+    def tell(self, stage: str, makespan_s: float | None = None,
+             lower_bound_s: float | None = None) -> None:
+        if self.report is not None:
+            self.report(Progress(self.elapsed(), stage, makespan_s, lower_bound_s))
+
+
+class Context:
+    """A scenario prepared for solving: travel, demand, trip builder, eligibility."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.travel = Travel(scenario)
+        self.demand = Demand(scenario)
+        self.builder = TripBuilder(self.demand, self.travel)
+        self.volunteers = list(scenario.volunteers)
+        self.eligible: dict[int, list[int]] = {
+            q.index: [v for v, vol in enumerate(self.volunteers) if self.demand.eligible(q, vol)]
+            for q in self.demand.parcels
+        }
+
+    @property
+    def servable(self) -> list[Parcel]:
+        return [q for q in self.demand.parcels if self.eligible[q.index]]
+
+    def why_unservable(self, parcel: Parcel) -> tuple[UnservedReason, str]:
+        """The reason a parcel has no eligible volunteer at all."""
+        s = self.scenario
+        allowed = [v for v in self.volunteers if s.may_serve(v, parcel.household)]
+        if not allowed:
+            return (UnservedReason.NO_ELIGIBLE_VOLUNTEER,
+                    "no volunteer's zone and skills allow this household")
+        fitting = [v for v in allowed
+                   if parcel.bags <= s.trip_capacity(v)[0]
+                   and parcel.kg <= s.trip_capacity(v)[1] + 1e-9]
+        if not fitting:
+            return (UnservedReason.NO_ELIGIBLE_VOLUNTEER,
+                    "its bags exceed the capacity of every volunteer allowed to serve it")
+        return (UnservedReason.NOT_RELEASED,
+                "its bags are not released at the gate of any volunteer allowed to serve it")
+
+
+@dataclass
+class SolverResult:
+    timetable: Timetable
+    proven_optimal: bool = False
+    context: Context | None = None  #: the context the trips were built in, if not the caller's.

@@ -1,0 +1,255 @@
+"""The optimising doorstep planner: LP-guided assignment, trip packing, balancing.
+
+1. **Timed households** (deadline or window) get trips of their own, given in order of
+   deadline to the eligible volunteer who can hand over earliest.
+2. **Work LP.** The bound's linear program (``bound.work_lp``), with the timed work as
+   fixed offsets, shares every other household out among the volunteers so that their
+   busy times are as even as the physics allows; carts go where their capacity pays,
+   hands near the gate. Its basic optimum splits few stairwells.
+3. **Rounding.** Each pooled group of identical households is split by largest
+   remainders of the LP's amounts.
+4. **Trips.** Each volunteer's households, sorted by stairwell and floor from the top,
+   are packed into full loads; a partial load continues into the neighbouring
+   stairwell of the same building.
+5. **Balancing.** Local search moves trips, single households and swaps trips between
+   the volunteer who finishes last and the others, while the latest finish drops.
+6. **Scheduling** (``schedule.schedule``) puts the trips on the clock.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+from supplyroute.bound import Bound, work_lp
+from supplyroute.clock import hhmm
+from supplyroute.demand import PRIORITY_RANK, Parcel
+from supplyroute.models import Priority, UnservedReason
+from supplyroute.schedule import Timetable, earliest_start, schedule
+from supplyroute.solvers.base import Budget, Context, SolverResult
+from supplyroute.trips import TripShape
+
+log = logging.getLogger("supplyroute.doorstep")
+
+#: Balancing moves tried at most, so that deterministic runs end.
+MAX_BALANCING_ROUNDS = 20_000
+
+
+def assign_timed(ctx: Context, parcels: list[Parcel]
+                 ) -> tuple[list[list[TripShape]], list[tuple[Parcel, UnservedReason, str]]]:
+    """Give each timed parcel its own trip, earliest deadline first, to whoever hands
+    it over soonest after the timed trips already given to them."""
+    queues: list[list[TripShape]] = [[] for _ in ctx.volunteers]
+    free = [v.shift.start for v in ctx.volunteers]
+    dropped = []
+    order = sorted(parcels, key=lambda q: (q.latest_s if q.latest_s is not None else math.inf,
+                                           q.earliest_s, q.index))
+    for q in order:
+        best: tuple[float, int, TripShape] | None = None
+        for v in ctx.eligible[q.index]:
+            shape = ctx.builder.shape(v, [q])
+            start = max(free[v], earliest_start(ctx.demand, shape))
+            delivered = start + shape.last_delivery_off
+            if best is None or (delivered, v) < (best[0], best[1]):
+                best = (delivered, v, shape)
+        assert best is not None
+        delivered, v, shape = best
+        if q.latest_s is not None and delivered > q.latest_s + 1e-6:
+            dropped.append((q, UnservedReason.DEADLINE_UNREACHABLE,
+                            f"the earliest possible hand-over {hhmm(delivered)} is after the "
+                            f"deadline {hhmm(q.latest_s)}"))
+            continue
+        queues[v].append(shape)
+        free[v] = delivered - shape.last_delivery_off + shape.return_off
+    return queues, dropped
+
+
+def round_assignment(ctx: Context, parcels: list[Parcel], offsets_s: list[float]
+                     ) -> list[list[Parcel]]:
+    """Households per volunteer from the work LP's fractional optimum."""
+    share: list[list[Parcel]] = [[] for _ in ctx.volunteers]
+    if not parcels:
+        return share
+    _, assignment = work_lp(ctx.demand, ctx.travel, parcels, ctx.eligible, offsets_s)
+    units: dict[tuple[int, ...], list[tuple[int, float]]] = {}
+    members: dict[tuple[int, ...], tuple[Parcel, ...]] = {}
+    for v, unit, amount in assignment:
+        key = tuple(q.index for q in unit)
+        units.setdefault(key, []).append((v, amount))
+        members[key] = unit
+    for key, amounts in units.items():
+        unit = sorted(members[key], key=lambda q: (-q.floor, q.index))
+        counts = {v: math.floor(a + 1e-9) for v, a in amounts}
+        left = len(unit) - sum(counts.values())
+        by_remainder = sorted(amounts, key=lambda va: (-(va[1] - math.floor(va[1] + 1e-9)), va[0]))
+        for v, _ in by_remainder[:left]:
+            counts[v] += 1
+        i = 0
+        for v in sorted(counts):
+            share[v].extend(unit[i:i + counts[v]])
+            i += counts[v]
+    return share
+
+
+def pack_trips(ctx: Context, v: int, parcels: list[Parcel]) -> list[TripShape]:
+    """Full loads along the stairwells in building order, top floors first."""
+    place = ctx.travel.place
+    ordered = sorted(parcels, key=lambda q: (place(q.stairwell), -q.floor, q.index))
+    cap_bags, cap_kg = ctx.builder.capacity(v)
+    trips: list[list[Parcel]] = []
+    bags, kg = cap_bags + 1, 0.0
+    for q in ordered:
+        if bags + q.bags > cap_bags or kg + q.kg > cap_kg + 1e-9:
+            trips.append([])
+            bags, kg = 0, 0.0
+        trips[-1].append(q)
+        bags += q.bags
+        kg += q.kg
+    return [ctx.builder.shape(v, t) for t in trips]
+
+
+@dataclass
+class _Volunteer:
+    start_s: float
+    timed_s: float
+    trips: list[TripShape]
+
+    def finish_s(self) -> float:
+        """When its last hand-over happens if it works without a break."""
+        if not self.trips:
+            return self.start_s + self.timed_s if self.timed_s else -math.inf
+        busy = sum(t.return_off for t in self.trips)
+        saving = max(t.return_off - t.last_delivery_off for t in self.trips)
+        return self.start_s + self.timed_s + busy - saving
+
+
+class Balancer:
+    """Local search on the latest finish among volunteers."""
+
+    def __init__(self, ctx: Context, loads: list[_Volunteer], budget: Budget):
+        self.ctx = ctx
+        self.loads = loads
+        self.budget = budget
+        self._shapes: dict[tuple[int, tuple[int, ...]], TripShape] = {}
+
+    def shape(self, v: int, parcels: tuple[Parcel, ...] | list[Parcel]) -> TripShape | None:
+        key = (v, tuple(sorted(q.index for q in parcels)))
+        if key not in self._shapes:
+            eligible = all(v in self.ctx.eligible[q.index] for q in parcels)
+            if not eligible or not self.ctx.builder.fits(v, parcels):
+                return None
+            self._shapes[key] = self.ctx.builder.shape(v, parcels)
+        return self._shapes[key]
+
+    def _finish_with(self, v: int, trips: list[TripShape]) -> float:
+        load = self.loads[v]
+        return _Volunteer(load.start_s, load.timed_s, trips).finish_s()
+
+    def run(self) -> int:
+        rounds = 0
+        while rounds < MAX_BALANCING_ROUNDS and not self.budget.expired():
+            rounds += 1
+            finishes = [load.finish_s() for load in self.loads]
+            worst = max(range(len(finishes)), key=lambda v: (finishes[v], -v))
+            if not self._improve(worst, finishes):
+                break
+        return rounds
+
+    def _improve(self, worst: int, finishes: list[float]) -> bool:
+        target = finishes[worst]
+        others = sorted((v for v in range(len(self.loads)) if v != worst),
+                        key=lambda v: (finishes[v], v))
+        mine = self.loads[worst].trips
+        by_length = sorted(range(len(mine)), key=lambda i: (-mine[i].return_off, i))
+        for w in others:
+            if finishes[w] >= target - 1e-6:
+                break
+            theirs = self.loads[w].trips
+            # Move a whole trip.
+            for i in by_length:
+                moved = self.shape(w, mine[i].parcels)
+                if moved is None:
+                    continue
+                if self._accept(worst, w, target, mine[:i] + mine[i + 1:], [*theirs, moved]):
+                    return True
+            # Move one household out of a shared trip.
+            for i in by_length:
+                if len(mine[i].parcels) < 2:
+                    continue
+                for q in sorted(mine[i].parcels, key=lambda q: (-q.floor, q.index)):
+                    alone = self.shape(w, [q])
+                    rest = self.shape(worst, [p for p in mine[i].parcels if p is not q])
+                    if alone is None or rest is None:
+                        continue
+                    new_mine = mine[:i] + [rest] + mine[i + 1:]
+                    if self._accept(worst, w, target, new_mine, [*theirs, alone]):
+                        return True
+            # Swap two trips.
+            for i in by_length:
+                for j in sorted(range(len(theirs)), key=lambda j: (theirs[j].return_off, j)):
+                    if theirs[j].return_off >= mine[i].return_off:
+                        break
+                    a = self.shape(w, mine[i].parcels)
+                    b = self.shape(worst, theirs[j].parcels)
+                    if a is None or b is None:
+                        continue
+                    new_mine = mine[:i] + [b] + mine[i + 1:]
+                    new_theirs = theirs[:j] + [a] + theirs[j + 1:]
+                    if self._accept(worst, w, target, new_mine, new_theirs):
+                        return True
+        return False
+
+    def _accept(self, worst: int, w: int, target: float, mine: list[TripShape],
+                theirs: list[TripShape]) -> bool:
+        if max(self._finish_with(worst, mine), self._finish_with(w, theirs)) < target - 1e-6:
+            self.loads[worst].trips = mine
+            self.loads[w].trips = theirs
+            return True
+        return False
+
+
+def regular_order(trips: list[TripShape]) -> list[TripShape]:
+    """Vulnerable households first; the trip whose return saves most goes last."""
+    if not trips:
+        return []
+    last = max(range(len(trips)),
+               key=lambda i: (trips[i].return_off - trips[i].last_delivery_off, -i))
+    rest = [t for i, t in enumerate(trips) if i != last]
+    rest.sort(key=lambda t: (min(q.rank for q in t.parcels),
+                             min((q.named_release_s or 0.0) for q in t.parcels)))
+    tail = trips[last]
+    if min(q.rank for q in tail.parcels) < PRIORITY_RANK[Priority.STANDARD]:
+        return sorted([*rest, tail], key=lambda t: min(q.rank for q in t.parcels))
+    return [*rest, tail]
+
+
+def solve(ctx: Context, budget: Budget, bound: Bound) -> SolverResult:
+    parcels = ctx.servable
+    timed = [q for q in parcels if q.timed]
+    regular = [q for q in parcels if not q.timed]
+    timed_queues, dropped = assign_timed(ctx, timed)
+    timed_s = [sum(t.return_off for t in queue) for queue in timed_queues]
+    budget.tell("timed households assigned", lower_bound_s=bound.value_s)
+
+    shares = round_assignment(ctx, regular, timed_s)
+    loads = [
+        _Volunteer(v.shift.start, timed_s[i], pack_trips(ctx, i, shares[i]))
+        for i, v in enumerate(ctx.volunteers)
+    ]
+    t0 = ctx.demand.round_start_s
+    first = max(load.finish_s() for load in loads) - t0
+    budget.tell("work shared out", makespan_s=first, lower_bound_s=bound.value_s)
+
+    balancer = Balancer(ctx, loads, budget)
+    rounds = balancer.run()
+    balanced = max(load.finish_s() for load in loads) - t0
+    log.info("balancing: %d rounds, estimated makespan %.0f -> %.0f s", rounds, first, balanced)
+    budget.tell("balanced", makespan_s=balanced, lower_bound_s=bound.value_s)
+
+    table: Timetable = schedule(
+        ctx.demand, ctx.builder, timed_queues, [regular_order(load.trips) for load in loads])
+    table.unserved = dropped + table.unserved
+    return SolverResult(table)
+
+

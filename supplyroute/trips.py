@@ -1,0 +1,248 @@
+"""Trips as the planner builds them: which parcels, in which order, how long.
+
+A :class:`TripShape` is one volunteer's trip with a given set of parcels, timed from
+the moment loading begins: its stops (stairwells in walking order), its stair runs
+(a stairwell's door parcels sorted by floor from the top and grouped while the hands
+can hold them, which minimises the climbing), and the offset of every delivery. It does
+not depend on when the trip starts, so the solvers compare and move shapes cheaply and
+turn them into plan ``Trip`` models only at the end.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from supplyroute.demand import Demand, Parcel
+from supplyroute.models import Door, EntranceDrop, StairRun, Stop, Trip, Volunteer
+from supplyroute.travel import Travel
+
+MAX_EXACT_STOPS = 6
+
+
+@dataclass(frozen=True)
+class RunShape:
+    start_off: float
+    end_off: float
+    top_floor: int
+    bags: int
+    kg: float
+    doors: tuple[tuple[Parcel, tuple[int, ...], float], ...]  #: parcel, bag indices, offset.
+
+
+@dataclass(frozen=True)
+class StopShape:
+    stairwell: str
+    arrive_off: float
+    leave_off: float
+    drops: tuple[tuple[Parcel, tuple[int, ...], float], ...]
+    runs: tuple[RunShape, ...]
+
+
+@dataclass(frozen=True)
+class TripShape:
+    volunteer: int
+    parcels: tuple[Parcel, ...]
+    stops: tuple[StopShape, ...]
+    depart_off: float
+    return_off: float  #: the trip's duration.
+    last_delivery_off: float
+    walk_m: float
+    floors_climbed: int
+    bags: int
+    kg: float
+
+    @property
+    def delivered_offsets(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for stop in self.stops:
+            for parcel, _, off in stop.drops:
+                out[parcel.id] = max(out.get(parcel.id, 0.0), off)
+            for run in stop.runs:
+                for parcel, _, off in run.doors:
+                    out[parcel.id] = max(out.get(parcel.id, 0.0), off)
+        return out
+
+
+class TripBuilder:
+    """Builds trip shapes for the volunteers of one scenario."""
+
+    def __init__(self, demand: Demand, travel: Travel):
+        self.demand = demand
+        self.travel = travel
+        self.scenario = demand.scenario
+        self.volunteers = list(self.scenario.volunteers)
+        self.gate_place = [travel.place(v.gate, gate=True) for v in self.volunteers]
+        self.speed = [self.scenario.speed_mps(v) for v in self.volunteers]
+
+    def capacity(self, v: int) -> tuple[int, float]:
+        return self.scenario.trip_capacity(self.volunteers[v])
+
+    def fits(self, v: int, parcels: list[Parcel] | tuple[Parcel, ...]) -> bool:
+        cap_bags, cap_kg = self.capacity(v)
+        return (sum(p.bags for p in parcels) <= cap_bags
+                and sum(p.kg for p in parcels) <= cap_kg + 1e-9)
+
+    def walk_s(self, v: int, a: int, b: int) -> float:
+        return float(self.travel.dist_m[a, b]) / self.speed[v]
+
+    def stop_order(self, v: int, stairwells: list[str]) -> list[str]:
+        """Stairwells in the order that walks least from the gate and back."""
+        places = {s: self.travel.place(s) for s in stairwells}
+        gate = self.gate_place[v]
+        dist = self.travel.dist_m
+
+        def length(order: tuple[str, ...]) -> float:
+            seq = [gate, *(places[s] for s in order), gate]
+            return float(sum(dist[a, b] for a, b in itertools.pairwise(seq)))
+
+        ordered = sorted(stairwells, key=lambda s: places[s])
+        if len(ordered) <= MAX_EXACT_STOPS:
+            return list(min(itertools.permutations(ordered), key=length))
+        route, here, left = [], gate, ordered
+        while left:
+            nxt = min(left, key=lambda s: (dist[here, places[s]], places[s]))
+            route.append(nxt)
+            left = [s for s in left if s != nxt]
+            here = places[nxt]
+        return route
+
+    def runs(self, v: int, parcels: list[Parcel]) -> list[list[tuple[Parcel, tuple[int, ...]]]]:
+        """Group a stairwell's door parcels into climbs, from the top floor down."""
+        volunteer: Volunteer = self.volunteers[v]
+        cap_bags, cap_kg = self.scenario.hand_capacity(volunteer)
+        runs: list[list[tuple[Parcel, tuple[int, ...]]]] = []
+        load_bags, load_kg = cap_bags, cap_kg  # forces a new run at the start
+        for parcel in sorted(parcels, key=lambda p: (-p.floor, p.index)):
+            weights = [b.weight_kg for b in self.scenario.bags_of(parcel.household)]
+            chunk: list[int] = []
+            for i, w in enumerate(weights):
+                if load_bags + 1 > cap_bags or load_kg + w > cap_kg + 1e-9:
+                    if chunk:
+                        runs[-1].append((parcel, tuple(chunk)))
+                        chunk = []
+                    runs.append([])
+                    load_bags, load_kg = 0, 0.0
+                chunk.append(i)
+                load_bags += 1
+                load_kg += w
+            runs[-1].append((parcel, tuple(chunk)))
+        return runs
+
+    def shape(self, v: int, parcels: list[Parcel] | tuple[Parcel, ...],
+              order: list[str] | tuple[str, ...] | None = None) -> TripShape:
+        """Time a trip of volunteer ``v`` carrying ``parcels``, from loading onwards,
+        visiting the stairwells in ``order`` (default: the shortest walk)."""
+        p = self.scenario.parameters
+        by_stairwell: dict[str, list[Parcel]] = {}
+        for parcel in parcels:
+            by_stairwell.setdefault(parcel.stairwell, []).append(parcel)
+        if order is None:
+            order = self.stop_order(v, list(by_stairwell))
+
+        t = p.load_s
+        depart = t
+        here = self.gate_place[v]
+        walk_m = 0.0
+        climbed = 0
+        last = 0.0
+        stops: list[StopShape] = []
+        for stairwell in order:
+            place = self.travel.place(stairwell)
+            walk_m += float(self.travel.dist_m[here, place])
+            t += self.walk_s(v, here, place)
+            here = place
+            arrive = t
+            drops = []
+            for parcel in sorted(by_stairwell[stairwell], key=lambda q: (q.rank, q.index)):
+                if not parcel.door:
+                    t += parcel.bags * p.entrance_drop_s_per_bag
+                    drops.append((parcel, tuple(range(parcel.bags)), t))
+                    last = max(last, t)
+            stairs = self.travel.stairs[stairwell]
+            run_groups = self.runs(v, [q for q in by_stairwell[stairwell] if q.door])
+            run_groups.sort(key=lambda r: (min(q.rank for q, _ in r), max(q.floor for q, _ in r)))
+            run_shapes = []
+            for group in run_groups:
+                start = t
+                floor_now = 1
+                doors = []
+                for parcel, bag_idx in sorted(group, key=lambda d: (d[0].floor, d[0].index)):
+                    t += stairs.between_s(floor_now, parcel.floor)
+                    floor_now = parcel.floor
+                    t += p.handover_s
+                    doors.append((parcel, bag_idx, t))
+                    last = max(last, t)
+                t += stairs.down_s(floor_now)
+                climbed += stairs.floors_climbed(floor_now)
+                weights = self.scenario.bags_of
+                run_shapes.append(RunShape(
+                    start_off=start,
+                    end_off=t,
+                    top_floor=floor_now,
+                    bags=sum(len(idx) for _, idx in group),
+                    kg=sum(weights(q.household)[i].weight_kg for q, idx in group for i in idx),
+                    doors=tuple(doors),
+                ))
+            stops.append(StopShape(stairwell, arrive, t, tuple(drops), tuple(run_shapes)))
+        gate = self.gate_place[v]
+        walk_m += float(self.travel.dist_m[here, gate])
+        t += self.walk_s(v, here, gate)
+        return TripShape(
+            volunteer=v,
+            parcels=tuple(parcels),
+            stops=tuple(stops),
+            depart_off=depart,
+            return_off=t,
+            last_delivery_off=last,
+            walk_m=walk_m,
+            floors_climbed=climbed,
+            bags=sum(q.bags for q in parcels),
+            kg=sum(q.kg for q in parcels),
+        )
+
+
+def _r(x: float) -> float:
+    return round(x, 2)
+
+
+def to_trip(builder: TripBuilder, shape: TripShape, start_s: float) -> Trip:
+    """The plan model of a timed trip that starts loading at ``start_s``."""
+    volunteer = builder.volunteers[shape.volunteer]
+    stops = []
+    for stop in shape.stops:
+        stops.append(Stop(
+            stairwell=stop.stairwell,
+            arrive_s=_r(start_s + stop.arrive_off),
+            leave_s=_r(start_s + stop.leave_off),
+            drops=tuple(
+                EntranceDrop(household=q.id, bags=idx, delivered_s=_r(start_s + off))
+                for q, idx, off in stop.drops
+            ),
+            runs=tuple(
+                StairRun(
+                    start_s=_r(start_s + run.start_off),
+                    end_s=_r(start_s + run.end_off),
+                    top_floor=run.top_floor,
+                    bags=run.bags,
+                    carry_kg=_r(run.kg),
+                    doors=tuple(
+                        Door(household=q.id, floor=q.floor, bags=idx,
+                             delivered_s=_r(start_s + off))
+                        for q, idx, off in run.doors
+                    ),
+                )
+                for run in stop.runs
+            ),
+        ))
+    return Trip(
+        gate=volunteer.gate,
+        mode="cart" if volunteer.cart is not None else "hands",
+        start_s=_r(start_s),
+        depart_s=_r(start_s + shape.depart_off),
+        return_s=_r(start_s + shape.return_off),
+        bags=shape.bags,
+        carry_kg=_r(shape.kg),
+        walk_m=_r(shape.walk_m),
+        stops=tuple(stops),
+    )
