@@ -69,7 +69,7 @@ class Bound:
     assignment: tuple[tuple[int, tuple[Parcel, ...], float], ...] = ()
 
 
-def _parcel_cost(demand: Demand, travel: Travel, v: int, parcel: Parcel,
+def parcel_cost(demand: Demand, travel: Travel, v: int, parcel: Parcel,
                  by_bags: bool, by_hand_bags: bool) -> float:
     s = demand.scenario
     volunteer = s.volunteers[v]
@@ -106,11 +106,15 @@ def _solo_delivery_s(demand: Demand, travel: Travel, v: int, parcel: Parcel) -> 
 
 
 def work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
-            eligible: dict[int, list[int]], offsets_s: list[float] | None = None
+            eligible: dict[int, list[int]], offsets_s: list[float] | None = None,
+            by_stairwell: bool = False,
             ) -> tuple[float, tuple[tuple[int, tuple[Parcel, ...], float], ...]]:
-    """The work LP of the module docstring; ``offsets_s`` adds fixed work per volunteer
-    (used by the planner to steer, never by the bound). Returns the optimum and the
-    assignment as (volunteer, identical parcels, how many of them)."""
+    """The work LP of the module docstring. Returns the optimum and the assignment as
+    (volunteer, pooled parcels, how many of them).
+
+    For steering the planner (never for the bound): ``offsets_s`` adds fixed work per
+    volunteer, and ``by_stairwell`` pools a stairwell's parcels whatever their floor,
+    at their mean cost, so that the optimum hands out whole stairwells."""
     s = demand.scenario
     volunteers = list(s.volunteers)
     # Which share (bags or kg) each volunteer's bound uses: the larger total.
@@ -125,18 +129,21 @@ def work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
     groups: dict[tuple, list[Parcel]] = {}
     use_kg = not all(by_bags) or not all(by_hand)
     for q in parcels:
-        key = (q.stairwell, q.floor, q.bags, q.kg if use_kg else 0.0, q.door,
-               tuple(eligible[q.index]))
+        if by_stairwell:
+            key = (q.stairwell, q.door, tuple(eligible[q.index]))
+        else:
+            key = (q.stairwell, q.floor, q.bags, q.kg if use_kg else 0.0, q.door,
+                   tuple(eligible[q.index]))
         groups.setdefault(key, []).append(q)
     units = list(groups.values())
     costs: list[dict[int, float]] = [
-        {v: _parcel_cost(demand, travel, v, unit[0], by_bags[v], by_hand[v])
-         for v in eligible[unit[0].index]}
+        {v: sum(parcel_cost(demand, travel, v, q, by_bags[v], by_hand[v]) for q in unit)
+         / len(unit) for v in eligible[unit[0].index]}
         for unit in units
     ]
     tails = np.zeros(len(volunteers))
     for unit in units:
-        q = unit[0]
+        q = max(unit, key=lambda p: p.floor if p.door else 0)
         for v in eligible[q.index]:
             vol = volunteers[v]
             gate = travel.place(vol.gate, gate=True)

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from supplyroute.bound import parcel_cost
 from supplyroute.demand import Demand, Parcel
 from supplyroute.models import Scenario, UnservedReason
 from supplyroute.schedule import Timetable
@@ -63,6 +64,10 @@ class Context:
             q.index: [v for v, vol in enumerate(self.volunteers) if self.demand.eligible(q, vol)]
             for q in self.demand.parcels
         }
+
+    def parcel_cost(self, v: int, parcel: Parcel) -> float:
+        """The work LP's linear cost of ``parcel`` for volunteer ``v`` (bag shares)."""
+        return parcel_cost(self.demand, self.travel, v, parcel, True, True)
 
     @property
     def servable(self) -> list[Parcel]:

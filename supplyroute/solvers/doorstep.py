@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 from dataclasses import dataclass
@@ -34,6 +35,14 @@ log = logging.getLogger("supplyroute.doorstep")
 
 #: Balancing moves tried at most, so that deterministic runs end.
 MAX_BALANCING_ROUNDS = 20_000
+#: Rounds of re-solving the work LP with each volunteer's measured packing overhead.
+STEERING_ROUNDS = 4
+
+
+def _overhead(ctx: Context, v: int, trips: list[TripShape]) -> float:
+    """How much longer the packed trips take than the LP's linear costs say."""
+    linear = sum(ctx.parcel_cost(v, q) for t in trips for q in t.parcels)
+    return max(0.0, sum(t.return_off for t in trips) - linear)
 
 
 def assign_timed(ctx: Context, parcels: list[Parcel]
@@ -65,31 +74,71 @@ def assign_timed(ctx: Context, parcels: list[Parcel]
     return queues, dropped
 
 
-def round_assignment(ctx: Context, parcels: list[Parcel], offsets_s: list[float]
+def round_assignment(ctx: Context, parcels: list[Parcel], offsets_s: list[float],
+                     by_stairwell: bool, eligible: dict[int, list[int]] | None = None
                      ) -> list[list[Parcel]]:
     """Households per volunteer from the work LP's fractional optimum."""
     share: list[list[Parcel]] = [[] for _ in ctx.volunteers]
     if not parcels:
         return share
-    _, assignment = work_lp(ctx.demand, ctx.travel, parcels, ctx.eligible, offsets_s)
-    units: dict[tuple[int, ...], list[tuple[int, float]]] = {}
+    _, assignment = work_lp(ctx.demand, ctx.travel, parcels, eligible or ctx.eligible,
+                            offsets_s, by_stairwell=by_stairwell)
+    # Systematic rounding: each household goes to the volunteer furthest behind the
+    # work the LP gave it so far, so that every volunteer's total stays within about
+    # one household of its LP share (rounding unit by unit would let errors pile up).
+    behind = [0.0] * len(ctx.volunteers)
+    for v, unit, amount in assignment:
+        behind[v] += 0.0  # make the order of units below the only order that matters
+    by_unit: dict[tuple[int, ...], list[tuple[int, float]]] = {}
     members: dict[tuple[int, ...], tuple[Parcel, ...]] = {}
     for v, unit, amount in assignment:
         key = tuple(q.index for q in unit)
-        units.setdefault(key, []).append((v, amount))
+        by_unit.setdefault(key, []).append((v, amount))
         members[key] = unit
-    for key, amounts in units.items():
+    for key in sorted(by_unit):
         unit = sorted(members[key], key=lambda q: (-q.floor, q.index))
-        counts = {v: math.floor(a + 1e-9) for v, a in amounts}
-        left = len(unit) - sum(counts.values())
-        by_remainder = sorted(amounts, key=lambda va: (-(va[1] - math.floor(va[1] + 1e-9)), va[0]))
-        for v, _ in by_remainder[:left]:
-            counts[v] += 1
-        i = 0
-        for v in sorted(counts):
-            share[v].extend(unit[i:i + counts[v]])
-            i += counts[v]
+        amounts = by_unit[key]
+        cost = {v: ctx.parcel_cost(v, unit[0]) for v, _ in amounts}
+        room = {v: math.ceil(a - 1e-9) for v, a in amounts}
+        for v, a in amounts:
+            behind[v] += a * cost[v]
+        for q in unit:
+            v = max((v for v, _ in amounts if room[v] > 0), key=lambda v: (behind[v], -v))
+            share[v].append(q)
+            room[v] -= 1
+            behind[v] -= cost[v]
     return share
+
+
+def full_loads(ctx: Context, shares: list[list[Parcel]], offsets_s: list[float],
+               by_stairwell: bool) -> list[list[Parcel]]:
+    """Carts keep their full loads only; what would ride in a cart's last, mostly empty
+    load goes back, with the hands' share, to a second LP among the hands.
+
+    The LP prices a cart's bag at a share of a full load, so a cart's half-empty last
+    trip is work the LP did not see; hands pay no such toll (a load is one climb)."""
+    carts = {v for v in range(len(ctx.volunteers))
+             if ctx.builder.capacity(v)[0] > ctx.scenario.hand_capacity(ctx.volunteers[v])[0]}
+    if not carts or len(carts) == len(ctx.volunteers):
+        return shares
+    kept = [list(s) for s in shares]
+    offsets = list(offsets_s)
+    pool: list[Parcel] = []
+    for v in sorted(carts):
+        trips = pack_trips(ctx, v, kept[v])
+        if trips and trips[-1].bags < ctx.builder.capacity(v)[0] / 2:
+            pool.extend(trips[-1].parcels)
+            trips = trips[:-1]
+        kept[v] = [q for t in trips for q in t.parcels]
+        offsets[v] += sum(t.return_off for t in trips)
+    hands = [v for v in range(len(ctx.volunteers)) if v not in carts]
+    for v in hands:
+        pool.extend(kept[v])
+        kept[v] = []
+    eligible = {q.index: [v for v in ctx.eligible[q.index] if v not in carts]
+                or ctx.eligible[q.index] for q in pool}
+    again = round_assignment(ctx, pool, offsets, by_stairwell, eligible)
+    return [kept[v] + again[v] for v in range(len(ctx.volunteers))]
 
 
 def pack_trips(ctx: Context, v: int, parcels: list[Parcel]) -> list[TripShape]:
@@ -120,8 +169,7 @@ class _Volunteer:
         if not self.trips:
             return self.start_s + self.timed_s if self.timed_s else -math.inf
         busy = sum(t.return_off for t in self.trips)
-        saving = max(t.return_off - t.last_delivery_off for t in self.trips)
-        return self.start_s + self.timed_s + busy - saving
+        return self.start_s + self.timed_s + busy - _saving(self.trips[_last_trip(self.trips)])
 
 
 class Balancer:
@@ -185,6 +233,24 @@ class Balancer:
                     new_mine = mine[:i] + [rest] + mine[i + 1:]
                     if self._accept(worst, w, target, new_mine, [*theirs, alone]):
                         return True
+            # Move one household into a trip of theirs with room, in the same building.
+            roomy = [j for j, t in enumerate(theirs) if t.bags < self.ctx.builder.capacity(w)[0]]
+            for i in by_length if roomy else ():
+                for q in mine[i].parcels:
+                    rest = [p for p in mine[i].parcels if p is not q]
+                    shrunk = self.shape(worst, rest) if rest else None
+                    if rest and shrunk is None:
+                        continue
+                    new_mine = mine[:i] + ([shrunk] if shrunk else []) + mine[i + 1:]
+                    for j in roomy:
+                        if all(p.building != q.building for p in theirs[j].parcels):
+                            continue
+                        grown = self.shape(w, [*theirs[j].parcels, q])
+                        if grown is None:
+                            continue
+                        new_theirs = theirs[:j] + [grown] + theirs[j + 1:]
+                        if self._accept(worst, w, target, new_mine, new_theirs):
+                            return True
             # Swap two trips.
             for i in by_length:
                 for j in sorted(range(len(theirs)), key=lambda j: (theirs[j].return_off, j)):
@@ -209,19 +275,30 @@ class Balancer:
         return False
 
 
+def _saving(trip: TripShape) -> float:
+    """What a trip's return adds after its last hand-over: free if the trip is last."""
+    return trip.return_off - trip.last_delivery_off
+
+
+def _standard(trip: TripShape) -> bool:
+    return min(q.rank for q in trip.parcels) == PRIORITY_RANK[Priority.STANDARD]
+
+
+def _last_trip(trips: list[TripShape]) -> int:
+    """The trip to do last: the standard one whose return saves most (any if none)."""
+    pool = [i for i, t in enumerate(trips) if _standard(t)] or list(range(len(trips)))
+    return max(pool, key=lambda i: (_saving(trips[i]), -i))
+
+
 def regular_order(trips: list[TripShape]) -> list[TripShape]:
     """Vulnerable households first; the trip whose return saves most goes last."""
     if not trips:
         return []
-    last = max(range(len(trips)),
-               key=lambda i: (trips[i].return_off - trips[i].last_delivery_off, -i))
+    last = _last_trip(trips)
     rest = [t for i, t in enumerate(trips) if i != last]
     rest.sort(key=lambda t: (min(q.rank for q in t.parcels),
                              min((q.named_release_s or 0.0) for q in t.parcels)))
-    tail = trips[last]
-    if min(q.rank for q in tail.parcels) < PRIORITY_RANK[Priority.STANDARD]:
-        return sorted([*rest, tail], key=lambda t: min(q.rank for q in t.parcels))
-    return [*rest, tail]
+    return [*rest, trips[last]]
 
 
 def solve(ctx: Context, budget: Budget, bound: Bound) -> SolverResult:
@@ -232,23 +309,36 @@ def solve(ctx: Context, budget: Budget, bound: Bound) -> SolverResult:
     timed_s = [sum(t.return_off for t in queue) for queue in timed_queues]
     budget.tell("timed households assigned", lower_bound_s=bound.value_s)
 
-    shares = round_assignment(ctx, regular, timed_s)
-    loads = [
-        _Volunteer(v.shift.start, timed_s[i], pack_trips(ctx, i, shares[i]))
-        for i, v in enumerate(ctx.volunteers)
-    ]
     t0 = ctx.demand.round_start_s
-    first = max(load.finish_s() for load in loads) - t0
-    budget.tell("work shared out", makespan_s=first, lower_bound_s=bound.value_s)
-
-    balancer = Balancer(ctx, loads, budget)
-    rounds = balancer.run()
-    balanced = max(load.finish_s() for load in loads) - t0
-    log.info("balancing: %d rounds, estimated makespan %.0f -> %.0f s", rounds, first, balanced)
-    budget.tell("balanced", makespan_s=balanced, lower_bound_s=bound.value_s)
+    best: list[_Volunteer] | None = None
+    best_finish = math.inf
+    for by_stairwell, whole in itertools.product((False, True), (False, True)):
+        overhead = [0.0] * len(ctx.volunteers)
+        for round_no in range(STEERING_ROUNDS):
+            if best is not None and budget.expired():
+                break
+            offsets = [timed_s[v] + overhead[v] for v in range(len(ctx.volunteers))]
+            shares = round_assignment(ctx, regular, offsets, by_stairwell)
+            if whole:
+                shares = full_loads(ctx, shares, offsets, by_stairwell)
+            loads = [
+                _Volunteer(v.shift.start, timed_s[i], pack_trips(ctx, i, shares[i]))
+                for i, v in enumerate(ctx.volunteers)
+            ]
+            Balancer(ctx, loads, budget).run()
+            finish = max(load.finish_s() for load in loads)
+            log.info("steering %s%s round %d: estimated makespan %.0f s",
+                     "by stairwell" if by_stairwell else "by floor",
+                     ", full cart loads" if whole else "", round_no, finish - t0)
+            if finish < best_finish - 1e-6:
+                best, best_finish = loads, finish
+                budget.tell("work shared out", makespan_s=finish - t0,
+                            lower_bound_s=bound.value_s)
+            overhead = [_overhead(ctx, v, load.trips) for v, load in enumerate(loads)]
+    assert best is not None
 
     table: Timetable = schedule(
-        ctx.demand, ctx.builder, timed_queues, [regular_order(load.trips) for load in loads])
+        ctx.demand, ctx.builder, timed_queues, [regular_order(load.trips) for load in best])
     table.unserved = dropped + table.unserved
     return SolverResult(table)
 
