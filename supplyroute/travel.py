@@ -143,7 +143,8 @@ class Travel:
                 j = int(np.argmin(gaps))
                 attach.append((point_ids[j], float(gaps[j])))
             else:
-                attach.append((node, float(np.linalg.norm(point_xy[point_index[node]] - place_xy[i]))))
+                link = float(np.linalg.norm(point_xy[point_index[node]] - place_xy[i]))
+                attach.append((node, link))
 
         nodes = sorted({node for node, _ in attach})
         lengths = {

@@ -213,7 +213,8 @@ class Household(_Frozen):
     @property
     def latest_s(self) -> float | None:
         """The hard latest hand-over time (deadline or window end), if any."""
-        ends = [t for t in (self.deadline, self.window.end if self.window else None) if t is not None]
+        window_end = self.window.end if self.window else None
+        ends = [t for t in (self.deadline, window_end) if t is not None]
         return min(ends) if ends else None
 
     @property

@@ -36,7 +36,10 @@ log = logging.getLogger("supplyroute.doorstep")
 #: Balancing moves tried at most, so that deterministic runs end.
 MAX_BALANCING_ROUNDS = 20_000
 #: Rounds of re-solving the work LP with each volunteer's measured packing overhead.
-STEERING_ROUNDS = 4
+STEERING_ROUNDS = 3
+#: Serving vulnerable households on foot (so each comes in the first trips of its
+#: volunteer) is preferred while it costs at most this share of the makespan.
+VULNERABLE_PREFERENCE = 0.02
 
 
 def _overhead(ctx: Context, v: int, trips: list[TripShape]) -> float:
@@ -87,8 +90,6 @@ def round_assignment(ctx: Context, parcels: list[Parcel], offsets_s: list[float]
     # work the LP gave it so far, so that every volunteer's total stays within about
     # one household of its LP share (rounding unit by unit would let errors pile up).
     behind = [0.0] * len(ctx.volunteers)
-    for v, unit, amount in assignment:
-        behind[v] += 0.0  # make the order of units below the only order that matters
     by_unit: dict[tuple[int, ...], list[tuple[int, float]]] = {}
     members: dict[tuple[int, ...], tuple[Parcel, ...]] = {}
     for v, unit, amount in assignment:
@@ -110,8 +111,25 @@ def round_assignment(ctx: Context, parcels: list[Parcel], offsets_s: list[float]
     return share
 
 
+def hands_for_vulnerable(ctx: Context, parcels: list[Parcel]) -> dict[int, list[int]]:
+    """Eligibility that gives vulnerable households to volunteers on foot where it can.
+
+    A volunteer on foot brings one household a trip and takes vulnerable ones first; a
+    cart's load mixes a vulnerable household with a dozen others, so the last of them
+    would wait for the cart's last trips."""
+    carts = {v for v in range(len(ctx.volunteers))
+             if ctx.builder.capacity(v)[0] > ctx.scenario.hand_capacity(ctx.volunteers[v])[0]}
+    steer = {}
+    for q in parcels:
+        allowed = ctx.eligible[q.index]
+        if q.household.priority is Priority.VULNERABLE:
+            allowed = [v for v in allowed if v not in carts] or allowed
+        steer[q.index] = allowed
+    return steer
+
+
 def full_loads(ctx: Context, shares: list[list[Parcel]], offsets_s: list[float],
-               by_stairwell: bool) -> list[list[Parcel]]:
+               by_stairwell: bool, steer: dict[int, list[int]]) -> list[list[Parcel]]:
     """Carts keep their full loads only; what would ride in a cart's last, mostly empty
     load goes back, with the hands' share, to a second LP among the hands.
 
@@ -135,8 +153,8 @@ def full_loads(ctx: Context, shares: list[list[Parcel]], offsets_s: list[float],
     for v in hands:
         pool.extend(kept[v])
         kept[v] = []
-    eligible = {q.index: [v for v in ctx.eligible[q.index] if v not in carts]
-                or ctx.eligible[q.index] for q in pool}
+    eligible = {q.index: [v for v in steer[q.index] if v not in carts]
+                or steer[q.index] for q in pool}
     again = round_assignment(ctx, pool, offsets, by_stairwell, eligible)
     return [kept[v] + again[v] for v in range(len(ctx.volunteers))]
 
@@ -308,32 +326,34 @@ def solve(ctx: Context, budget: Budget, bound: Bound) -> SolverResult:
     timed_queues, dropped = assign_timed(ctx, timed)
     timed_s = [sum(t.return_off for t in queue) for queue in timed_queues]
     budget.tell("timed households assigned", lower_bound_s=bound.value_s)
+    steer = hands_for_vulnerable(ctx, regular)
 
     t0 = ctx.demand.round_start_s
     best: list[_Volunteer] | None = None
-    best_finish = math.inf
-    for by_stairwell, whole in itertools.product((False, True), (False, True)):
+    best_score = math.inf
+    for whole, vulnerable_on_foot in itertools.product((False, True), (True, False)):
+        eligible = steer if vulnerable_on_foot else ctx.eligible
         overhead = [0.0] * len(ctx.volunteers)
         for round_no in range(STEERING_ROUNDS):
             if best is not None and budget.expired():
                 break
             offsets = [timed_s[v] + overhead[v] for v in range(len(ctx.volunteers))]
-            shares = round_assignment(ctx, regular, offsets, by_stairwell)
+            shares = round_assignment(ctx, regular, offsets, False, eligible)
             if whole:
-                shares = full_loads(ctx, shares, offsets, by_stairwell)
+                shares = full_loads(ctx, shares, offsets, False, eligible)
             loads = [
                 _Volunteer(v.shift.start, timed_s[i], pack_trips(ctx, i, shares[i]))
                 for i, v in enumerate(ctx.volunteers)
             ]
             Balancer(ctx, loads, budget).run()
-            finish = max(load.finish_s() for load in loads)
-            log.info("steering %s%s round %d: estimated makespan %.0f s",
-                     "by stairwell" if by_stairwell else "by floor",
-                     ", full cart loads" if whole else "", round_no, finish - t0)
-            if finish < best_finish - 1e-6:
-                best, best_finish = loads, finish
-                budget.tell("work shared out", makespan_s=finish - t0,
-                            lower_bound_s=bound.value_s)
+            finish = max(load.finish_s() for load in loads) - t0
+            log.info("steering%s%s round %d: estimated makespan %.0f s",
+                     ", full cart loads" if whole else "",
+                     ", vulnerable on foot" if vulnerable_on_foot else "", round_no, finish)
+            score = finish * (1 - VULNERABLE_PREFERENCE if vulnerable_on_foot else 1)
+            if score < best_score - 1e-6:
+                best, best_score = loads, score
+                budget.tell("work shared out", makespan_s=finish, lower_bound_s=bound.value_s)
             overhead = [_overhead(ctx, v, load.trips) for v, load in enumerate(loads)]
     assert best is not None
 
