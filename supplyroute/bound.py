@@ -6,12 +6,14 @@ every plan that serves every household that can be served at all.
 
 **1. Work (a linear program).** Give every bag a share of each trip and each climb it
 rides on. A trip of volunteer ``v`` from gate ``g`` carrying the set ``S`` takes at least
-``load + 2 d(g, u_max) / speed_v`` (it must reach its farthest stairwell and come back;
+``load + 2 d(g, u_max) / speed`` (it must reach its farthest stairwell and come back;
 walking distances are shortest paths or scaled straight lines, so they obey the
-triangle inequality). With a parcel's share
-``a_v(p) = bags_p / B_v`` (or ``kg_p / K_v``: one of the two, fixed per volunteer) the
+triangle inequality). A trip is made by hand or, if the volunteer has one, with the
+cart, each mode with its capacity ``B`` bags, ``K`` kg and speed. With a parcel's share
+``a(p) = bags_p / B`` (or ``kg_p / K``: one of the two, fixed per volunteer and mode) the
 shares in one trip sum to at most 1, so the trip takes at least
-``sum_{p in S} a_v(p) (load + 2 d(g, u_p) / speed_v)``. A stair run reaching floor
+``sum_{p in S} a(p) (load + 2 d(g, u_p) / speed)``, and at least the sum of each
+parcel's cheaper mode. A stair run reaching floor
 ``top`` takes ``up(top) + down(top)`` plus its hand-overs; every parcel in it lives at or
 below ``top``, and hand shares ``h_v(p)`` sum to at most 1 per run, so climbing costs at
 least ``sum_p h_v(p) (up(f_p) + down(f_p))``. Each door parcel needs at least
@@ -21,12 +23,13 @@ least ``sum_p x_vp w_v(p)``, where ``x_vp`` is 1 if ``v`` brings ``p``.
 
 The last hand-over of ``v`` comes no earlier than its busy time minus what follows its
 last hand-over: at most one descent and the walk back, ``R_v = max_u (down(top_u) +
-d(u, g) / speed_v)`` over the stairwells ``v`` may serve. Volunteers start no earlier
-than ``t0``. Hence every plan satisfies ``T >= sum_p x_vp w_v(p) - R_v`` for every ``v``
-with ``sum_v x_vp = 1``, ``x >= 0``, and ``x_vp = 0`` where zone, skill, capacity or
-gate forbid it. The LP optimum over fractional ``x`` is a lower bound. Parcels whose cost
-vectors are identical are pooled into one column (any split of identical parcels can be
-evened out, so pooling does not change the optimum). The solver's value is reduced by a
+d(u, g) / speed)`` over the stairwells ``v`` may serve, at its slower speed. Volunteers
+start no earlier than ``t0``. Hence every plan satisfies
+``T >= sum_p x_vp w_v(p) - R_v`` for every ``v`` with ``sum_v x_vp = 1``, ``x >= 0``,
+and ``x_vp = 0`` where zone, skill, capacity or gate forbid it. The LP optimum over
+fractional ``x`` is a lower bound. Parcels whose cost vectors are identical are pooled
+into one column (any split of identical parcels can be evened out, so pooling does not
+change the optimum). The solver's value is reduced by a
 relative 1e-7 for its tolerances. Later shift starts, shift ends, deadlines and
 release times are left out: they only raise the optimum.
 
@@ -48,6 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from supplyroute.demand import Demand, Parcel
+from supplyroute.models import Scenario, Volunteer
 from supplyroute.solvers.lp import minimise_makespan
 from supplyroute.travel import Travel
 
@@ -69,19 +73,34 @@ class Bound:
     assignment: tuple[tuple[int, tuple[Parcel, ...], float], ...] = ()
 
 
+def modes(scenario: Scenario, volunteer: Volunteer) -> list[tuple[int, float, float]]:
+    """How a volunteer may make a trip: (bags, kg, speed) by hand, and with the cart if
+    it has one (a volunteer may always leave the cart behind)."""
+    p = scenario.parameters
+    bags, kg = scenario.hand_capacity(volunteer)
+    out = [(bags, kg, volunteer.walk_speed_mps or p.walk_speed_mps)]
+    if volunteer.cart is not None:
+        out.append((volunteer.cart.capacity_bags, volunteer.cart.capacity_kg,
+                    volunteer.cart.speed_mps or p.cart_speed_mps))
+    return out
+
+
 def parcel_cost(demand: Demand, travel: Travel, v: int, parcel: Parcel,
-                 by_bags: bool, by_hand_bags: bool) -> float:
+                by_bags: tuple[bool, ...] | None = None, by_hand_bags: bool = True) -> float:
+    """The parcel's linear share of volunteer ``v``'s work: the cheaper of its trip
+    modes (``by_bags[m]``: mode m shares trips by bag count, else by weight)."""
     s = demand.scenario
     volunteer = s.volunteers[v]
-    trip_bags, trip_kg = s.trip_capacity(volunteer)
     hand_bags, hand_kg = s.hand_capacity(volunteer)
-    speed = s.speed_mps(volunteer)
     p = s.parameters
     gate = travel.place(volunteer.gate, gate=True)
     u = travel.place(parcel.stairwell)
-    round_trip = p.load_s + float(travel.dist_m[gate, u] + travel.dist_m[u, gate]) / speed
-    share = parcel.bags / trip_bags if by_bags else parcel.kg / trip_kg
-    cost = share * round_trip
+    metres = float(travel.dist_m[gate, u] + travel.dist_m[u, gate])
+    trip = math.inf
+    for m, (cap_bags, cap_kg, speed) in enumerate(modes(s, volunteer)):
+        share = parcel.bags / cap_bags if by_bags is None or by_bags[m] else parcel.kg / cap_kg
+        trip = min(trip, share * (p.load_s + metres / speed))
+    cost = trip
     if parcel.door:
         stairs = travel.stairs[parcel.stairwell]
         hand = parcel.bags / hand_bags if by_hand_bags else parcel.kg / hand_kg
@@ -98,7 +117,8 @@ def _solo_delivery_s(demand: Demand, travel: Travel, v: int, parcel: Parcel) -> 
     volunteer = s.volunteers[v]
     p = s.parameters
     gate = travel.place(volunteer.gate, gate=True)
-    walk = float(travel.dist_m[gate, travel.place(parcel.stairwell)]) / s.speed_mps(volunteer)
+    fastest = max(speed for _, _, speed in modes(s, volunteer))
+    walk = float(travel.dist_m[gate, travel.place(parcel.stairwell)]) / fastest
     if not parcel.door:
         return p.load_s + walk + parcel.bags * p.entrance_drop_s_per_bag
     up = travel.stairs[parcel.stairwell].up_s(parcel.floor)
@@ -120,14 +140,14 @@ def work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
     # Which share (bags or kg) each volunteer's bound uses: the larger total.
     total_bags = sum(q.bags for q in parcels)
     total_kg = sum(q.kg for q in parcels)
-    by_bags = [total_bags / s.trip_capacity(vol)[0] >= total_kg / s.trip_capacity(vol)[1]
+    by_bags = [tuple(total_bags / bags >= total_kg / kg for bags, kg, _ in modes(s, vol))
                for vol in volunteers]
     by_hand = [total_bags / s.hand_capacity(vol)[0] >= total_kg / s.hand_capacity(vol)[1]
                for vol in volunteers]
 
     # Pool identical columns.
     groups: dict[tuple, list[Parcel]] = {}
-    use_kg = not all(by_bags) or not all(by_hand)
+    use_kg = not all(all(b) for b in by_bags) or not all(by_hand)
     for q in parcels:
         if by_stairwell:
             key = (q.stairwell, q.door, tuple(eligible[q.index]))
@@ -148,7 +168,8 @@ def work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
             vol = volunteers[v]
             gate = travel.place(vol.gate, gate=True)
             down = travel.stairs[q.stairwell].down_s(q.floor) if q.door else 0.0
-            back = float(travel.dist_m[travel.place(q.stairwell), gate]) / s.speed_mps(vol)
+            slowest = min(speed for _, _, speed in modes(s, vol))
+            back = float(travel.dist_m[travel.place(q.stairwell), gate]) / slowest
             tails[v] = max(tails[v], down + back)
     if offsets_s is not None:
         tails -= np.asarray(offsets_s)

@@ -8,6 +8,7 @@ summary, a ledger line per served household and a reason per unserved one.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -132,7 +133,7 @@ def assemble(ctx: Context, result: SolverResult, bound: Bound, method: str,
 
     with_limit = [h for h in scenario.households if h.latest_s is not None]
     met = sum(1 for d in deliveries if d.latest_s is not None and d.delivered_s <= d.latest_s)
-    lb = round(bound.value_s, 2)
+    lb = math.floor(bound.value_s * 100) / 100  # rounded down: a bound stays a bound
     summary = Summary(
         method=method,
         makespan_s=makespan,

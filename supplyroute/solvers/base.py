@@ -67,7 +67,7 @@ class Context:
 
     def parcel_cost(self, v: int, parcel: Parcel) -> float:
         """The work LP's linear cost of ``parcel`` for volunteer ``v`` (bag shares)."""
-        return parcel_cost(self.demand, self.travel, v, parcel, True, True)
+        return parcel_cost(self.demand, self.travel, v, parcel)
 
     @property
     def servable(self) -> list[Parcel]:

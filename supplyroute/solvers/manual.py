@@ -53,6 +53,10 @@ def solve(ctx: Context, budget: Budget) -> SolverResult:
             left_over.append((q, UnservedReason.NO_ELIGIBLE_VOLUNTEER,
                               "nobody in the group covering it may serve it"))
         budget.tell(f"by hand: group of {len(members)} dealt {len(mine)} households")
+    for q in ctx.servable:
+        if not hands.eligible[q.index]:
+            reason, detail = hands.why_unservable(q)
+            left_over.append((q, reason, f"by hand: {detail}"))
     table = schedule(hands.demand, hands.builder, timed, regular)
     table.unserved = left_over + table.unserved
     return SolverResult(table, context=hands)

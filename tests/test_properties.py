@@ -1,0 +1,66 @@
+"""Random valid compounds: every plan passes the checker and never beats the bound."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from supplyroute import PlanOptions, check, plan
+from tests.conftest import compound
+
+
+@st.composite
+def compounds(draw: st.DrawFn) -> Any:
+    buildings = draw(st.integers(1, 3))
+    stairwells = draw(st.integers(1, 3))
+    floors = draw(st.integers(1, 7))
+    n = draw(st.integers(1, 25))
+    households = []
+    for k in range(n):
+        bags = draw(st.lists(st.floats(0.5, 9.5), min_size=1, max_size=3))
+        h: dict[str, Any] = {
+            "id": f"h{k}",
+            "stairwell": f"B{draw(st.integers(1, buildings))}-{draw(st.integers(1, stairwells))}",
+            "floor": draw(st.integers(1, floors)),
+            "bags": [{"kind": f"k{i}", "weight_kg": round(w, 1)} for i, w in enumerate(bags)],
+            "priority": draw(st.sampled_from(["standard", "standard", "vulnerable"])),
+            "delivery": draw(st.sampled_from(["door", "door", "door", "entrance"])),
+        }
+        if draw(st.booleans()) and k % 5 == 0:
+            h["priority"] = "urgent"
+            h["deadline"] = draw(st.integers(8 * 3600 + 600, 14 * 3600))
+        households.append(h)
+    volunteers = []
+    for v in range(draw(st.integers(1, 4))):
+        vol: dict[str, Any] = {
+            "id": f"V{v}",
+            "shift": {"start": draw(st.sampled_from(["08:00", "08:30"])), "end": "20:00"},
+            "gate": "G",
+        }
+        if v == 0 or draw(st.booleans()):  # someone can carry any household's bags
+            vol["cart"] = {"capacity_bags": draw(st.integers(4, 20)), "capacity_kg": 150}
+        if draw(st.booleans()):
+            vol["hand_capacity_bags"] = draw(st.integers(2, 4))
+        volunteers.append(vol)
+    releases = None
+    if draw(st.booleans()):
+        total = sum(len(h["bags"]) for h in households)
+        first = draw(st.integers(0, total))
+        releases = [{"at": "08:00", "bags": first}, {"at": "09:00", "bags": total - first}]
+    return compound(households, volunteers, buildings=buildings, stairwells=stairwells,
+                    floors=floors, lift=draw(st.booleans()), releases=releases)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(compounds(), st.sampled_from(["optimized", "manual"]))
+def test_every_plan_passes_the_checker_and_respects_the_bound(scenario, method) -> None:
+    result = plan(scenario, PlanOptions(method=method, deterministic=True,
+                                        exact_max_households=6))
+    assert check(scenario, result) == []
+    served = {d.household for d in result.deliveries}
+    assert served | {u.household for u in result.unserved} == \
+        {h.id for h in scenario.households}
+    if not result.unserved:
+        assert result.summary.lower_bound_s <= result.summary.makespan_s + 1e-6
