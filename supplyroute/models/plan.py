@@ -117,7 +117,7 @@ class Summary(_Frozen):
     method: str
     makespan_s: float  #: last delivery minus the round's start.
     lower_bound_s: float  #: no plan of this scenario can have a smaller makespan.
-    gap: float | None  #: makespan / lower bound - 1 (None when nothing is served).
+    gap: float | None  #: makespan / lower bound - 1 (None unless every household is served).
     proven_optimal: bool  #: the makespan was proved optimal by exhaustive search.
     bound: str  #: which argument gives the lower bound.
     round_start_s: float
