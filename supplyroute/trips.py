@@ -13,11 +13,12 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from supplyroute.demand import Demand, Parcel
-from supplyroute.models import Door, EntranceDrop, StairRun, Stop, Trip, Volunteer
+from supplyroute.demand import PRIORITY_RANK, Demand, Parcel
+from supplyroute.models import Door, EntranceDrop, Priority, StairRun, Stop, Trip, Volunteer
 from supplyroute.travel import Travel
 
 MAX_EXACT_STOPS = 6
+STANDARD_RANK = PRIORITY_RANK[Priority.STANDARD]
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,13 @@ class TripShape:
     floors_climbed: int
     bags: int
     kg: float
+    key: tuple[int, ...] = ()  #: the parcels' indices, sorted: identifies the load.
+    standard: bool = True  #: no urgent or vulnerable household on board.
+
+    @property
+    def saving(self) -> float:
+        """What the return adds after the last hand-over: free if the trip comes last."""
+        return self.return_off - self.last_delivery_off
 
     @property
     def delivered_offsets(self) -> dict[str, float]:
@@ -199,6 +207,8 @@ class TripBuilder:
             floors_climbed=climbed,
             bags=sum(q.bags for q in parcels),
             kg=sum(q.kg for q in parcels),
+            key=tuple(sorted(q.index for q in parcels)),
+            standard=all(q.rank == STANDARD_RANK for q in parcels),
         )
 
 

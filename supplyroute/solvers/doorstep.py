@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from supplyroute.bound import Bound, work_lp
 from supplyroute.clock import hhmm
-from supplyroute.demand import PRIORITY_RANK, Parcel
+from supplyroute.demand import Parcel
 from supplyroute.models import Priority, UnservedReason
 from supplyroute.schedule import Timetable, earliest_start, schedule
 from supplyroute.solvers.base import Budget, Context, SolverResult
@@ -35,11 +35,17 @@ log = logging.getLogger("supplyroute.doorstep")
 
 #: Balancing moves tried at most, so that deterministic runs end.
 MAX_BALANCING_ROUNDS = 20_000
+#: The ways the work LP is turned into loads, tried in this order: (whole stairwells
+#: per LP column, carts keep full loads only, vulnerable households on foot).
+STRATEGIES = list(itertools.product((True, False), (False, True), (True, False)))
+#: How many of the earliest finishers an ejection chain considers.
+EJECTION_WIDTH = 8
 #: Rounds of re-solving the work LP with each volunteer's measured packing overhead.
 STEERING_ROUNDS = 3
 #: Serving vulnerable households on foot (so each comes in the first trips of its
-#: volunteer) is preferred while it costs at most this share of the makespan.
-VULNERABLE_PREFERENCE = 0.02
+#: volunteer) is preferred while it costs at most this share of the makespan (a trade-off: the issue ranks "vulnerable
+#: early" above the makespan, but not at any price).
+VULNERABLE_PREFERENCE = 0.01
 
 
 def _overhead(ctx: Context, v: int, trips: list[TripShape]) -> float:
@@ -160,20 +166,44 @@ def full_loads(ctx: Context, shares: list[list[Parcel]], offsets_s: list[float],
 
 
 def pack_trips(ctx: Context, v: int, parcels: list[Parcel]) -> list[TripShape]:
-    """Full loads along the stairwells in building order, top floors first."""
+    """Loads for one volunteer: each stairwell's full loads first (top floors first),
+    then the remainders, farthest from the gate first, each topped up from the
+    stairwells nearest to it."""
     place = ctx.travel.place
-    ordered = sorted(parcels, key=lambda q: (place(q.stairwell), -q.floor, q.index))
+    dist = ctx.travel.dist_m
+    gate = ctx.builder.gate_place[v]
     cap_bags, cap_kg = ctx.builder.capacity(v)
-    trips: list[list[Parcel]] = []
-    bags, kg = cap_bags + 1, 0.0
-    for q in ordered:
-        if bags + q.bags > cap_bags or kg + q.kg > cap_kg + 1e-9:
-            trips.append([])
-            bags, kg = 0, 0.0
-        trips[-1].append(q)
-        bags += q.bags
-        kg += q.kg
-    return [ctx.builder.shape(v, t) for t in trips]
+
+    def fits(load: list[Parcel], q: Parcel) -> bool:
+        return (sum(p.bags for p in load) + q.bags <= cap_bags
+                and sum(p.kg for p in load) + q.kg <= cap_kg + 1e-9)
+
+    by_stairwell: dict[str, list[Parcel]] = {}
+    for q in sorted(parcels, key=lambda q: (place(q.stairwell), -q.floor, q.index)):
+        by_stairwell.setdefault(q.stairwell, []).append(q)
+    loads: list[list[Parcel]] = []
+    left: dict[str, list[Parcel]] = {}
+    for stairwell, queue in by_stairwell.items():
+        load: list[Parcel] = []
+        for q in queue:
+            if not fits(load, q):
+                loads.append(load)
+                load = []
+            load.append(q)
+        left[stairwell] = load
+    while left:
+        seed = max(left, key=lambda w: (dist[gate, place(w)], -place(w)))
+        load = left.pop(seed)
+        for near in sorted(left, key=lambda w: (dist[place(seed), place(w)], place(w))):
+            queue = left[near]
+            while queue and fits(load, queue[0]):
+                load.append(queue.pop(0))
+            if not queue:
+                del left[near]
+            if sum(p.bags for p in load) >= cap_bags:
+                break
+        loads.append(load)
+    return [ctx.builder.shape(v, load) for load in loads if load]
 
 
 @dataclass
@@ -187,7 +217,10 @@ class _Volunteer:
         if not self.trips:
             return self.start_s + self.timed_s if self.timed_s else -math.inf
         busy = sum(t.return_off for t in self.trips)
-        return self.start_s + self.timed_s + busy - _saving(self.trips[_last_trip(self.trips)])
+        return self.start_s + self.timed_s + busy - self.trips[_last_trip(self.trips)].saving
+
+
+_UNKNOWN = object()
 
 
 class Balancer:
@@ -197,16 +230,27 @@ class Balancer:
         self.ctx = ctx
         self.loads = loads
         self.budget = budget
-        self._shapes: dict[tuple[int, tuple[int, ...]], TripShape] = {}
+        self._shapes: dict[tuple[int, tuple[int, ...]], TripShape | None] = {}
+        self._allowed: dict[tuple[int, ...], frozenset[int]] = {}
+        self._eligible_sets = {i: frozenset(vs) for i, vs in ctx.eligible.items()}
 
-    def shape(self, v: int, parcels: tuple[Parcel, ...] | list[Parcel]) -> TripShape | None:
-        key = (v, tuple(sorted(q.index for q in parcels)))
-        if key not in self._shapes:
-            eligible = all(v in self.ctx.eligible[q.index] for q in parcels)
-            if not eligible or not self.ctx.builder.fits(v, parcels):
-                return None
-            self._shapes[key] = self.ctx.builder.shape(v, parcels)
-        return self._shapes[key]
+    def shape(self, v: int, parcels: tuple[Parcel, ...] | list[Parcel],
+              key: tuple[int, ...] | None = None) -> TripShape | None:
+        """The trip of ``v`` with these parcels, or None if ``v`` may not make it."""
+        key = key if key is not None else tuple(sorted(q.index for q in parcels))
+        found = self._shapes.get((v, key), _UNKNOWN)
+        if found is _UNKNOWN:
+            allowed = self._allowed.get(key)
+            if allowed is None:
+                allowed = frozenset.intersection(
+                    *(self._eligible_sets[q.index] for q in parcels))
+                self._allowed[key] = allowed
+            if v not in allowed or not self.ctx.builder.fits(v, parcels):
+                found = None
+            else:
+                found = self.ctx.builder.shape(v, parcels)
+            self._shapes[v, key] = found
+        return found
 
     def _finish_with(self, v: int, trips: list[TripShape]) -> float:
         load = self.loads[v]
@@ -234,7 +278,7 @@ class Balancer:
             theirs = self.loads[w].trips
             # Move a whole trip.
             for i in by_length:
-                moved = self.shape(w, mine[i].parcels)
+                moved = self.shape(w, mine[i].parcels, mine[i].key)
                 if moved is None:
                     continue
                 if self._accept(worst, w, target, mine[:i] + mine[i + 1:], [*theirs, moved]):
@@ -274,14 +318,51 @@ class Balancer:
                 for j in sorted(range(len(theirs)), key=lambda j: (theirs[j].return_off, j)):
                     if theirs[j].return_off >= mine[i].return_off:
                         break
-                    a = self.shape(w, mine[i].parcels)
-                    b = self.shape(worst, theirs[j].parcels)
+                    a = self.shape(w, mine[i].parcels, mine[i].key)
+                    b = self.shape(worst, theirs[j].parcels, theirs[j].key)
                     if a is None or b is None:
                         continue
                     new_mine = mine[:i] + [b] + mine[i + 1:]
                     new_theirs = theirs[:j] + [a] + theirs[j + 1:]
                     if self._accept(worst, w, target, new_mine, new_theirs):
                         return True
+        return self._eject(worst, target, others, finishes)
+
+    def _eject(self, worst: int, target: float, others: list[int],
+               finishes: list[float]) -> bool:
+        """A chain of two moves: a trip of the last volunteer goes to ``w``, who passes
+        one of its own trips on to ``u``; both stay below the old latest finish."""
+        mine = self.loads[worst].trips
+        helpers = [v for v in others if finishes[v] < target - 1e-6][:EJECTION_WIDTH]
+        for i in sorted(range(len(mine)), key=lambda i: (-mine[i].return_off, i)):
+            new_mine = mine[:i] + mine[i + 1:]
+            if self._finish_with(worst, new_mine) >= target - 1e-6:
+                continue
+            for w in helpers:
+                moved = self.shape(w, mine[i].parcels, mine[i].key)
+                if moved is None:
+                    continue
+                theirs = [*self.loads[w].trips, moved]
+                excess = self._finish_with(w, theirs) - target
+                for j in sorted(range(len(theirs) - 1),
+                                key=lambda j: (-theirs[j].return_off, j)):
+                    if theirs[j].return_off <= excess:
+                        break
+                    new_theirs = theirs[:j] + theirs[j + 1:]
+                    if self._finish_with(w, new_theirs) >= target - 1e-6:
+                        continue
+                    for u in helpers:
+                        if u == w:
+                            continue
+                        passed = self.shape(u, theirs[j].parcels, theirs[j].key)
+                        if passed is None:
+                            continue
+                        new_u = [*self.loads[u].trips, passed]
+                        if self._finish_with(u, new_u) < target - 1e-6:
+                            self.loads[worst].trips = new_mine
+                            self.loads[w].trips = new_theirs
+                            self.loads[u].trips = new_u
+                            return True
         return False
 
     def _accept(self, worst: int, w: int, target: float, mine: list[TripShape],
@@ -293,19 +374,14 @@ class Balancer:
         return False
 
 
-def _saving(trip: TripShape) -> float:
-    """What a trip's return adds after its last hand-over: free if the trip is last."""
-    return trip.return_off - trip.last_delivery_off
-
-
-def _standard(trip: TripShape) -> bool:
-    return min(q.rank for q in trip.parcels) == PRIORITY_RANK[Priority.STANDARD]
-
-
 def _last_trip(trips: list[TripShape]) -> int:
     """The trip to do last: the standard one whose return saves most (any if none)."""
-    pool = [i for i, t in enumerate(trips) if _standard(t)] or list(range(len(trips)))
-    return max(pool, key=lambda i: (_saving(trips[i]), -i))
+    best, best_key = 0, (False, -math.inf)
+    for i, t in enumerate(trips):
+        key = (t.standard, t.saving)
+        if key > best_key:
+            best, best_key = i, key
+    return best
 
 
 def regular_order(trips: list[TripShape]) -> list[TripShape]:
@@ -331,23 +407,24 @@ def solve(ctx: Context, budget: Budget, bound: Bound) -> SolverResult:
     t0 = ctx.demand.round_start_s
     best: list[_Volunteer] | None = None
     best_score = math.inf
-    for whole, vulnerable_on_foot in itertools.product((False, True), (True, False)):
+    for by_stairwell, whole, vulnerable_on_foot in STRATEGIES:
         eligible = steer if vulnerable_on_foot else ctx.eligible
         overhead = [0.0] * len(ctx.volunteers)
         for round_no in range(STEERING_ROUNDS):
             if best is not None and budget.expired():
                 break
             offsets = [timed_s[v] + overhead[v] for v in range(len(ctx.volunteers))]
-            shares = round_assignment(ctx, regular, offsets, False, eligible)
+            shares = round_assignment(ctx, regular, offsets, by_stairwell, eligible)
             if whole:
-                shares = full_loads(ctx, shares, offsets, False, eligible)
+                shares = full_loads(ctx, shares, offsets, by_stairwell, eligible)
             loads = [
                 _Volunteer(v.shift.start, timed_s[i], pack_trips(ctx, i, shares[i]))
                 for i, v in enumerate(ctx.volunteers)
             ]
             Balancer(ctx, loads, budget).run()
             finish = max(load.finish_s() for load in loads) - t0
-            log.info("steering%s%s round %d: estimated makespan %.0f s",
+            log.info("steering%s%s%s round %d: estimated makespan %.0f s",
+                     " by stairwell" if by_stairwell else " by floor",
                      ", full cart loads" if whole else "",
                      ", vulnerable on foot" if vulnerable_on_foot else "", round_no, finish)
             score = finish * (1 - VULNERABLE_PREFERENCE if vulnerable_on_foot else 1)
