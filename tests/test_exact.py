@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -37,7 +37,7 @@ def brute_force_makespan(s: Scenario) -> float:
         own = h.bags or p.default_bags
         return len(own), sum(b.weight_kg for b in own)
 
-    @lru_cache(maxsize=None)
+    @cache
     def best_for(v_index: int, members: frozenset[int]) -> float:
         """The earliest last hand-over of volunteer v serving exactly ``members``."""
         if not members:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import random
 from dataclasses import dataclass
 
 from supplyroute.bound import Bound, work_lp
@@ -38,13 +39,16 @@ MAX_BALANCING_ROUNDS = 20_000
 #: The ways the work LP is turned into loads, tried in this order: (whole stairwells
 #: per LP column, carts keep full loads only, vulnerable households on foot).
 STRATEGIES = list(itertools.product((True, False), (False, True), (True, False)))
+#: Perturbed steering rounds after the fixed ones, in deterministic mode (otherwise
+#: they run until the time limit).
+DETERMINISTIC_EXTRA_ROUNDS = 6
 #: How many of the earliest finishers an ejection chain considers.
 EJECTION_WIDTH = 8
 #: Rounds of re-solving the work LP with each volunteer's measured packing overhead.
 STEERING_ROUNDS = 3
 #: Serving vulnerable households on foot (so each comes in the first trips of its
-#: volunteer) is preferred while it costs at most this share of the makespan (a trade-off: the issue ranks "vulnerable
-#: early" above the makespan, but not at any price).
+#: volunteer) is preferred while it costs at most this share of the makespan: the issue
+#: ranks "vulnerable early" above the makespan, but not at any price.
 VULNERABLE_PREFERENCE = 0.01
 
 
@@ -407,31 +411,50 @@ def solve(ctx: Context, budget: Budget, bound: Bound) -> SolverResult:
     t0 = ctx.demand.round_start_s
     best: list[_Volunteer] | None = None
     best_score = math.inf
-    for by_stairwell, whole, vulnerable_on_foot in STRATEGIES:
+    best_overhead: dict[tuple[bool, bool, bool], list[float]] = {}
+    best_strategy = STRATEGIES[0]
+
+    def attempt(strategy: tuple[bool, bool, bool], overhead: list[float], label: str
+                ) -> list[float]:
+        """Share out, pack and balance once; keep the result if it is the best yet."""
+        nonlocal best, best_score, best_strategy
+        by_stairwell, whole, vulnerable_on_foot = strategy
         eligible = steer if vulnerable_on_foot else ctx.eligible
+        offsets = [timed_s[v] + overhead[v] for v in range(len(ctx.volunteers))]
+        shares = round_assignment(ctx, regular, offsets, by_stairwell, eligible)
+        if whole:
+            shares = full_loads(ctx, shares, offsets, by_stairwell, eligible)
+        loads = [
+            _Volunteer(v.shift.start, timed_s[i], pack_trips(ctx, i, shares[i]))
+            for i, v in enumerate(ctx.volunteers)
+        ]
+        Balancer(ctx, loads, budget).run()
+        finish = max(load.finish_s() for load in loads) - t0
+        log.info("%s (stairwells %s, full loads %s, vulnerable on foot %s): "
+                 "estimated makespan %.0f s", label, *strategy, finish)
+        score = finish * (1 - VULNERABLE_PREFERENCE if vulnerable_on_foot else 1)
+        if score < best_score - 1e-6:
+            best, best_score, best_strategy = loads, score, strategy
+            best_overhead[strategy] = overhead
+            budget.tell("work shared out", makespan_s=finish, lower_bound_s=bound.value_s)
+        return [_overhead(ctx, v, load.trips) for v, load in enumerate(loads)]
+
+    for strategy in STRATEGIES:
         overhead = [0.0] * len(ctx.volunteers)
         for round_no in range(STEERING_ROUNDS):
             if best is not None and budget.expired():
                 break
-            offsets = [timed_s[v] + overhead[v] for v in range(len(ctx.volunteers))]
-            shares = round_assignment(ctx, regular, offsets, by_stairwell, eligible)
-            if whole:
-                shares = full_loads(ctx, shares, offsets, by_stairwell, eligible)
-            loads = [
-                _Volunteer(v.shift.start, timed_s[i], pack_trips(ctx, i, shares[i]))
-                for i, v in enumerate(ctx.volunteers)
-            ]
-            Balancer(ctx, loads, budget).run()
-            finish = max(load.finish_s() for load in loads) - t0
-            log.info("steering%s%s%s round %d: estimated makespan %.0f s",
-                     " by stairwell" if by_stairwell else " by floor",
-                     ", full cart loads" if whole else "",
-                     ", vulnerable on foot" if vulnerable_on_foot else "", round_no, finish)
-            score = finish * (1 - VULNERABLE_PREFERENCE if vulnerable_on_foot else 1)
-            if score < best_score - 1e-6:
-                best, best_score = loads, score
-                budget.tell("work shared out", makespan_s=finish, lower_bound_s=bound.value_s)
-            overhead = [_overhead(ctx, v, load.trips) for v, load in enumerate(loads)]
+            overhead = attempt(strategy, overhead, f"steering round {round_no}")
+    # Then, while time is left (a fixed number of rounds in deterministic mode),
+    # perturb the best strategy's overheads and try again.
+    rng = random.Random(0)
+    extra = 0
+    while best_overhead and not budget.expired() and \
+            (not budget.deterministic or extra < DETERMINISTIC_EXTRA_ROUNDS):
+        strategy = best_strategy
+        noisy = [o * rng.uniform(0.5, 1.5) for o in best_overhead[strategy]]
+        attempt(strategy, noisy, f"perturbed round {extra}")
+        extra += 1
     assert best is not None
 
     table: Timetable = schedule(
