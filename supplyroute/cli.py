@@ -22,6 +22,7 @@ from supplyroute.io import dump_model, load_plan, load_scenario, write_atomic
 from supplyroute.models import Plan, Scenario
 from supplyroute.planner import METHODS, PlanOptions, plan
 from supplyroute.solvers.base import Progress
+from supplyroute.travel import Travel
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -102,6 +103,7 @@ def _summary_lines(result: Plan) -> list[str]:
 
 def _validate(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
+    Travel(scenario)  # a walkway graph that leaves a place unreachable is invalid too
     bags = sum(len(scenario.bags_of(h)) for h in scenario.households)
     stairwells = sum(len(b.stairwells) for b in scenario.buildings)
     print(f"ok: {scenario.name}: {len(scenario.households)} households, {bags} bags, "

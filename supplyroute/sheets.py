@@ -44,23 +44,25 @@ _LABELS: dict[str, dict[str, str]] = {
         "hands": "by hand (up to {bags} bags, {kg} kg)",
         "skills": "Skills",
         "none": "none",
-        "summary": "{trips} trips · {households} households · {bags} bags · "
-                   "{walk} m on foot · {floors} floors climbed",
+        "summary": "Trips: {trips} · households: {households} · bags: {bags} · "
+                   "on foot: {walk} m · floors climbed: {floors}",
         "no_trips": "No trips for this volunteer in this plan.",
         "trip": "Trip {n}",
         "times": "Start loading **{start}** · depart **{depart}** · back at the gate **{back}**",
         "load": "**Load:** {bags} bags: {kinds} ({kg} kg)",
         "kind_count": "{count} {kind}",
         "list_sep": ", ",
+        "paren": " ({})",
+        "field": "- **{key}:** {value}",
         "stop": "Stop {n}: stairwell {stairwell}, building {building}",
         "arrive": "Arrive {arrive} · leave {leave}",
-        "drop_line": "**Leave at the entrance:** {bags} bags for {households} households",
-        "climb_line": "**Carry up:** {runs} climbs, top floor {top}",
+        "drop_line": "**Leave at the entrance:** {bags} bag(s) for {households} household(s)",
+        "climb_line": "**Carry up:** {runs} climb(s), top floor {top}",
         "col_climb": "Climb",
         "col_floor": "Floor",
         "col_household": "Household",
         "col_bags": "Bags",
-        "col_by": "By",
+        "col_by": "Planned",
         "col_notes": "Notes",
         "col_done": "Done",
         "entrance": "entrance",
@@ -98,13 +100,15 @@ _LABELS: dict[str, dict[str, str]] = {
         "no_trips": "本方案中该志愿者没有任务。",
         "trip": "第{n}趟",
         "times": "开始装货 **{start}** · 出发 **{depart}** · 返回物资门 **{back}**",
-        "load": "**装货：**共{bags}袋：{kinds}（{kg}公斤）",
+        "load": "**装货**：共{bags}袋：{kinds}（{kg}公斤）",
         "kind_count": "{kind}{count}袋",
         "list_sep": "、",
+        "paren": "（{}）",
+        "field": "- **{key}**：{value}",
         "stop": "第{n}站：楼栋 {building} · 单元 {stairwell}",
         "arrive": "到达 {arrive} · 离开 {leave}",
-        "drop_line": "**放在单元门口：**{bags}袋，共{households}户",
-        "climb_line": "**送上楼：**上楼{runs}次，最高{top}层",
+        "drop_line": "**放在单元门口**：{bags}袋，共{households}户",
+        "climb_line": "**送上楼**：上楼{runs}次，最高{top}层",
         "col_climb": "上楼",
         "col_floor": "楼层",
         "col_household": "户",
@@ -242,7 +246,7 @@ def _marks(household: Household, lang: str) -> str:
     if household.priority is Priority.URGENT:
         latest = household.latest_s
         text = t["urgent"].format(t=hhmm(latest)) if latest is not None else t["urgent_plain"]
-        marks.append(f"**{text}**" + (f" ({needs})" if needs else ""))
+        marks.append(f"**{text}**" + (t["paren"].format(needs) if needs else ""))
     elif household.priority is Priority.VULNERABLE:
         colon = "：" if lang == "zh" else ": "
         marks.append(f"**{t['vulnerable']}" + (f"{colon}{needs}" if needs else "") + "**")
@@ -343,12 +347,14 @@ def render_sheet(scenario: Scenario, plan: Plan, volunteer_id: str, lang: str = 
     lines = [
         f"# {t['title']} · {volunteer.id}",
         "",
-        f"- **{t['volunteer']}:** {volunteer.id}",
-        f"- **{t['group']}:** {volunteer.group or t['none']}",
-        f"- **{t['gate']}:** {volunteer.gate}",
-        f"- **{t['shift']}:** {hhmm(volunteer.shift.start)}-{hhmm(volunteer.shift.end)}",
-        f"- **{t['carry']}:** {carry}",
-        f"- **{t['skills']}:** {skills}",
+        *(t["field"].format(key=t[key], value=value) for key, value in (
+            ("volunteer", volunteer.id),
+            ("group", volunteer.group or t["none"]),
+            ("gate", volunteer.gate),
+            ("shift", f"{hhmm(volunteer.shift.start)}-{hhmm(volunteer.shift.end)}"),
+            ("carry", carry),
+            ("skills", skills),
+        )),
         "",
         "**" + t["summary"].format(trips=len(vp.trips),
                                    households=len(_trip_households(vp.trips)),
