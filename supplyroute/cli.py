@@ -25,6 +25,16 @@ from supplyroute.solvers.base import Progress
 from supplyroute.travel import Travel
 
 
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="supplyroute",
@@ -41,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", type=Path)
     p.add_argument("-o", "--output", type=Path, help="plan JSON to write (default: stdout)")
     p.add_argument("--method", choices=METHODS, default="optimized")
-    p.add_argument("--time-limit", type=float, default=30.0, metavar="S",
+    p.add_argument("--time-limit", type=_positive, default=30.0, metavar="S",
                    help="seconds the search may take (default 30)")
     p.add_argument("--deterministic", action="store_true",
                    help="stop searches on iteration counts only: same input, same plan")

@@ -43,7 +43,10 @@ class Budget:
         return time.monotonic() - self.started
 
     def expired(self) -> bool:
-        return not self.deterministic and self.elapsed() >= self.time_limit_s
+        """Past the time limit, less a small reserve for building the plan after the
+        search; never in deterministic mode (searches stop on counts there)."""
+        reserve = min(2.0, 0.05 * self.time_limit_s)
+        return not self.deterministic and self.elapsed() >= self.time_limit_s - reserve
 
     def tell(self, stage: str, makespan_s: float | None = None,
              lower_bound_s: float | None = None) -> None:
