@@ -2,8 +2,9 @@
 
     python benchmarks/doorstep.py [--examples DIR] [--time-limit S] [-o OUT_DIR]
 
-Prints a table (households, volunteers, makespan, lower bound, gap, by-hand makespan,
-ratio, solve time, violations) and writes it as CSV and JSON to OUT_DIR (default
+Prints a table (households, volunteers, makespan, lower bound, gap, by-hand makespan
+within the shifts and with open shifts, ratio optimised / by hand, bound / by hand,
+solve time, violations) and writes it as CSV and JSON to OUT_DIR (default
 ``benchmarks/results``). The time limit applies per plan; ``--time-limit-for NAME=S``
 sets it for one example (the issue's targets use 30 s for kandan576, 60 s for
 anzhen4389).
@@ -19,13 +20,22 @@ import sys
 import time
 from pathlib import Path
 
-from supplyroute import PlanOptions, check, load_scenario, plan
+from supplyroute import PlanOptions, Scenario, check, load_scenario, plan
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_LIMITS = {"kandan576": 30.0, "anzhen4389": 60.0}
 COLUMNS = ["example", "households", "volunteers", "makespan_min", "lower_bound_min", "gap",
-           "manual_makespan_min", "ratio", "solve_s", "check_s", "violations",
-           "manual_violations", "unserved", "deadlines_met", "vulnerable_by"]
+           "manual_makespan_min", "manual_open_shift_min", "ratio", "bound_ratio", "solve_s",
+           "check_s", "violations", "manual_violations", "unserved", "deadlines_met",
+           "vulnerable_by"]
+
+
+def without_shift_ends(scenario: Scenario) -> Scenario:
+    """The scenario with every shift running three days past its start."""
+    volunteers = tuple(
+        v.model_copy(update={"shift": v.shift.model_copy(update={"end": v.shift.start + 259200})})
+        for v in scenario.volunteers)
+    return scenario.with_changes(volunteers=volunteers)
 
 
 def bench_one(path: Path, time_limit: float) -> dict[str, object]:
@@ -37,6 +47,14 @@ def bench_one(path: Path, time_limit: float) -> dict[str, object]:
     manual = plan(scenario, PlanOptions(method="manual", time_limit_s=time_limit))
     manual_violations = check(scenario, manual)
     s, m = best.summary, manual.summary
+    # By hand often cannot finish within the shifts; then it is timed once more with the
+    # shifts left open, so that the ratio compares whole rounds.
+    full_makespan = m.makespan_s
+    if any(u.reason.value == "no_volunteer_time" for u in manual.unserved):
+        open_ended = plan(without_shift_ends(scenario),
+                          PlanOptions(method="manual", time_limit_s=time_limit))
+        manual_violations += check(without_shift_ends(scenario), open_ended)
+        full_makespan = open_ended.summary.makespan_s
     vulnerable = s.vulnerable_served_by_s
     return {
         "example": path.stem,
@@ -46,7 +64,9 @@ def bench_one(path: Path, time_limit: float) -> dict[str, object]:
         "lower_bound_min": round(s.lower_bound_s / 60, 1),
         "gap": None if s.gap is None else round(s.gap, 4),
         "manual_makespan_min": round(m.makespan_s / 60, 1),
-        "ratio": round(s.makespan_s / m.makespan_s, 3) if m.makespan_s else None,
+        "manual_open_shift_min": round(full_makespan / 60, 1),
+        "ratio": round(s.makespan_s / full_makespan, 3) if full_makespan else None,
+        "bound_ratio": round(s.lower_bound_s / full_makespan, 3) if full_makespan else None,
         "solve_s": s.solve_s,
         "check_s": round(check_s, 2),
         "violations": len(violations),

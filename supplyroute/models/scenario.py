@@ -288,6 +288,15 @@ class Scenario(_Frozen):
             raise InputError(issues)
         return self
 
+    def with_changes(self, **update: Any) -> Scenario:
+        """A copy with some fields replaced (not validated again), without the lookups
+        cached on this instance."""
+        copy = self.model_copy(update=update)
+        for name, value in type(self).__dict__.items():
+            if isinstance(value, cached_property):
+                copy.__dict__.pop(name, None)
+        return copy
+
     # Lookups (derived, cached on the frozen instance).
     @cached_property
     def stairwell_building(self) -> dict[str, Building]:

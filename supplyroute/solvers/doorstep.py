@@ -42,6 +42,9 @@ STRATEGIES = list(itertools.product((True, False), (False, True), (True, False))
 #: Perturbed steering rounds after the fixed ones, in deterministic mode (otherwise
 #: they run until the time limit).
 DETERMINISTIC_EXTRA_ROUNDS = 6
+#: In the balancer, a second of work added anywhere counts this much against a second
+#: off the latest finish.
+WORK_WEIGHT = 0.05
 #: How many of the earliest finishers an ejection chain considers.
 EJECTION_WIDTH = 8
 #: Rounds of re-solving the work LP with each volunteer's measured packing overhead.
@@ -271,11 +274,28 @@ class Balancer:
         return rounds
 
     def _improve(self, worst: int, finishes: list[float]) -> bool:
+        """Relieve the volunteer who finishes last. Of the moves that bring both sides
+        below its finish, take the one that adds the least work (moving a far
+        household from a cart to someone on foot costs work that someone must do)."""
         target = finishes[worst]
         others = sorted((v for v in range(len(self.loads)) if v != worst),
                         key=lambda v: (finishes[v], v))
         mine = self.loads[worst].trips
+        mine_busy = sum(t.return_off for t in mine)
         by_length = sorted(range(len(mine)), key=lambda i: (-mine[i].return_off, i))
+        best: tuple[tuple[float, float, int], list[TripShape], int, list[TripShape]] | None = None
+
+        def consider(w: int, new_mine: list[TripShape], new_theirs: list[TripShape]) -> None:
+            nonlocal best
+            latest = max(self._finish_with(worst, new_mine), self._finish_with(w, new_theirs))
+            if latest >= target - 1e-6:
+                return
+            added = (sum(t.return_off for t in new_mine) + sum(t.return_off for t in new_theirs)
+                     - mine_busy - sum(t.return_off for t in self.loads[w].trips))
+            key = (round(latest + WORK_WEIGHT * added, 6), latest, w)
+            if best is None or key < best[0]:
+                best = (key, new_mine, w, new_theirs)
+
         for w in others:
             if finishes[w] >= target - 1e-6:
                 break
@@ -283,10 +303,8 @@ class Balancer:
             # Move a whole trip.
             for i in by_length:
                 moved = self.shape(w, mine[i].parcels, mine[i].key)
-                if moved is None:
-                    continue
-                if self._accept(worst, w, target, mine[:i] + mine[i + 1:], [*theirs, moved]):
-                    return True
+                if moved is not None:
+                    consider(w, mine[:i] + mine[i + 1:], [*theirs, moved])
             # Move one household out of a shared trip.
             for i in by_length:
                 if len(mine[i].parcels) < 2:
@@ -294,11 +312,8 @@ class Balancer:
                 for q in sorted(mine[i].parcels, key=lambda q: (-q.floor, q.index)):
                     alone = self.shape(w, [q])
                     rest = self.shape(worst, [p for p in mine[i].parcels if p is not q])
-                    if alone is None or rest is None:
-                        continue
-                    new_mine = mine[:i] + [rest] + mine[i + 1:]
-                    if self._accept(worst, w, target, new_mine, [*theirs, alone]):
-                        return True
+                    if alone is not None and rest is not None:
+                        consider(w, mine[:i] + [rest] + mine[i + 1:], [*theirs, alone])
             # Move one household into a trip of theirs with room, in the same building.
             roomy = [j for j, t in enumerate(theirs) if t.bags < self.ctx.builder.capacity(w)[0]]
             for i in by_length if roomy else ():
@@ -312,11 +327,17 @@ class Balancer:
                         if all(p.building != q.building for p in theirs[j].parcels):
                             continue
                         grown = self.shape(w, [*theirs[j].parcels, q])
-                        if grown is None:
-                            continue
-                        new_theirs = theirs[:j] + [grown] + theirs[j + 1:]
-                        if self._accept(worst, w, target, new_mine, new_theirs):
-                            return True
+                        if grown is not None:
+                            consider(w, new_mine, theirs[:j] + [grown] + theirs[j + 1:])
+        if best is not None:
+            _, new_mine, w, new_theirs = best
+            self.loads[worst].trips = new_mine
+            self.loads[w].trips = new_theirs
+            return True
+        for w in others:
+            if finishes[w] >= target - 1e-6:
+                break
+            theirs = self.loads[w].trips
             # Swap two trips.
             for i in by_length:
                 for j in sorted(range(len(theirs)), key=lambda j: (theirs[j].return_off, j)):

@@ -22,7 +22,7 @@ from supplyroute.trips import TripShape
 def without_carts(scenario: Scenario) -> Scenario:
     """The same scenario with every cart left behind."""
     volunteers = tuple(v.model_copy(update={"cart": None}) for v in scenario.volunteers)
-    return scenario.model_copy(update={"volunteers": volunteers})
+    return scenario.with_changes(volunteers=volunteers)
 
 
 def groups(ctx: Context) -> list[list[int]]:
