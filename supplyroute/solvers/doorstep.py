@@ -45,6 +45,8 @@ DETERMINISTIC_EXTRA_ROUNDS = 6
 #: In the balancer, a second of work added anywhere counts this much against a second
 #: off the latest finish.
 WORK_WEIGHT = 0.05
+#: Perturbed rounds shift each volunteer's offset by up to this share of the makespan.
+PERTURBATION = 0.02
 #: How many of the earliest finishers an ejection chain considers.
 EJECTION_WIDTH = 8
 #: Rounds of re-solving the work LP with each volunteer's measured packing overhead.
@@ -473,7 +475,9 @@ def solve(ctx: Context, budget: Budget, bound: Bound) -> SolverResult:
     while best_overhead and not budget.expired() and \
             (not budget.deterministic or extra < DETERMINISTIC_EXTRA_ROUNDS):
         strategy = best_strategy
-        noisy = [o * rng.uniform(0.5, 1.5) for o in best_overhead[strategy]]
+        spread = PERTURBATION * best_score
+        noisy = [o * rng.uniform(0.5, 1.5) + rng.uniform(-spread, spread)
+                 for o in best_overhead[strategy]]
         attempt(strategy, noisy, f"perturbed round {extra}")
         extra += 1
     assert best is not None
