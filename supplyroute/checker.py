@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -111,7 +112,8 @@ class _Walking:
         return self._cache[a, b]
 
 
-def _stair_seconds(scenario: Scenario, stairwell: str) -> tuple[callable, callable, bool]:
+def _stair_seconds(scenario: Scenario, stairwell: str
+                   ) -> tuple[Callable[[int, int], float], Callable[[int], float], bool]:
     building = scenario.stairwell_building[stairwell]
     p = scenario.parameters
     up = building.stair_up_s_per_floor if building.stair_up_s_per_floor is not None \
@@ -284,7 +286,8 @@ class _Checker:
                                   f"at {at:g}")
         return t
 
-    def run_timing(self, run: StairRun, t: float, ascent, descent, stairwell: str,
+    def run_timing(self, run: StairRun, t: float, ascent: Callable[[int, int], float],
+                   descent: Callable[[int], float], stairwell: str,
                    volunteer: Volunteer, hands: tuple[int, float], where: str) -> float:
         if not self.near(run.start_s, t):
             self.flag(ViolationKind.TIMING, f"{where}.start_s",
