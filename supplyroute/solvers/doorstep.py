@@ -411,10 +411,15 @@ def _last_trip(trips: list[TripShape]) -> int:
     return best
 
 
-def regular_order(trips: list[TripShape]) -> list[TripShape]:
-    """Vulnerable households first; the trip whose return saves most goes last."""
+def regular_order(trips: list[TripShape], short_of_time: bool = False) -> list[TripShape]:
+    """Vulnerable households first; the trip whose return saves most goes last. When
+    the shift cannot hold every trip, the shortest go first, so that as many
+    households as possible are served."""
     if not trips:
         return []
+    if short_of_time:
+        return sorted(trips, key=lambda t: (min(q.rank for q in t.parcels),
+                                            t.return_off / len(t.parcels), t.key))
     last = _last_trip(trips)
     rest = [t for i, t in enumerate(trips) if i != last]
     rest.sort(key=lambda t: (min(q.rank for q in t.parcels),
@@ -483,7 +488,9 @@ def solve(ctx: Context, budget: Budget, bound: Bound) -> SolverResult:
     assert best is not None
 
     table: Timetable = schedule(
-        ctx.demand, ctx.builder, timed_queues, [regular_order(load.trips) for load in best])
+        ctx.demand, ctx.builder, timed_queues,
+        [regular_order(load.trips, load.finish_s() > vol.shift.end)
+         for load, vol in zip(best, ctx.volunteers, strict=True)])
     table.unserved = dropped + table.unserved
     return SolverResult(table)
 
