@@ -1,0 +1,65 @@
+"""The lower bound: exact on cases worked by hand, and each of its three arguments."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from supplyroute import PlanOptions, plan
+from supplyroute.bound import lower_bound
+from supplyroute.solvers.base import Context
+from tests.conftest import compound
+
+
+def one_walker(households, **kw):
+    return compound(households, [{"id": "V", "shift": {"start": "08:00", "end": "18:00"},
+                                  "gate": "G"}], buildings=1, stairwells=1, **kw)
+
+
+def test_work_bound_is_the_whole_job_for_one_walker() -> None:
+    # Two households on floors 3 and 5, two bags each: two trips, nothing to share.
+    s = one_walker([{"id": "a", "stairwell": "B1-1", "floor": 3},
+                    {"id": "b", "stairwell": "B1-1", "floor": 5}])
+    ctx = Context(s)
+    walk = math.hypot(45, 40) * 1.3 / 1.2
+    trip = lambda f: 120 + 2 * walk + 18 * (f - 1) + 10 * (f - 1) + 30  # noqa: E731
+    tail = walk + 10 * 4  # the walk back and the descent after the last hand-over
+    bound = lower_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible)
+    assert bound.kind == "work-lp"
+    assert bound.value_s == pytest.approx(trip(3) + trip(5) - tail, rel=1e-6)
+    result = plan(s, PlanOptions(deterministic=True))
+    assert result.summary.makespan_s == pytest.approx(bound.value_s, abs=0.05)
+
+
+def test_single_parcel_bound_follows_a_late_release() -> None:
+    s = one_walker([{"id": "a", "stairwell": "B1-1", "floor": 2}],
+                   releases=[{"at": "10:00", "households": ["a"]}])
+    ctx = Context(s)
+    bound = lower_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible)
+    assert bound.kind == "single-parcel"
+    walk = math.hypot(45, 40) * 1.3 / 1.2
+    assert bound.value_s == pytest.approx(7200 + 120 + walk + 18 + 30)
+
+
+def test_release_pool_bound() -> None:
+    households = [{"id": f"h{k}", "stairwell": "B1-1", "floor": 1} for k in range(2)]
+    s = compound(households, [{"id": f"V{k}", "shift": {"start": "08:00", "end": "18:00"},
+                               "gate": "G"} for k in range(2)], buildings=1, stairwells=1,
+                 releases=[{"at": "08:00", "bags": 2}, {"at": "09:00", "bags": 2}])
+    ctx = Context(s)
+    bound = lower_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible)
+    assert bound.kind == "release-pool"
+    assert bound.release_pool_s >= 3600
+
+
+def test_zones_raise_the_bound() -> None:
+    households = [{"id": f"h{k}", "stairwell": "B1-1", "floor": 4} for k in range(6)]
+    shared = [{"id": f"V{k}", "shift": {"start": "08:00", "end": "18:00"}, "gate": "G"}
+              for k in range(2)]
+    zoned = [dict(v, zone=["B2"]) if v["id"] == "V1" else v for v in shared]
+    bounds = []
+    for volunteers in (shared, zoned):
+        ctx = Context(compound(households, volunteers, buildings=2, stairwells=1))
+        bounds.append(lower_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible).value_s)
+    assert bounds[1] > bounds[0] * 1.8
