@@ -21,15 +21,16 @@ least ``sum_p h_v(p) (up(f_p) + down(f_p))``. Each door parcel needs at least
 parcel has a cost ``w_v(p)`` that is linear, and volunteer ``v``'s total busy time is at
 least ``sum_p x_vp w_v(p)``, where ``x_vp`` is 1 if ``v`` brings ``p``.
 
-The last hand-over of ``v`` comes no earlier than its busy time minus what follows its
-last hand-over: at most one descent and the walk back, ``R_v = max_u (down(top_u) +
-d(u, g) / speed)`` over the stairwells ``v`` may serve, at its slower speed. Volunteers
-start no earlier than ``t0``. Hence every plan satisfies
-``T >= sum_p x_vp w_v(p) - R_v`` for every ``v`` with ``sum_v x_vp = 1``, ``x >= 0``,
-and ``x_vp = 0`` where zone, skill, capacity or gate forbid it. The LP optimum over
-fractional ``x`` is a lower bound. Parcels whose cost vectors are identical are pooled
-into one column (any split of identical parcels can be evened out, so pooling does not
-change the optimum). The solver's value is reduced by a
+The last hand-over of ``v`` comes no earlier than its busy time minus what follows it
+in its last trip: the descent from that household's floor and the walk back from its
+stairwell, ``s_v(p) = down(f_p) + d(u_p, g) / speed`` (at the slower of the volunteer's
+speeds). With ``y_vp = 1`` for the last household of ``v`` (so ``y_vp <= x_vp`` and
+``sum_p y_vp <= 1``), every plan satisfies ``T >= sum_p x_vp w_v(p) - sum_p y_vp s_v(p)``
+for every ``v`` (volunteers start no earlier than ``t0``), with ``sum_v x_vp = 1``,
+``x, y >= 0``, and ``x_vp = 0`` where zone, skill, capacity or gate forbid it. The LP
+optimum over fractional ``x`` and ``y`` is a lower bound. Parcels whose cost vectors
+are identical are pooled into one column (any split of identical parcels can be evened
+out, so pooling does not change the optimum). The solver's value is reduced by a
 relative 1e-7 for its tolerances. Later shift starts, shift ends, deadlines and
 release times are left out: they only raise the optimum.
 
@@ -47,8 +48,6 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-
-import numpy as np
 
 from supplyroute.demand import Demand, Parcel
 from supplyroute.models import Scenario, Volunteer
@@ -161,20 +160,20 @@ def work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
          / len(unit) for v in eligible[unit[0].index]}
         for unit in units
     ]
-    tails = np.zeros(len(volunteers))
+    savings: list[dict[int, float]] = []
     for unit in units:
         q = max(unit, key=lambda p: p.floor if p.door else 0)
+        row = {}
         for v in eligible[q.index]:
             vol = volunteers[v]
             gate = travel.place(vol.gate, gate=True)
             down = travel.stairs[q.stairwell].down_s(q.floor) if q.door else 0.0
             slowest = min(speed for _, _, speed in modes(s, vol))
-            back = float(travel.dist_m[travel.place(q.stairwell), gate]) / slowest
-            tails[v] = max(tails[v], down + back)
-    if offsets_s is not None:
-        tails -= np.asarray(offsets_s)
+            row[v] = down + float(travel.dist_m[travel.place(q.stairwell), gate]) / slowest
+        savings.append(row)
+    offsets = list(offsets_s) if offsets_s is not None else [0.0] * len(volunteers)
     value, shares = minimise_makespan(
-        counts=[len(u) for u in units], costs=costs, tails=tails.tolist())
+        counts=[len(u) for u in units], costs=costs, savings=savings, offsets=offsets)
     assignment = tuple(
         (v, tuple(units[u]), share) for (u, v), share in sorted(shares.items()) if share > 1e-9
     )

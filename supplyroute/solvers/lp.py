@@ -18,7 +18,8 @@ class LPError(RuntimeError):
 
 
 def minimise_makespan(
-    counts: list[int], costs: list[dict[int, float]], tails: list[float]
+    counts: list[int], costs: list[dict[int, float]], savings: list[dict[int, float]],
+    offsets: list[float],
 ) -> tuple[float, dict[tuple[int, int], float]]:
     """Solve the LP; return its optimum and ``x`` as ``{(unit, volunteer): amount}``."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
@@ -27,6 +28,7 @@ def minimise_makespan(
     makespan = solver.NumVar(0.0, solver.infinity(), "T")
     x: dict[tuple[int, int], pywraplp.Variable] = {}
     load: dict[int, list[tuple[pywraplp.Variable, float]]] = {}
+    last: dict[int, list[pywraplp.Variable]] = {}
     for u, (count, row) in enumerate(zip(counts, costs, strict=True)):
         if not row:
             continue
@@ -36,9 +38,17 @@ def minimise_makespan(
             x[u, v] = var
             terms.append(var)
             load.setdefault(v, []).append((var, cost))
+            saving = savings[u].get(v, 0.0)
+            if saving > 0:
+                y = solver.NumVar(0.0, 1.0, f"y_{u}_{v}")
+                solver.Add(y <= var)
+                last.setdefault(v, []).append(y)
+                load[v].append((y, -saving))
         solver.Add(solver.Sum(terms) == float(count))
+    for _, ys in sorted(last.items()):
+        solver.Add(solver.Sum(ys) <= 1.0)
     for v, terms in sorted(load.items()):
-        solver.Add(solver.Sum([var * cost for var, cost in terms]) - makespan <= tails[v])
+        solver.Add(solver.Sum([var * cost for var, cost in terms]) - makespan <= -offsets[v])
     solver.Minimize(makespan)
     status = solver.Solve()
     if status != pywraplp.Solver.OPTIMAL:
