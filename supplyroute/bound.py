@@ -68,8 +68,6 @@ class Bound:
     work_lp_s: float
     single_parcel_s: float
     release_pool_s: float
-    #: The LP's fractional assignment: (volunteer index, parcels, share of them).
-    assignment: tuple[tuple[int, tuple[Parcel, ...], float], ...] = ()
 
 
 def modes(scenario: Scenario, volunteer: Volunteer) -> list[tuple[int, float, float]]:
@@ -197,7 +195,7 @@ def lower_bound(demand: Demand, travel: Travel, parcels: list[Parcel] | None = N
         return Bound(0.0, "empty", 0.0, 0.0, 0.0)
     t0 = demand.round_start_s
 
-    lp_value, assignment = work_lp(demand, travel, parcels, eligible)
+    lp_value, _ = work_lp(demand, travel, parcels, eligible)
     work_lp_s = max(0.0, lp_value * (1 - LP_RELATIVE_SLACK))
 
     single = 0.0
@@ -229,4 +227,4 @@ def lower_bound(demand: Demand, travel: Travel, parcels: list[Parcel] | None = N
                       (pool_bound, "release-pool"))
     log.info("lower bound %.0f s (%s): work LP %.0f, single parcel %.0f, pool %.0f",
              value, kind, work_lp_s, single, pool_bound)
-    return Bound(value, kind, work_lp_s, single, pool_bound, assignment)
+    return Bound(value, kind, work_lp_s, single, pool_bound)

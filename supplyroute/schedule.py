@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from supplyroute.clock import hhmm
 from supplyroute.demand import Demand, Parcel
 from supplyroute.models import UnservedReason
-from supplyroute.trips import TripBuilder, TripShape
+from supplyroute.trips import TripShape
 
 EPS = 1e-6
 
@@ -79,9 +79,8 @@ def pooled_bags(shape: TripShape) -> int:
 
 
 class _Simulation:
-    def __init__(self, demand: Demand, builder: TripBuilder):
+    def __init__(self, demand: Demand):
         self.demand = demand
-        self.builder = builder
         self.used = {gate: 0 for gate in demand.pools}
 
     def ready_at(self, shape: TripShape, now: float) -> float | None:
@@ -102,11 +101,11 @@ class _Simulation:
         self.used[gate] += pooled_bags(shape)
 
 
-def schedule(demand: Demand, builder: TripBuilder, timed: list[list[TripShape]],
+def schedule(demand: Demand, timed: list[list[TripShape]],
              regular: list[list[TripShape]]) -> Timetable:
     """Start every trip as early as its rules allow, in the queues' order."""
     volunteers = demand.scenario.volunteers
-    sim = _Simulation(demand, builder)
+    sim = _Simulation(demand)
     table = Timetable(trips=[[] for _ in volunteers])
     timed_q = [sorted(q, key=lambda s: (latest_start(s), s.parcels[0].index)) for q in timed]
     regular_q = [list(q) for q in regular]

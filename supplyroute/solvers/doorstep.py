@@ -488,7 +488,7 @@ def solve(ctx: Context, budget: Budget, bound: Bound) -> SolverResult:
     assert best is not None
 
     table: Timetable = schedule(
-        ctx.demand, ctx.builder, timed_queues,
+        ctx.demand, timed_queues,
         [regular_order(load.trips, load.finish_s() > vol.shift.end)
          for load, vol in zip(best, ctx.volunteers, strict=True)])
     table.unserved = dropped + table.unserved

@@ -57,7 +57,7 @@ def solve(ctx: Context, budget: Budget) -> SolverResult:
         if not hands.eligible[q.index]:
             reason, detail = hands.why_unservable(q)
             left_over.append((q, reason, f"by hand: {detail}"))
-    table = schedule(hands.demand, hands.builder, timed, regular)
+    table = schedule(hands.demand, timed, regular)
     table.unserved = left_over + table.unserved
     return SolverResult(table, context=hands)
 
