@@ -6,8 +6,8 @@ vulnerable first). A simulation moves forward in time, one decision at a time, a
 at the earliest moment some volunteer is free, so that the gates' pools of
 interchangeable bags are drawn in time order:
 
-- a timed trip goes as soon as it may; a regular trip fills the wait before it only if
-  it is back before the timed trip's latest start;
+- a timed trip goes as soon as it may (urgent households come first); a regular trip
+  fills the wait before it only if it is back by the time the timed trip may leave;
 - a trip waits for its bags (named batch, or enough bags in the pool);
 - a trip that would end after the shift, or miss a deadline, is not made, and its
   households are reported unserved with the reason.
@@ -136,10 +136,12 @@ def schedule(demand: Demand, timed: list[list[TripShape]],
                 wait_until = ready
                 for shape in regular_q[v]:
                     r = sim.ready_at(shape, now)
-                    if r is not None and r <= now + EPS and \
-                            now + shape.return_off <= latest_start(first) + EPS:
+                    if r is None or r + shape.return_off > ready + EPS:
+                        continue
+                    if r <= now + EPS:
                         choice = shape
                         break
+                    wait_until = min(wait_until, r)  # its bags come before the timed trip
         else:
             for shape in list(regular_q[v]):
                 r = sim.ready_at(shape, now)
