@@ -17,7 +17,7 @@ from pathlib import Path
 from supplyroute import __version__
 from supplyroute.checker import check
 from supplyroute.clock import hhmm
-from supplyroute.errors import ExitCode, InputError
+from supplyroute.errors import ExitCode, InputError, InputIssue
 from supplyroute.io import dump_model, load_plan, load_scenario, write_atomic
 from supplyroute.models import Plan, Scenario
 from supplyroute.planner import METHODS, PlanOptions, plan
@@ -66,6 +66,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("plan", type=Path)
     p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
     p.add_argument("--lang", choices=("en", "zh"), default="en")
+
+    p = sub.add_parser("bench", help="run routing solvers over a standard instance set")
+    p.add_argument("set", choices=("cvrp", "vrptw", "mtvrptwr"))
+    p.add_argument("--instances", type=Path, default=None, metavar="DIR",
+                   help="folder holding the set's folders (default ../shared/instances)")
+    p.add_argument("--time-limit", type=_positive, default=10.0, metavar="S")
+    p.add_argument("--solvers", default="ortools-default",
+                   help="comma-separated: ortools-default, ortools-savings")
+    p.add_argument("--only", nargs="*", metavar="NAME", help="instance names (default: all)")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
 
     p = sub.add_parser("schema", help="print the JSON Schema of a document")
     p.add_argument("document", choices=("scenario", "plan"), nargs="?", default="scenario")
@@ -168,8 +178,6 @@ def _sheets(args: argparse.Namespace) -> int:
 
 
 def _same_scenario(scenario: Scenario, result: Plan) -> None:
-    from supplyroute.errors import InputIssue
-
     if result.scenario != scenario.name:
         raise InputError(InputIssue("scenario", f"the plan is for scenario "
                                     f"{result.scenario!r}, not {scenario.name!r}"))
@@ -181,8 +189,31 @@ def _schema(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-COMMANDS = {"validate": _validate, "plan": _plan, "check": _check, "sheets": _sheets,
-            "schema": _schema}
+def _bench(args: argparse.Namespace) -> int:
+    from supplyroute.bench import harness
+    from supplyroute.bench.instances import DEFAULT_ROOT
+
+    def progress(row: harness.Row, rows: list[harness.Row]) -> None:
+        gaps = [r.gap for r in rows if r.gap is not None]
+        mean = f"{sum(gaps) / len(gaps):.2%}" if gaps else "n/a"
+        gap = "infeasible" if row.gap is None or not row.feasible else f"{row.gap:.2%}"
+        print(f"[{len(rows)}] {row.instance} {row.solver}: {gap} (running mean {mean})",
+              file=sys.stderr, flush=True)
+
+    root = args.instances or DEFAULT_ROOT
+    try:
+        rows = harness.run(args.set, root, args.solvers.split(","), args.time_limit,
+                           report=progress, names=args.only)
+    except (ValueError, FileNotFoundError) as exc:
+        raise InputError(InputIssue("set", str(exc))) from None
+    harness.write(rows, args.output)
+    for line in harness.summary(rows):
+        print(json.dumps(line))
+    return ExitCode.OK
+
+
+COMMANDS = {"bench": _bench, "validate": _validate, "plan": _plan, "check": _check,
+            "sheets": _sheets, "schema": _schema}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -46,3 +46,33 @@ def test_broken_solutions_are_caught() -> None:
     reload = [[*r, 0, *r] for r in read_solution(INSTANCES / "cvrp" / "X-n101-k25.sol").routes]
     problems = evaluate(cvrp, reload).problems
     assert any("reloads" in p for p in problems) and any("served 2 times" in p for p in problems)
+
+
+def test_routing_layer_solves_cvrp_and_vrptw_feasibly() -> None:
+    from supplyroute.bench.harness import routing_problem
+    from supplyroute.solvers.routing import RoutingConfig, solve_routing
+
+    for kind, name in (("cvrp", "X-n101-k25"), ("vrptw", "C1_10_1")):
+        instance = read_instance(INSTANCES / kind / f"{name}.vrp")
+        # One solution, no wall clock: the same routes on every machine.
+        routes = solve_routing(routing_problem(instance),
+                               RoutingConfig(solution_limit=1, time_limit_s=60))
+        assert routes is not None
+        result = evaluate(instance, routes)
+        assert result.feasible, result.problems[:3]
+        assert result.cost >= read_solution(INSTANCES / kind / f"{name}.sol").cost - 0.05
+
+
+def test_bench_command_writes_results(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "supplyroute", "bench", "cvrp", "--instances", str(INSTANCES),
+         "--time-limit", "1", "--only", "X-n101-k25", "-o", str(tmp_path)],
+        capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "running mean" in done.stderr
+    data = json.loads((tmp_path / "results.json").read_text())
+    assert data["rows"][0]["feasible"] and data["summary"][0]["instances"] == 1
