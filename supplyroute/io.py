@@ -32,6 +32,10 @@ def read_json(path: str | Path) -> Any:
         raise InputError(InputIssue(
             "$", f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         )) from None
+    except RecursionError:
+        raise InputError(InputIssue("$", "malformed JSON: nested too deeply")) from None
+    except ValueError as exc:  # e.g. an integer literal beyond Python's digit limit
+        raise InputError(InputIssue("$", f"malformed JSON: {exc}")) from None
 
 
 def _message(error: dict[str, Any]) -> str:

@@ -32,7 +32,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_plan_refuses_bad_input(path: Path, tmp_path: Path) -> None:
     out = tmp_path / "plan.json"
     done = run("plan", str(path), "-o", str(out), "--quiet", "--time-limit", "2")
-    assert done.returncode == 2
+    assert done.returncode == 2, done.stderr
     lines = done.stderr.splitlines()
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith(f"error: {EXPECTED[path.stem]}"), lines[0]
@@ -44,8 +44,11 @@ def test_plan_refuses_bad_input(path: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_validate_refuses_bad_input(path: Path) -> None:
     done = run("validate", str(path))
-    assert done.returncode == 2
-    assert done.stderr.startswith(f"error: {EXPECTED[path.stem]}"), done.stderr
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"error: {EXPECTED[path.stem]}"), lines[0]
+    assert "Traceback" not in done.stderr
     assert done.stdout == ""
 
 
@@ -55,8 +58,21 @@ def test_valid_file_validates() -> None:
     assert done.stdout.startswith("ok: valid-small: 8 households")
 
 
-@pytest.mark.parametrize("name", ["unknown_stairwell", "floor_above_top", "extra_field",
-                                  "malformed_json", "red_risk_without_ppe"])
+def test_valid_file_plans(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    done = run("plan", str(DATA / "valid_small.json"), "-o", str(out), "--quiet",
+               "--time-limit", "2", "--deterministic")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text())["summary"]["households_served"] == 8
+
+
+@pytest.mark.parametrize("name", [
+    "unknown_stairwell", "floor_above_top", "extra_field", "malformed_json",
+    "red_risk_without_ppe", "missing_required_field", "bags_exceed_every_trip",
+    "household_released_twice", "shift_ends_before_start", "not_utf8",
+    "mixed_coordinate_systems_in_entrance", "nan_coordinate", "deeply_nested_json",
+    "huge_integer_literal",
+])
 def test_library_raises_input_error_with_the_path(name: str) -> None:
     with pytest.raises(InputError) as caught:
         load_scenario(INVALID / f"{name}.json")

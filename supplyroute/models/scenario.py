@@ -27,7 +27,7 @@ from pydantic import (
 
 from supplyroute.errors import InputError, InputIssue
 
-_HHMM = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_HHMM = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$", re.ASCII)
 
 
 def parse_time(value: Any) -> Any:
@@ -53,14 +53,14 @@ TimeS = Annotated[
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Position(_Frozen):
     """A point: local metres (``x``, ``y``) or latitude/longitude (projected locally)."""
 
-    x: float | None = None
-    y: float | None = None
+    x: float | None = Field(default=None, ge=-1e7, le=1e7)
+    y: float | None = Field(default=None, ge=-1e7, le=1e7)
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
 
@@ -258,7 +258,7 @@ class WalkwayPoint(_Frozen):
 class WalkwayEdge(_Frozen):
     a: str
     b: str
-    length_m: float | None = Field(default=None, gt=0)  #: default: straight-line length.
+    length_m: float | None = Field(default=None, gt=0, le=1e7)  #: default: straight-line length.
 
 
 class Walkways(_Frozen):
@@ -379,12 +379,23 @@ def _check_references(s: Scenario) -> list[InputIssue]:
                                f"has {b.floors}")
                 )
 
-    positions = [g.position for g in s.gates]
-    positions += [w.entrance for b in s.buildings for w in b.stairwells]
+    positions = [(f"gates[{g_i}].position", g.position) for g_i, g in enumerate(s.gates)]
+    positions += [
+        (f"buildings[{b_i}].stairwells[{s_i}].entrance", w.entrance)
+        for b_i, b in enumerate(s.buildings)
+        for s_i, w in enumerate(b.stairwells)
+    ]
     if s.walkways:
-        positions += [p.position for p in s.walkways.points]
-    if len({p.is_geographic for p in positions}) > 1:
-        issues.append(InputIssue("gates[0].position", "mixes x/y and lat/lon positions; "
+        positions += [
+            (f"walkways.points[{p_i}].position", p.position)
+            for p_i, p in enumerate(s.walkways.points)
+        ]
+    geographic = sum(p.is_geographic for _, p in positions)
+    if 0 < geographic < len(positions):
+        # Name the first position in the minority system: that is the likely typo.
+        odd = geographic <= len(positions) - geographic
+        path = next(path for path, p in positions if p.is_geographic == odd)
+        issues.append(InputIssue(path, "mixes x/y and lat/lon positions; "
                                  "use one system for the whole scenario"))
 
     points = {p.id for p in s.walkways.points} if s.walkways else set()
@@ -427,7 +438,7 @@ def _check_references(s: Scenario) -> list[InputIssue]:
         if v.gate not in gate_ids:
             issues.append(InputIssue(f"{path}.gate", f"unknown gate {v.gate!r}"))
         if v.shift.end <= v.shift.start:
-            issues.append(InputIssue(f"{path}.shift.end", "the shift ends before it starts"))
+            issues.append(InputIssue(f"{path}.shift.end", "the shift must end after it starts"))
         for z_i, bid in enumerate(v.zone or ()):
             if bid not in building_ids:
                 issues.append(InputIssue(f"{path}.zone[{z_i}]", f"unknown building {bid!r}"))
