@@ -50,7 +50,7 @@ def test_broken_solutions_are_caught() -> None:
 
 def test_routing_layer_solves_cvrp_and_vrptw_feasibly() -> None:
     from supplyroute.bench.harness import routing_problem
-    from supplyroute.solvers.routing import RoutingConfig, solve_routing
+    from supplyroute.solvers.ortools_routing import RoutingConfig, solve_routing
 
     for kind, name in (("cvrp", "X-n101-k25"), ("vrptw", "C1_10_1")):
         instance = read_instance(INSTANCES / kind / f"{name}.vrp")

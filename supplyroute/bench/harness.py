@@ -1,7 +1,14 @@
 """Run solvers over a standard instance set and tabulate gaps to the best-known costs.
 
-Every solution goes through :func:`supplyroute.bench.evaluate.evaluate`; the harness
-never reports a solver's own cost.
+A run is a list of :class:`Task` (instance x solver x options x time limit x seed);
+:func:`run_task` is a top-level function of picklable arguments so that any executor
+(local processes, a Dask cluster) can run it. Every solution goes through
+:func:`supplyroute.bench.evaluate.evaluate`; the harness never reports a solver's own
+cost.
+
+Solvers are named in :data:`SOLVERS`: supplyroute's engines (from
+:mod:`supplyroute.solvers.routing`) and peers (:mod:`supplyroute.bench.peers`), all
+given the same :class:`RoutingProblem` and the same :class:`SearchLimit`.
 """
 
 from __future__ import annotations
@@ -10,26 +17,77 @@ import csv
 import json
 import statistics
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from supplyroute.bench.evaluate import evaluate
 from supplyroute.bench.instances import Instance, instance_paths, read_instance, read_solution
-from supplyroute.solvers.routing import RoutingConfig, RoutingProblem, solve_routing
+from supplyroute.solvers.routing import Routes, RoutingProblem, SearchLimit, Unsupported, engine
 
-#: Named solver set-ups. ``ortools-default`` is OR-Tools as its guides show it.
-SOLVERS: dict[str, RoutingConfig] = {
-    "ortools-default": RoutingConfig("PATH_CHEAPEST_ARC", "GUIDED_LOCAL_SEARCH"),
-    "ortools-savings": RoutingConfig("SAVINGS", "GUIDED_LOCAL_SEARCH"),
+SETS = ("cvrp", "vrptw", "mtvrptwr")
+
+
+@dataclass(frozen=True)
+class Solver:
+    """A named way to solve a routing problem, for the harness."""
+
+    run: Callable[[RoutingProblem, SearchLimit, dict[str, Any]], Routes | None]
+    summary: str
+    cores: int = 1  #: processes it runs at once (a portfolio uses more than one).
+
+
+def _engine_solver(name: str, **fixed: Any) -> Callable[..., Routes | None]:
+    def run(problem: RoutingProblem, limit: SearchLimit, options: dict[str, Any]):
+        return engine(name, **{**fixed, **options}).solve(problem, limit)
+    return run
+
+
+def _baseline(problem: RoutingProblem, limit: SearchLimit, options: dict[str, Any]):
+    """OR-Tools as its guides show it: PATH_CHEAPEST_ARC + guided local search, and on
+    CVRP X a few spare vehicles (the guides size the fleet generously)."""
+    from dataclasses import replace
+    if not problem.timed:
+        problem = replace(problem, vehicles=problem.vehicles + 5)
+    return engine("ortools", first_solution="PATH_CHEAPEST_ARC",
+                  metaheuristic="GUIDED_LOCAL_SEARCH", tuned=False, **options).solve(
+                      problem, limit)
+
+
+#: Named solvers. Peers add themselves from :mod:`supplyroute.bench.peers`.
+SOLVERS: dict[str, Solver] = {
+    "ortools-default": Solver(_baseline, "OR-Tools as its guides show it (baseline)"),
+    "ortools": Solver(_engine_solver("ortools"), "supplyroute's tuned OR-Tools engine"),
 }
-SUPPORTED = ("cvrp", "vrptw")
+
+
+def solvers() -> dict[str, Solver]:
+    """Every known solver, peers included where their packages are installed."""
+    from supplyroute.bench import peers  # noqa: F401 - registers the peers
+    return dict(SOLVERS)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One solver on one instance: picklable, so any executor can run it."""
+
+    path: str
+    solver: str
+    time_limit_s: float
+    options: tuple[tuple[str, Any], ...] = ()  #: a grid point: engine options.
+    seed: int = 0
+    deterministic: bool = False
+    configuration: str = "default"  #: the grid point's name in tables.
 
 
 @dataclass
 class Row:
     instance: str
+    set: str
     solver: str
+    configuration: str
+    seed: int
     time_limit_s: float
     runtime_s: float
     cost: float | None
@@ -38,73 +96,102 @@ class Row:
     feasible: bool
     vehicles: int | None
     k: int
+    problems: list[str] = field(default_factory=list)
 
 
 def routing_problem(instance: Instance) -> RoutingProblem:
-    """The instance as the routing layer's problem (CVRP: fleet of k plus slack)."""
+    """The instance as the routing layer's problem, with the instance's own fleet."""
     timed = instance.kind != "cvrp"
-    vehicles = instance.vehicles if instance.fleet_binding else instance.vehicles + 5
     return RoutingProblem(
         distance=instance.distance,
         demand=instance.demand,
         capacity=instance.capacity,
-        vehicles=vehicles,
+        vehicles=instance.vehicles,
         service=instance.service if timed else None,
         earliest=instance.earliest if timed else None,
         latest=instance.latest if timed else None,
+        release=instance.release if instance.kind == "mtvrptwr" else None,
+        reloads=instance.reloads,
         scale=1 if instance.kind == "cvrp" else 10,
     )
 
 
-def run_one(path: Path, solver: str, time_limit_s: float) -> Row:
+def run_task(task: Task) -> Row:
+    """Solve, evaluate independently, and return the table row."""
+    path = Path(task.path)
     instance = read_instance(path)
     best = read_solution(path.with_suffix(".sol"))
-    config = RoutingConfig(SOLVERS[solver].first_solution, SOLVERS[solver].metaheuristic,
-                           time_limit_s=time_limit_s)
+    solver = solvers()[task.solver]
+    limit = SearchLimit(time_limit_s=task.time_limit_s, seed=task.seed,
+                        deterministic=task.deterministic)
     started = time.monotonic()
-    routes = solve_routing(routing_problem(instance), config)
-    runtime = time.monotonic() - started
+    try:
+        routes = solver.run(routing_problem(instance), limit, dict(task.options))
+        unsupported = None
+    except Unsupported as exc:
+        routes, unsupported = None, f"unsupported: {exc}"
+    runtime = round(time.monotonic() - started, 2)
+    row = Row(instance.name, instance.kind, task.solver, task.configuration, task.seed,
+              task.time_limit_s, runtime, None, best.cost, None, False, None,
+              instance.vehicles)
+    if unsupported:
+        row.problems = [unsupported]
+        return row
     if routes is None:
-        return Row(instance.name, solver, time_limit_s, runtime, None, best.cost, None, False,
-                   None, instance.vehicles)
+        row.problems = ["no solution found"]
+        return row
     result = evaluate(instance, routes)
-    return Row(instance.name, solver, time_limit_s, round(runtime, 2), result.cost, best.cost,
-               round(result.cost / best.cost - 1, 5), result.feasible, result.vehicles,
-               instance.vehicles)
+    row.cost, row.feasible, row.vehicles = float(result.cost), result.feasible, result.vehicles
+    row.gap = round(float(result.cost) / best.cost - 1, 5)
+    row.problems = result.problems[:5]
+    return row
 
 
-def run(kind: str, root: Path, solvers: list[str], time_limit_s: float,
+def tasks(kind: str, root: str | Path, solver_names: Iterable[str], time_limit_s: float,
+          names: Iterable[str] | None = None, seed: int = 0,
+          deterministic: bool = False) -> list[Task]:
+    """Every solver on every instance of the set (``names`` picks instances)."""
+    if kind not in SETS:
+        raise ValueError(f"unknown set {kind!r}; known: {', '.join(SETS)}")
+    known = solvers()
+    solver_names = list(solver_names)
+    unknown = [s for s in solver_names if s not in known]
+    if unknown:
+        raise ValueError(f"unknown solver {unknown[0]!r}; known: {', '.join(known)}")
+    paths = instance_paths(kind, root)
+    if names:
+        wanted = set(names)
+        paths = [p for p in paths if p.stem in wanted]
+    if not paths:
+        raise FileNotFoundError(f"no .vrp files in {Path(root) / kind}")
+    return [Task(str(p), s, time_limit_s, seed=seed, deterministic=deterministic)
+            for p in paths for s in solver_names]
+
+
+def run(kind: str, root: str | Path, solver_names: list[str], time_limit_s: float,
         report: Callable[[Row, list[Row]], None] | None = None,
         names: list[str] | None = None) -> list[Row]:
     """Every solver on every instance of the set, one after the other (one core)."""
-    if kind not in SUPPORTED:
-        raise ValueError(f"the OR-Tools engine does not solve {kind!r} yet; "
-                         f"supported: {', '.join(SUPPORTED)}")
-    unknown = [s for s in solvers if s not in SOLVERS]
-    if unknown:
-        raise ValueError(f"unknown solver {unknown[0]!r}; known: {', '.join(SOLVERS)}")
-    paths = instance_paths(kind, root)
-    if names:
-        paths = [p for p in paths if p.stem in names]
-    if not paths:
-        raise FileNotFoundError(f"no .vrp files in {Path(root) / kind}")
     rows: list[Row] = []
-    for path in paths:
-        for solver in solvers:
-            rows.append(run_one(path, solver, time_limit_s))
-            if report is not None:
-                report(rows[-1], rows)
+    for task in tasks(kind, root, solver_names, time_limit_s, names):
+        rows.append(run_task(task))
+        if report is not None:
+            report(rows[-1], rows)
     return rows
 
 
 def summary(rows: list[Row]) -> list[dict[str, object]]:
-    """Mean and worst gap, and feasibility, per solver."""
+    """Mean and worst gap, and feasibility, per set, solver and configuration."""
     out = []
-    for solver in dict.fromkeys(r.solver for r in rows):
-        mine = [r for r in rows if r.solver == solver]
+    keys = dict.fromkeys((r.set, r.solver, r.configuration, r.time_limit_s) for r in rows)
+    for key in keys:
+        mine = [r for r in rows if (r.set, r.solver, r.configuration, r.time_limit_s) == key]
         gaps = [r.gap for r in mine if r.gap is not None and r.feasible]
         out.append({
-            "solver": solver,
+            "set": key[0],
+            "solver": key[1],
+            "configuration": key[2],
+            "time_limit_s": key[3],
             "instances": len(mine),
             "feasible": sum(r.feasible for r in mine),
             "mean_gap": round(statistics.fmean(gaps), 5) if gaps else None,
@@ -119,6 +206,7 @@ def write(rows: list[Row], out: Path) -> None:
     with open(out / "results.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(asdict(rows[0])))
         writer.writeheader()
-        writer.writerows(asdict(r) for r in rows)
+        for r in rows:
+            writer.writerow({**asdict(r), "problems": "; ".join(r.problems)})
     (out / "results.json").write_text(json.dumps(
         {"rows": [asdict(r) for r in rows], "summary": summary(rows)}, indent=2) + "\n")

@@ -1,120 +1,122 @@
-"""The one module that talks to OR-Tools' routing library.
+"""Routing problems and the engines that solve them.
 
-A :class:`RoutingProblem` is a plain capacitated routing problem with optional time
-windows and service times (node 0 is the depot); :func:`solve_routing` builds the
-model in the standard order (index manager, routing model, transit callbacks, arc
-costs, dimensions, search parameters), solves it and reads the routes back. Distances
-are scaled to integers once, here, and never leave this module as solver indices.
+A :class:`RoutingProblem` is what the doorstep round and the standard benchmark sets
+have in common: one depot (node 0: a compound's supply gate, or an instance's depot), a
+fleet, capacities per trip, optional time windows, service times, release dates (goods
+available at the depot from a time: disinfection batches) and reloads (a vehicle comes
+back to the depot and leaves again: a volunteer's next trip).
+
+An :class:`Engine` solves such a problem and returns :data:`Routes`. Engines live in
+their own modules, one per solver library (:mod:`supplyroute.solvers.ortools_routing`,
+:mod:`supplyroute.solvers.pyvrp_routing`), and are looked up by name with
+:func:`engine`; an engine says with :meth:`Engine.unsupported` which problems are
+outside its feature set, so a caller can use the better engine where it applies and
+OR-Tools where only it has the constraint.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-FIRST_SOLUTIONS = {
-    name: getattr(routing_enums_pb2.FirstSolutionStrategy, name)
-    for name in ("PATH_CHEAPEST_ARC", "SAVINGS", "PARALLEL_CHEAPEST_INSERTION",
-                 "LOCAL_CHEAPEST_INSERTION", "CHRISTOFIDES", "AUTOMATIC")
-}
-METAHEURISTICS = {
-    name: getattr(routing_enums_pb2.LocalSearchMetaheuristic, name)
-    for name in ("GUIDED_LOCAL_SEARCH", "SIMULATED_ANNEALING", "TABU_SEARCH",
-                 "GREEDY_DESCENT", "AUTOMATIC")
-}
+#: One list per vehicle used; client nodes in visiting order, ``0`` between two trips
+#: (a reload at the depot). The depot is not written at either end.
+Routes = list[list[int]]
 
 
 @dataclass(frozen=True)
 class RoutingProblem:
-    """Node 0 is the depot. Times and distances share one unit."""
+    """Node 0 is the depot. Times and distances share one unit (travel time = distance)."""
 
     distance: np.ndarray
     demand: np.ndarray
     capacity: float
-    vehicles: int
+    vehicles: int  #: the fleet: never more vehicles than this.
     service: np.ndarray | None = None
     earliest: np.ndarray | None = None
-    latest: np.ndarray | None = None
-    scale: int = 10  #: integer units per distance unit (10 keeps one decimal exact).
+    latest: np.ndarray | None = None  #: ``latest[0]`` is when the depot closes.
+    release: np.ndarray | None = None  #: a trip leaves only once its clients' goods are in.
+    reloads: bool = False  #: vehicles may make several trips.
+    scale: int = 10  #: integer units per distance unit, for integer engines.
+
+    @property
+    def clients(self) -> int:
+        return len(self.demand) - 1
+
+    @property
+    def timed(self) -> bool:
+        return self.latest is not None
+
+    @property
+    def released(self) -> bool:
+        return self.release is not None and bool(np.any(self.release > 0))
 
 
 @dataclass(frozen=True)
-class RoutingConfig:
-    """How OR-Tools searches. A metaheuristic always runs under a limit."""
+class SearchLimit:
+    """How long an engine may search, and with which seed.
 
-    first_solution: str = "PATH_CHEAPEST_ARC"
-    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    With ``deterministic`` an engine stops on a count (solutions, iterations) so that
+    the same problem gives the same routes on any machine; ``time_limit_s`` still caps it.
+    """
+
     time_limit_s: float = 10.0
-    solution_limit: int | None = None  #: set for deterministic runs (no wall clock).
-
-    def __post_init__(self) -> None:
-        if self.first_solution not in FIRST_SOLUTIONS:
-            raise ValueError(f"first solution {self.first_solution!r} not understood")
-        if self.metaheuristic not in METAHEURISTICS:
-            raise ValueError(f"metaheuristic {self.metaheuristic!r} not understood")
+    seed: int = 0
+    deterministic: bool = False
+    iterations: int | None = None  #: the count for deterministic runs (engine-specific unit).
 
 
-def solve_routing(problem: RoutingProblem, config: RoutingConfig) -> list[list[int]] | None:
-    """Routes as lists of client nodes (depot left out), or None if none was found."""
-    n = len(problem.demand)
-    manager = pywrapcp.RoutingIndexManager(n, problem.vehicles, 0)
-    routing = pywrapcp.RoutingModel(manager)
-    scaled = np.rint(problem.distance * problem.scale).astype(np.int64)
+class Unsupported(Exception):
+    """The engine (or peer) cannot solve this kind of problem; the message says why."""
 
-    def arc(i: int, j: int) -> int:
-        return int(scaled[manager.IndexToNode(i), manager.IndexToNode(j)])
 
-    arc_cost = routing.RegisterTransitCallback(arc)
-    routing.SetArcCostEvaluatorOfAllVehicles(arc_cost)
+class Engine(Protocol):
+    """A routing engine: one solver library set up one way."""
 
-    demand = [int(math.ceil(d)) for d in problem.demand]
-    load = routing.RegisterUnaryTransitCallback(lambda i: demand[manager.IndexToNode(i)])
-    routing.AddDimensionWithVehicleCapacity(
-        load, 0, [int(problem.capacity)] * problem.vehicles, True, "Capacity")
+    name: str
 
-    if problem.latest is not None:
-        service = np.zeros(n) if problem.service is None else problem.service
-        service_scaled = np.rint(service * problem.scale).astype(np.int64)
+    def unsupported(self, problem: RoutingProblem) -> str | None:
+        """Why this engine cannot solve ``problem``, or None if it can."""
 
-        def travel(i: int, j: int) -> int:
-            a, b = manager.IndexToNode(i), manager.IndexToNode(j)
-            return int(service_scaled[a] + scaled[a, b])
+    def solve(self, problem: RoutingProblem, limit: SearchLimit) -> Routes | None:
+        """The best routes found within ``limit``, or None if none was found.
 
-        transit = routing.RegisterTransitCallback(travel)
-        horizon = int(math.floor(float(problem.latest[0]) * problem.scale))
-        routing.AddDimension(transit, horizon, horizon, False, "Time")
-        time = routing.GetDimensionOrDie("Time")
-        earliest = np.zeros(n) if problem.earliest is None else problem.earliest
-        for node in range(1, n):
-            index = manager.NodeToIndex(node)
-            time.CumulVar(index).SetRange(int(math.ceil(earliest[node] * problem.scale)),
-                                          int(math.floor(problem.latest[node] * problem.scale)))
-        for v in range(problem.vehicles):
-            time.CumulVar(routing.Start(v)).SetRange(int(earliest[0] * problem.scale), horizon)
-            time.CumulVar(routing.End(v)).SetRange(int(earliest[0] * problem.scale), horizon)
+        Raises :class:`Unsupported` when :meth:`unsupported` gives a reason."""
 
-    params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = FIRST_SOLUTIONS[config.first_solution]
-    params.local_search_metaheuristic = METAHEURISTICS[config.metaheuristic]
-    if config.solution_limit is not None:
-        params.solution_limit = config.solution_limit
-    else:
-        params.time_limit.FromMilliseconds(int(config.time_limit_s * 1000))
-    solution = routing.SolveWithParameters(params)
-    if solution is None:
-        return None
-    routes = []
-    for v in range(problem.vehicles):
-        index = routing.Start(v)
-        route = []
-        while not routing.IsEnd(index):
-            node = manager.IndexToNode(index)
-            if node:
-                route.append(node)
-            index = solution.Value(routing.NextVar(index))
-        if route:
-            routes.append(route)
-    return routes
+
+@dataclass
+class EngineSpec:
+    """How to build an engine from options (a sweep's grid point, say)."""
+
+    build: Callable[..., Engine]
+    summary: str
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+
+_ENGINES: dict[str, EngineSpec] = {}
+
+
+def register(name: str, spec: EngineSpec) -> None:
+    _ENGINES[name] = spec
+
+
+def engines() -> dict[str, EngineSpec]:
+    """The registered engines, after importing the modules that register them."""
+    from supplyroute.solvers import ortools_routing, pyvrp_routing  # noqa: F401
+    return dict(_ENGINES)
+
+
+def engine(name: str, **options: Any) -> Engine:
+    """Build the engine registered as ``name`` with ``options`` over its defaults."""
+    known = engines()
+    if name not in known:
+        raise ValueError(f"unknown engine {name!r}; known: {', '.join(sorted(known))}")
+    spec = known[name]
+    unknown = sorted(set(options) - set(spec.defaults))
+    if unknown:
+        raise ValueError(f"engine {name!r} has no option {unknown[0]!r}; "
+                         f"options: {', '.join(sorted(spec.defaults)) or 'none'}")
+    return spec.build(**{**spec.defaults, **options})

@@ -1,0 +1,1 @@
+"""The ``pyvrp`` engine (optional: ``pip install 'supplyroute[bench]'``). In progress."""
