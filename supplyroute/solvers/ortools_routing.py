@@ -1,9 +1,27 @@
 """The one module that talks to OR-Tools' routing library: the ``ortools`` engine.
 
-:func:`solve_routing` builds the
-model in the standard order (index manager, routing model, transit callbacks, arc
-costs, dimensions, search parameters), solves it and reads the routes back. Distances
-are scaled to integers once, here, and never leave this module as solver indices.
+The model is built in the standard order (index manager, routing model, transits, arc
+costs, dimensions, search parameters). Choices that make it a tuned engine rather than
+the guides' setup, each measured with ``supplyroute bench`` (see benchmarks/README.md):
+
+* **Matrices, not callbacks.** Distances, demands and travel times are registered as
+  matrices and vectors, so OR-Tools never calls back into Python during the search: the
+  same time buys several times more local-search moves.
+* **The fleet is the instance's.** Never more vehicles than ``problem.vehicles``. A
+  tight fleet can defeat the first-solution heuristics, so every client is optional at a
+  penalty far above any route cost: a first solution always exists, and the search
+  puts every client back; a client still out at the end is reported missing (the
+  evaluator says so) rather than hidden by an extra vehicle.
+* **Multi-trip.** With reloads, optional copies of the depot empty the vehicle
+  (OR-Tools' reload idiom: a negative load transit absorbed by slack); a vehicle makes
+  up to ``trips_per_vehicle`` trips.
+* **Release dates.** A zero-transit ``Release`` dimension is constant along a trip,
+  never below a release of its clients, and each departure from the depot waits for
+  it: a trip leaves only once all its goods are in. Every constraint is local to one
+  node, so the local search's filters see them.
+* **Search.** Iterated local search with SISR ruin-and-recreate (Christiaens and
+  Vanden Berghe 2020) and simulated-annealing acceptance, or guided local search: the
+  metaheuristic, the first solution and the ruin size are options of the engine.
 """
 
 from __future__ import annotations
@@ -19,20 +37,23 @@ from supplyroute.solvers.routing import (
     Routes,
     RoutingProblem,
     SearchLimit,
-    Unsupported,
     register,
 )
 
 FIRST_SOLUTIONS = {
     name: getattr(routing_enums_pb2.FirstSolutionStrategy, name)
-    for name in ("PATH_CHEAPEST_ARC", "SAVINGS", "PARALLEL_CHEAPEST_INSERTION",
-                 "LOCAL_CHEAPEST_INSERTION", "CHRISTOFIDES", "AUTOMATIC")
+    for name in ("PATH_CHEAPEST_ARC", "SAVINGS", "PARALLEL_SAVINGS",
+                 "PARALLEL_CHEAPEST_INSERTION", "LOCAL_CHEAPEST_INSERTION",
+                 "GLOBAL_CHEAPEST_ARC", "CHRISTOFIDES", "SWEEP", "AUTOMATIC")
 }
 METAHEURISTICS = {
     name: getattr(routing_enums_pb2.LocalSearchMetaheuristic, name)
     for name in ("GUIDED_LOCAL_SEARCH", "SIMULATED_ANNEALING", "TABU_SEARCH",
                  "GREEDY_DESCENT", "AUTOMATIC")
-}
+} | {"ITERATED_LOCAL_SEARCH": None}
+
+#: The penalty of leaving a client out, in multiples of the largest round trip.
+DROP_PENALTY_FACTOR = 1000
 
 
 @dataclass(frozen=True)
@@ -43,102 +64,305 @@ class RoutingConfig:
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     time_limit_s: float = 10.0
     solution_limit: int | None = None  #: set for deterministic runs (no wall clock).
+    gls_lambda: float = 0.1  #: guided local search's penalty coefficient.
+    ruin_visits: int = 10  #: ILS: average number of visits SISR removes.
+    ruin_sequence: int = 10  #: ILS: longest run of visits removed from one route.
+    ils_improve: bool = True  #: ILS: local search after each recreate (else pure R&R).
+    trips_per_vehicle: int = 4  #: with reloads: trip slots per vehicle.
+    tuned: bool = True  #: False: the guides' setup (Python callbacks, no drop penalties).
+    seed: int = 0  #: ILS's random seed (other searches are deterministic anyway).
 
     def __post_init__(self) -> None:
         if self.first_solution not in FIRST_SOLUTIONS:
-            raise ValueError(f"first solution {self.first_solution!r} not understood")
+            raise ValueError(f"first solution {self.first_solution!r} not understood; "
+                             f"known: {', '.join(FIRST_SOLUTIONS)}")
         if self.metaheuristic not in METAHEURISTICS:
-            raise ValueError(f"metaheuristic {self.metaheuristic!r} not understood")
+            raise ValueError(f"metaheuristic {self.metaheuristic!r} not understood; "
+                             f"known: {', '.join(METAHEURISTICS)}")
 
 
-def solve_routing(problem: RoutingProblem, config: RoutingConfig) -> list[list[int]] | None:
-    """Routes as lists of client nodes (depot left out), or None if none was found."""
-    n = len(problem.demand)
-    manager = pywrapcp.RoutingIndexManager(n, problem.vehicles, 0)
-    routing = pywrapcp.RoutingModel(manager)
-    scaled = np.rint(problem.distance * problem.scale).astype(np.int64)
-
-    def arc(i: int, j: int) -> int:
-        return int(scaled[manager.IndexToNode(i), manager.IndexToNode(j)])
-
-    arc_cost = routing.RegisterTransitCallback(arc)
-    routing.SetArcCostEvaluatorOfAllVehicles(arc_cost)
-
-    demand = [int(math.ceil(d)) for d in problem.demand]
-    load = routing.RegisterUnaryTransitCallback(lambda i: demand[manager.IndexToNode(i)])
-    routing.AddDimensionWithVehicleCapacity(
-        load, 0, [int(problem.capacity)] * problem.vehicles, True, "Capacity")
-
-    if problem.latest is not None:
-        service = np.zeros(n) if problem.service is None else problem.service
-        service_scaled = np.rint(service * problem.scale).astype(np.int64)
-
-        def travel(i: int, j: int) -> int:
-            a, b = manager.IndexToNode(i), manager.IndexToNode(j)
-            return int(service_scaled[a] + scaled[a, b])
-
-        transit = routing.RegisterTransitCallback(travel)
-        horizon = int(math.floor(float(problem.latest[0]) * problem.scale))
-        routing.AddDimension(transit, horizon, horizon, False, "Time")
-        time = routing.GetDimensionOrDie("Time")
-        earliest = np.zeros(n) if problem.earliest is None else problem.earliest
-        for node in range(1, n):
-            index = manager.NodeToIndex(node)
-            time.CumulVar(index).SetRange(int(math.ceil(earliest[node] * problem.scale)),
-                                          int(math.floor(problem.latest[node] * problem.scale)))
-        for v in range(problem.vehicles):
-            time.CumulVar(routing.Start(v)).SetRange(int(earliest[0] * problem.scale), horizon)
-            time.CumulVar(routing.End(v)).SetRange(int(earliest[0] * problem.scale), horizon)
-
+def _search_parameters(config: RoutingConfig) -> object:
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = FIRST_SOLUTIONS[config.first_solution]
-    params.local_search_metaheuristic = METAHEURISTICS[config.metaheuristic]
+    if config.metaheuristic == "ITERATED_LOCAL_SEARCH":
+        params.use_iterated_local_search = True
+        ils = params.iterated_local_search_parameters
+        ruin = ils.ruin_recreate_parameters
+        del ruin.ruin_strategies[:]
+        sisr = ruin.ruin_strategies.add().sisr
+        sisr.max_removed_sequence_size = config.ruin_sequence
+        sisr.avg_num_removed_visits = config.ruin_visits
+        sisr.bypass_factor = 0.01
+        ruin.recreate_strategy.heuristic = FIRST_SOLUTIONS["LOCAL_CHEAPEST_INSERTION"]
+        accept = ils.reference_solution_acceptance_strategy.simulated_annealing
+        accept.automatic_temperatures = True
+        ils.improve_perturbed_solution = config.ils_improve
+    else:
+        params.local_search_metaheuristic = METAHEURISTICS[config.metaheuristic]
+        params.guided_local_search_lambda_coefficient = config.gls_lambda
     if config.solution_limit is not None:
         params.solution_limit = config.solution_limit
-    else:
-        params.time_limit.FromMilliseconds(int(config.time_limit_s * 1000))
-    solution = routing.SolveWithParameters(params)
-    if solution is None:
-        return None
-    routes = []
-    for v in range(problem.vehicles):
-        index = routing.Start(v)
-        route = []
-        while not routing.IsEnd(index):
-            node = manager.IndexToNode(index)
-            if node:
-                route.append(node)
-            index = solution.Value(routing.NextVar(index))
+    params.time_limit.FromMilliseconds(max(1, int(config.time_limit_s * 1000)))
+    return params
+
+
+class _Model:
+    """A routing problem as an OR-Tools model.
+
+    With reloads, ``vehicles * (trips_per_vehicle - 1)`` copies of the depot are
+    optional visits: reaching one empties the vehicle (its ``Capacity`` transit is
+    minus the capacity, taken up by slack), and the next trip starts there.
+    """
+
+    def __init__(self, problem: RoutingProblem, config: RoutingConfig):
+        self.problem = problem
+        n = len(problem.demand)
+        self.clients = n
+        self.reloads = problem.vehicles * (config.trips_per_vehicle - 1) if problem.reloads else 0
+        size = n + self.reloads
+        node = np.r_[np.arange(n), np.zeros(self.reloads, dtype=int)]  # model node -> place
+        self.manager = pywrapcp.RoutingIndexManager(size, problem.vehicles, 0)
+        self.routing = pywrapcp.RoutingModel(self.manager)
+        self.scaled = np.rint(problem.distance * problem.scale).astype(np.int64)[
+            np.ix_(node, node)]
+        if config.tuned:
+            arc = self.routing.RegisterTransitMatrix(self.scaled.tolist())
+        else:
+            arc = self.routing.RegisterTransitCallback(self._arc)
+        self.routing.SetArcCostEvaluatorOfAllVehicles(arc)
+        self._capacity(config)
+        if problem.timed:
+            self._time()
+        if config.tuned:
+            penalty = int(DROP_PENALTY_FACTOR * (2 * int(self.scaled[0].max()) + 1))
+            for client in range(1, n):
+                self.routing.AddDisjunction([self.manager.NodeToIndex(client)], penalty)
+        for reload in range(n, size):
+            self.routing.AddDisjunction([self.manager.NodeToIndex(reload)], 0)
+
+    def _arc(self, i: int, j: int) -> int:
+        m = self.manager
+        return int(self.scaled[m.IndexToNode(i), m.IndexToNode(j)])
+
+    def _capacity(self, config: RoutingConfig) -> None:
+        capacity = int(self.problem.capacity)
+        demand = [int(math.ceil(d)) for d in self.problem.demand] + [-capacity] * self.reloads
+        if config.tuned:
+            load = self.routing.RegisterUnaryTransitVector(demand)
+        else:
+            load = self.routing.RegisterUnaryTransitCallback(
+                lambda i: demand[self.manager.IndexToNode(i)])
+        slack = capacity if self.reloads else 0
+        self.routing.AddDimension(load, slack, capacity, True, "Capacity")
+        if self.reloads:
+            dim = self.routing.GetDimensionOrDie("Capacity")
+            for client in range(1, self.clients):
+                dim.SlackVar(self.manager.NodeToIndex(client)).SetValue(0)
+            for v in range(self.problem.vehicles):
+                dim.SlackVar(self.routing.Start(v)).SetValue(0)
+
+    def _time(self) -> None:
+        p, routing, manager = self.problem, self.routing, self.manager
+        n, size = self.clients, self.clients + self.reloads
+        scale = p.scale
+        service = np.zeros(size)
+        if p.service is not None:
+            service[:n] = p.service
+            service[0] = 0.0
+        service_scaled = np.rint(service * scale).astype(np.int64)
+        travel = self.scaled + service_scaled[:, None]
+        transit = routing.RegisterTransitMatrix(travel.tolist())
+        horizon = int(math.floor(float(p.latest[0]) * scale))
+        routing.AddDimension(transit, horizon, horizon, False, "Time")
+        time = routing.GetDimensionOrDie("Time")
+        earliest = np.zeros(n) if p.earliest is None else p.earliest
+        opens = int(math.ceil(earliest[0] * scale))
+        for client in range(1, n):
+            time.CumulVar(manager.NodeToIndex(client)).SetRange(
+                int(math.ceil(earliest[client] * scale)),
+                int(math.floor(p.latest[client] * scale)))
+        for v in range(p.vehicles):
+            time.CumulVar(routing.Start(v)).SetRange(opens, horizon)
+            time.CumulVar(routing.End(v)).SetRange(opens, horizon)
+        if p.released:
+            self._release(time, horizon)
+        for v in range(p.vehicles):
+            routing.AddVariableMinimizedByFinalizer(time.CumulVar(routing.Start(v)))
+            routing.AddVariableMinimizedByFinalizer(time.CumulVar(routing.End(v)))
+
+    def _release(self, time: object, horizon: int) -> None:
+        """Trips wait for their goods, with constraints local to one node.
+
+        A ``Release`` value is constant along a trip (it may rise only at the depot:
+        starts and reloads) and at least the release of each of the trip's clients.
+        Each client is reached no earlier than that value plus the direct drive from
+        the depot. At a trip's first client this says exactly that the trip can leave
+        after its releases (waiting at the first client is waiting at the depot); at
+        the later clients it follows from the triangle inequality, so it costs nothing
+        (up to the set's one-decimal truncation). The value rising along a route costs
+        nothing either: departures rise too. Constraints on one node's cumuls are seen
+        by OR-Tools' local-search filters; a version on slack variables was not.
+        """
+        p, routing, manager = self.problem, self.routing, self.manager
+        n, size = self.clients, self.clients + self.reloads
+        zero = routing.RegisterUnaryTransitVector([0] * size)
+        routing.AddDimension(zero, horizon, horizon, False, "Release")
+        release = routing.GetDimensionOrDie("Release")
+        solver = routing.solver()
+        for client in range(1, n):
+            index = manager.NodeToIndex(client)
+            release.CumulVar(index).SetMin(int(math.ceil(p.release[client] * p.scale)))
+            release.SlackVar(index).SetValue(0)
+            solver.Add(time.CumulVar(index)
+                       >= release.CumulVar(index) + int(self.scaled[0, client]))
+
+    def assignment(self, routes: Routes) -> object | None:
+        """``routes`` (0 = reload) as an OR-Tools assignment, or None if it is rejected."""
+        spare = iter(range(self.clients, self.clients + self.reloads))
+        indices = []
+        for route in routes:
+            try:
+                indices.append([self.manager.NodeToIndex(next(spare) if c == 0 else c)
+                                for c in route])
+            except StopIteration:
+                return None
+        indices += [[] for _ in range(self.problem.vehicles - len(indices))]
+        self.routing.CloseModelWithParameters(pywrapcp.DefaultRoutingSearchParameters())
+        return self.routing.ReadAssignmentFromRoutes(indices, True)
+
+    def routes(self, solution: object) -> Routes:
+        """Each vehicle's visits, a reload written as 0 between two trips."""
+        routing, manager = self.routing, self.manager
+        routes = []
+        for v in range(self.problem.vehicles):
+            index = routing.Start(v)
+            route: list[int] = []
+            while not routing.IsEnd(index):
+                node = manager.IndexToNode(index)
+                if node >= self.clients:
+                    if route and route[-1] != 0:
+                        route.append(0)
+                elif node:
+                    route.append(node)
+                index = solution.Value(routing.NextVar(index))
+            while route and route[-1] == 0:
+                route.pop()
+            if route:
+                routes.append(route)
+        return routes
+
+
+def greedy_trips(problem: RoutingProblem) -> Routes:
+    """A quick feasible start for multi-trip problems: vehicle by vehicle, trip by trip,
+    go to the nearest client that still fits (capacity, its window, the trip's release,
+    back at the depot before it closes), then reload.
+
+    OR-Tools' first-solution heuristics leave most reloads out on tight fleets; a start
+    that already has them lets the local search begin from a full solution. Clients it
+    cannot place stay out; the search then tries to insert them at a penalty.
+    """
+    d, n = problem.distance, len(problem.demand)
+    service = np.zeros(n) if problem.service is None else problem.service
+    earliest = np.zeros(n) if problem.earliest is None else problem.earliest
+    latest = np.full(n, np.inf) if problem.latest is None else problem.latest
+    release = np.zeros(n) if problem.release is None else problem.release
+    left = set(range(1, n))
+    routes: Routes = []
+
+    def finish(trip: list[int], depart: float) -> float | None:
+        """When the trip is back at the depot leaving at ``depart``, or None."""
+        clock, here = depart, 0
+        for c in trip:
+            clock += d[here, c]
+            if clock > latest[c] + 1e-9:
+                return None
+            clock = max(clock, earliest[c]) + service[c]
+            here = c
+        clock += d[here, 0]
+        return clock if clock <= latest[0] + 1e-9 else None
+
+    for _ in range(problem.vehicles):
+        route: list[int] = []
+        free_at = float(earliest[0])
+        while left:
+            trip: list[int] = []
+            load, depart = 0.0, free_at
+            while True:
+                best, best_key = None, None
+                for c in left:
+                    if load + problem.demand[c] > problem.capacity + 1e-9:
+                        continue
+                    start = max(depart, float(release[c]))
+                    if finish(trip + [c], start) is None:
+                        continue
+                    here = trip[-1] if trip else 0
+                    arrive = max(start, depart) + d[here, c]
+                    key = (d[here, c] + (start - depart) + 0.3 * (latest[c] - arrive), 0)
+                    if best_key is None or key < best_key:
+                        best, best_key = c, key
+                if best is None:
+                    break
+                trip.append(best)
+                left.discard(best)
+                load += problem.demand[best]
+                depart = max(depart, float(release[best]))
+            if not trip:
+                break
+            route += ([0] if route else []) + trip
+            free_at = finish(trip, depart) or free_at
+            if not problem.reloads:
+                break
         if route:
             routes.append(route)
     return routes
 
 
+def solve_routing(problem: RoutingProblem, config: RoutingConfig) -> Routes | None:
+    """Routes (client nodes, 0 between trips), or None if no solution was found."""
+    model = _Model(problem, config)
+    params = _search_parameters(config)
+    start = None
+    if config.tuned and problem.reloads:
+        start = model.assignment(greedy_trips(problem))
+    if start is not None:
+        solution = model.routing.SolveFromAssignmentWithParameters(start, params)
+    else:
+        solution = model.routing.SolveWithParameters(params)
+    if solution is None:
+        return None
+    return model.routes(solution)
+
+
 @dataclass
 class OrToolsEngine:
-    """OR-Tools routing, set up by ``first_solution`` and ``metaheuristic``."""
+    """OR-Tools routing; the options are :class:`RoutingConfig`'s search fields."""
 
-    first_solution: str = "PATH_CHEAPEST_ARC"
+    first_solution: str = "SAVINGS"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    gls_lambda: float = 0.1
+    ruin_visits: int = 10
+    ruin_sequence: int = 10
+    ils_improve: bool = True
+    trips_per_vehicle: int = 4
     tuned: bool = True
     name: str = "ortools"
 
     def unsupported(self, problem: RoutingProblem) -> str | None:
-        if problem.reloads or problem.released:
-            return "reloads and release dates are not modelled yet"
         return None
 
+    def config(self, limit: SearchLimit) -> RoutingConfig:
+        return RoutingConfig(
+            self.first_solution, self.metaheuristic, time_limit_s=limit.time_limit_s,
+            solution_limit=(limit.iterations or 200) if limit.deterministic else None,
+            gls_lambda=self.gls_lambda, ruin_visits=self.ruin_visits,
+            ruin_sequence=self.ruin_sequence, ils_improve=self.ils_improve, trips_per_vehicle=self.trips_per_vehicle,
+            tuned=self.tuned, seed=limit.seed)
+
     def solve(self, problem: RoutingProblem, limit: SearchLimit) -> Routes | None:
-        reason = self.unsupported(problem)
-        if reason:
-            raise Unsupported(reason)
-        config = RoutingConfig(self.first_solution, self.metaheuristic,
-                               time_limit_s=limit.time_limit_s,
-                               solution_limit=limit.iterations if limit.deterministic else None)
-        return solve_routing(problem, config)
+        return solve_routing(problem, self.config(limit))
 
 
 register("ortools", EngineSpec(
-    OrToolsEngine, "OR-Tools routing library",
-    {"first_solution": "PATH_CHEAPEST_ARC", "metaheuristic": "GUIDED_LOCAL_SEARCH",
-     "tuned": True}))
+    OrToolsEngine, "OR-Tools routing library (tuned)",
+    {"first_solution": "SAVINGS", "metaheuristic": "GUIDED_LOCAL_SEARCH", "gls_lambda": 0.1,
+     "ruin_visits": 10, "ruin_sequence": 10, "ils_improve": True, "trips_per_vehicle": 4, "tuned": True}))
