@@ -35,6 +35,24 @@ def _positive(text: str) -> float:
     return value
 
 
+def _seconds_list(text: str) -> list[float]:
+    """One or more positive seconds: ``5`` or ``1,5,10``."""
+    parts = [part for part in text.split(",") if part.strip()]
+    if not parts:
+        raise argparse.ArgumentTypeError("give a number of seconds")
+    return [_positive(part.strip()) for part in parts]
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="supplyroute",
@@ -67,13 +85,32 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
     p.add_argument("--lang", choices=("en", "zh"), default="en")
 
-    p = sub.add_parser("bench", help="run routing solvers over a standard instance set")
-    p.add_argument("set", choices=("cvrp", "vrptw", "mtvrptwr"))
+    p = sub.add_parser(
+        "bench", help="run routing solvers over a standard instance set, or the doorstep "
+        "benchmark of the examples",
+        description="Run solvers over a standard instance set (cvrp, vrptw, mtvrptwr) and "
+        "tabulate gaps to the best-known costs, or ('doorstep') plan every example by both "
+        "methods. Writes results.csv, results.json, summary.md and, with two or more time "
+        "limits, gap_vs_time.png/.svg (doorstep: doorstep.csv/.json and summary.md).")
+    p.add_argument("set", choices=("cvrp", "vrptw", "mtvrptwr", "doorstep"))
     p.add_argument("--instances", type=Path, default=None, metavar="DIR",
-                   help="folder holding the set's folders (default ../shared/instances)")
-    p.add_argument("--time-limit", type=_positive, default=10.0, metavar="S")
-    p.add_argument("--solvers", default="ortools-default",
-                   help="comma-separated: ortools-default, ortools-savings")
+                   help="folder holding the set's folders (default ../shared/instances); "
+                   "for doorstep, the examples folder")
+    p.add_argument("--time-limit", action="append", type=_seconds_list, default=None,
+                   metavar="S", help="seconds per run; repeat or give '1,5,10' for several "
+                   "(default: the grid's, else 10; doorstep: 30, 60 for anzhen4389)")
+    p.add_argument("--solvers", default=None, metavar="A,B",
+                   help="comma-separated solvers (default: the grid's, else ortools-default)")
+    p.add_argument("--grid", type=Path, default=None, metavar="FILE",
+                   help="a sweep: solvers' option values, time limits, seeds, instances "
+                   "(JSON, or YAML for .yaml/.yml)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="run on the Dask cluster at ADDRESS (e.g. tcp://host:8786)")
+    where.add_argument("--workers", type=_count, default=1, metavar="N",
+                       help="local processes at once (default 1; at most the core count)")
+    p.add_argument("--deterministic", action="store_true",
+                   help="stop searches on iteration counts: same results on any machine")
     p.add_argument("--only", nargs="*", metavar="NAME", help="instance names (default: all)")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
 
@@ -190,25 +227,106 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from supplyroute.bench import harness
+    if args.set == "doorstep":
+        return _bench_doorstep(args)
+    from supplyroute.bench import harness, plot, sweep
+    from supplyroute.bench.executor import DaskExecutor, LocalExecutor, MissingExtra
     from supplyroute.bench.instances import DEFAULT_ROOT
 
-    def progress(row: harness.Row, rows: list[harness.Row]) -> None:
-        gaps = [r.gap for r in rows if r.gap is not None]
-        mean = f"{sum(gaps) / len(gaps):.2%}" if gaps else "n/a"
-        gap = "infeasible" if row.gap is None or not row.feasible else f"{row.gap:.2%}"
-        print(f"[{len(rows)}] {row.instance} {row.solver}: {gap} (running mean {mean})",
-              file=sys.stderr, flush=True)
-
     root = args.instances or DEFAULT_ROOT
+    limits = [t for group in args.time_limit or [] for t in group]
     try:
-        rows = harness.run(args.set, root, args.solvers.split(","), args.time_limit,
-                           report=progress, names=args.only)
+        grid = sweep.load_grid(args.grid) if args.grid else None
+        grid = sweep.compose(
+            grid, solver_names=args.solvers.split(",") if args.solvers else None,
+            time_limits=limits or None, instances=args.only or None,
+            deterministic=args.deterministic)
+        tasks = sweep.expand(grid, args.set, root)
+    except sweep.GridError as exc:
+        raise InputError(InputIssue(exc.field, exc.reason)) from None
     except (ValueError, FileNotFoundError) as exc:
         raise InputError(InputIssue("set", str(exc))) from None
+
+    total = len(tasks)
+
+    def progress(row: harness.Row, rows: list[harness.Row]) -> None:
+        gaps = [r.gap for r in rows if r.gap is not None and r.feasible]
+        mean = f"{sum(gaps) / len(gaps):.2%}" if gaps else "n/a"
+        gap = "infeasible" if row.gap is None or not row.feasible else f"{row.gap:.2%}"
+        config = "" if row.configuration == "default" else f" [{row.configuration}]"
+        print(f"[{len(rows)}/{total}] {row.instance} {row.solver}{config} "
+              f"{row.time_limit_s:g}s: {gap} (running mean {mean})",
+              file=sys.stderr, flush=True)
+
+    print(f"{total} runs: {len({t.path for t in tasks})} instances of {args.set}, "
+          f"{len({(t.solver, t.configuration) for t in tasks})} solver configurations, "
+          f"time limits {', '.join(f'{t:g}' for t in grid.time_limits)} s, "
+          f"seeds {', '.join(map(str, grid.seeds))}", file=sys.stderr, flush=True)
+    try:
+        if args.scheduler:
+            try:
+                executor = DaskExecutor(args.scheduler)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise InputError(InputIssue("scheduler", f"cannot reach {args.scheduler}: "
+                                            f"{exc}")) from None
+            with executor:
+                rows = executor.map(tasks, progress)
+        else:
+            rows = LocalExecutor(args.workers).map(tasks, progress)
+    except MissingExtra as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.INTERNAL
     harness.write(rows, args.output)
-    for line in harness.summary(rows):
-        print(json.dumps(line))
+    plot.write_summary(rows, args.output, title=f"{args.set}: gap to best-known cost")
+    if len(grid.time_limits) > 1:
+        plot.plot_gap_vs_time(rows, args.output)
+    print(plot.summary_markdown(rows))
+    print(f"results written to {args.output}", file=sys.stderr)
+    return ExitCode.OK
+
+
+def _bench_doorstep(args: argparse.Namespace) -> int:
+    """The examples' doorstep benchmark (``benchmarks/doorstep.py``) from the CLI."""
+    from supplyroute.bench import doorstep
+    from supplyroute.bench.plot import markdown_table
+
+    for flag, value in (("grid", args.grid), ("solvers", args.solvers),
+                        ("scheduler", args.scheduler)):
+        if value:
+            raise InputError(InputIssue(flag, "does not apply to the doorstep benchmark"))
+    limits = [t for group in args.time_limit or [] for t in group]
+    if len(limits) > 1:
+        raise InputError(InputIssue("time-limit", "the doorstep benchmark takes one limit"))
+    # No --time-limit: the issue's per-example limits; one given: that limit everywhere.
+    time_limit = limits[0] if limits else doorstep.DEFAULT_TIME_LIMIT_S
+    per_example = {} if limits else None
+    examples = args.instances or doorstep.default_examples()
+    try:
+        paths = doorstep.example_paths(examples, args.only)
+    except FileNotFoundError as exc:
+        raise InputError(InputIssue("instances", str(exc))) from None
+    total = len(paths)
+
+    def started(path: Path, limit: float) -> None:
+        print(f"planning {path.stem} ({limit:g} s per plan) ...", file=sys.stderr, flush=True)
+
+    def progress(row: dict[str, object], rows: list[dict[str, object]]) -> None:
+        gaps = [r["gap"] for r in rows if isinstance(r["gap"], float | int)]
+        mean = f"{sum(gaps) / len(gaps):.2%}" if gaps else "n/a"
+        gap = "n/a" if row["gap"] is None else f"{row['gap']:.2%}"
+        print(f"[{len(rows)}/{total}] {row['example']}: gap to bound {gap} "
+              f"(running mean {mean}), ratio to by hand {row['ratio']}",
+              file=sys.stderr, flush=True)
+
+    rows = doorstep.run(examples, time_limit, per_example, args.only,
+                        deterministic=args.deterministic, started=started, report=progress)
+    doorstep.write(rows, args.output)
+    text = markdown_table(doorstep.COLUMNS, [[r[c] for c in doorstep.COLUMNS] for r in rows])
+    (args.output / "summary.md").write_text(
+        f"# doorstep\n\n{doorstep.machine()}\n\n{text}\n", encoding="utf-8")
+    print(doorstep.machine())
+    print(doorstep.table(rows))
+    print(f"results written to {args.output}", file=sys.stderr)
     return ExitCode.OK
 
 
