@@ -64,3 +64,44 @@ def test_every_plan_passes_the_checker_and_respects_the_bound(scenario, method) 
         {h.id for h in scenario.households}
     if not result.unserved:
         assert result.summary.lower_bound_s <= result.summary.makespan_s + 1e-6
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10_000), st.integers(2, 4), st.integers(4, 40))
+def test_regroup_gives_interchangeable_carts_compact_stretches(seed, carts, n) -> None:
+    """Interchangeable carts swap households so that each holds one stretch in walking
+    order; every household stays served and each cart keeps its linear work to within
+    one household."""
+    import random
+
+    from supplyroute.solvers.base import Context
+    from supplyroute.solvers.doorstep import regroup
+    from tests.conftest import random_households
+
+    rng = random.Random(seed)
+    volunteers = [{"id": f"C{k}", "shift": {"start": "08:00", "end": "18:00"}, "gate": "G",
+                   "cart": {"capacity_bags": 12, "capacity_kg": 120}} for k in range(carts)]
+    volunteers.append({"id": "W", "shift": {"start": "08:00", "end": "18:00"}, "gate": "G"})
+    scenario = compound(random_households(rng, n, buildings=2, stairwells=3), volunteers,
+                        buildings=2, stairwells=3)
+    ctx = Context(scenario)
+    share: list[list] = [[] for _ in ctx.volunteers]
+    for q in ctx.servable:
+        share[rng.randrange(len(share))].append(q)
+    out = regroup(ctx, share, ctx.eligible)
+    assert sorted(q.index for s in out for q in s) == sorted(q.index for q in ctx.servable)
+    assert out[carts] == share[carts]  # the walker is not a cart: untouched
+    place = ctx.travel.place
+    order = sorted((q for v in range(carts) for q in share[v]),
+                   key=lambda q: (place(q.stairwell), -q.floor, q.index))
+    rank = {q.index: i for i, q in enumerate(order)}
+    biggest = max((ctx.parcel_cost(0, q) for q in order), default=0.0)
+    goal = done = 0.0
+    for v in range(carts):
+        positions = sorted(rank[q.index] for q in out[v])
+        assert positions == list(range(positions[0], positions[0] + len(positions))
+                                 if positions else [])
+        goal += sum(ctx.parcel_cost(v, q) for q in share[v])
+        done += sum(ctx.parcel_cost(v, q) for q in out[v])
+        if v < carts - 1:
+            assert abs(done - goal) <= biggest / 2 + 1e-6

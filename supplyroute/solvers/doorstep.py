@@ -7,7 +7,10 @@
    busy times are as even as the physics allows; carts go where their capacity pays,
    hands near the gate. Its basic optimum splits few stairwells.
 3. **Rounding.** Each pooled group of identical households is split by largest
-   remainders of the LP's amounts.
+   remainders of the LP's amounts. Interchangeable volunteers with carts (the LP
+   prices every household alike for them) then pool their shares and cut them into
+   consecutive stretches in walking order, each keeping its LP work: their loads
+   visit two or three neighbouring stairwells instead of one floor of five or six.
 4. **Trips.** Each volunteer's households, sorted by stairwell and floor from the top,
    are packed into full loads; a partial load continues into the neighbouring
    stairwell of the same building.
@@ -123,7 +126,55 @@ def round_assignment(ctx: Context, parcels: list[Parcel], offsets_s: list[float]
             share[v].append(q)
             room[v] -= 1
             behind[v] -= cost[v]
-    return share
+    return regroup(ctx, share, eligible or ctx.eligible)
+
+
+def regroup(ctx: Context, share: list[list[Parcel]], eligible: dict[int, list[int]]
+            ) -> list[list[Parcel]]:
+    """Among interchangeable volunteers with carts, give each a compact region.
+
+    The work LP prices a household the same for every volunteer of a kind (same gate,
+    capacities, speeds and eligibility), so which of them gets which household is
+    arbitrary to it; but a cart's loads pay for every extra stairwell they visit. So
+    the kind's households are pooled, put in walking order (stairwell by stairwell,
+    top floor first) and cut into consecutive stretches, each volunteer keeping the
+    linear work the LP gave it."""
+    place = ctx.travel.place
+    everyone = [q.index for s in share for q in s]
+    classes: dict[tuple, list[int]] = {}
+    for v, vol in enumerate(ctx.volunteers):
+        if ctx.builder.capacity(v)[0] <= ctx.scenario.hand_capacity(vol)[0] or not share[v]:
+            continue
+        key = (vol.gate, vol.cart, vol.walk_speed_mps, ctx.scenario.hand_capacity(vol),
+               ctx.builder.capacity(v), ctx.builder.speed[v],
+               tuple(i for i in everyone if v in eligible[i]))
+        classes.setdefault(key, []).append(v)
+    out = [list(s) for s in share]
+    for members in classes.values():
+        pooled = sorted((q for v in members for q in share[v]),
+                        key=lambda q: (place(q.stairwell), -q.floor, q.index))
+        # Interchangeable only where every member may serve every pooled household
+        # at the same price.
+        if len(members) < 2 or any(
+                any(v not in eligible[q.index] for v in members)
+                or len({round(ctx.parcel_cost(v, q), 6) for v in members}) > 1
+                for q in pooled):
+            continue
+        target = [sum(ctx.parcel_cost(v, q) for q in share[v]) for v in members]
+        cost = [ctx.parcel_cost(members[0], q) for q in pooled]
+        i = 0
+        done = 0.0
+        goal = 0.0
+        for k, v in enumerate(members):
+            goal += target[k]
+            mine: list[Parcel] = []
+            while i < len(pooled) and (k == len(members) - 1
+                                       or done + cost[i] / 2 <= goal):
+                mine.append(pooled[i])
+                done += cost[i]
+                i += 1
+            out[v] = mine
+    return out
 
 
 def hands_for_vulnerable(ctx: Context, parcels: list[Parcel]) -> dict[int, list[int]]:
