@@ -59,6 +59,10 @@ def _baseline(problem: RoutingProblem, limit: SearchLimit, options: dict[str, An
 SOLVERS: dict[str, Solver] = {
     "ortools-default": Solver(_baseline, "OR-Tools as its guides show it (baseline)"),
     "ortools": Solver(_engine_solver("ortools"), "supplyroute's tuned OR-Tools engine"),
+    "portfolio": Solver(_engine_solver("portfolio"),
+                        "two tuned OR-Tools searches on two cores, best kept", cores=2),
+    "supplyroute": Solver(_engine_solver("auto"),
+                          "the engine the planner picks: PyVRP where it applies, else OR-Tools"),
 }
 
 
@@ -112,6 +116,7 @@ def routing_problem(instance: Instance) -> RoutingProblem:
         latest=instance.latest if timed else None,
         release=instance.release if instance.kind == "mtvrptwr" else None,
         reloads=instance.reloads,
+        coordinates=instance.coordinates,
         scale=1 if instance.kind == "cvrp" else 10,
     )
 

@@ -35,6 +35,7 @@ class Instance:
     latest: np.ndarray
     release: np.ndarray
     reloads: bool  #: vehicles may come back to the depot to reload.
+    coordinates: np.ndarray | None = None  #: planar node positions, where the file has them.
 
     @property
     def clients(self) -> int:
@@ -99,6 +100,8 @@ def read_instance(path: str | Path, kind: str | None = None) -> Instance:
         release=release,
         reloads=kind == "mtvrptwr",
         fleet_binding=kind != "cvrp",
+        coordinates=(np.asarray(data["node_coord"], dtype=float)
+                     if "node_coord" in data else None),
     )
 
 

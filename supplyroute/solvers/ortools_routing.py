@@ -27,11 +27,13 @@ the guides' setup, each measured with ``supplyroute bench`` (see benchmarks/READ
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from supplyroute.solvers.packing import fleet_start
 from supplyroute.solvers.routing import (
     EngineSpec,
     Routes,
@@ -68,6 +70,9 @@ class RoutingConfig:
     ruin_visits: int = 10  #: ILS: average number of visits SISR removes.
     ruin_sequence: int = 10  #: ILS: longest run of visits removed from one route.
     ils_improve: bool = True  #: ILS: local search after each recreate (else pure R&R).
+    neighbors_ratio: float = 1.0  #: share of nearest neighbours the operators look at.
+    min_neighbors: int = 20
+    overload_penalty: float = 0.0  #: >0: capacity is soft, this x mean arc per unit over.
     trips_per_vehicle: int = 4  #: with reloads: trip slots per vehicle.
     tuned: bool = True  #: False: the guides' setup (Python callbacks, no drop penalties).
     seed: int = 0  #: ILS's random seed (other searches are deterministic anyway).
@@ -100,6 +105,9 @@ def _search_parameters(config: RoutingConfig) -> object:
     else:
         params.local_search_metaheuristic = METAHEURISTICS[config.metaheuristic]
         params.guided_local_search_lambda_coefficient = config.gls_lambda
+    if config.neighbors_ratio < 1:
+        params.ls_operator_neighbors_ratio = config.neighbors_ratio
+        params.ls_operator_min_neighbors = config.min_neighbors
     if config.solution_limit is not None:
         params.solution_limit = config.solution_limit
     params.time_limit.FromMilliseconds(max(1, int(config.time_limit_s * 1000)))
@@ -153,7 +161,15 @@ class _Model:
             load = self.routing.RegisterUnaryTransitCallback(
                 lambda i: demand[self.manager.IndexToNode(i)])
         slack = capacity if self.reloads else 0
-        self.routing.AddDimension(load, slack, capacity, True, "Capacity")
+        soft = config.overload_penalty > 0 and not self.reloads
+        hard = 2 * capacity if soft else capacity
+        self.routing.AddDimension(load, slack, hard, True, "Capacity")
+        if soft:
+            dim = self.routing.GetDimensionOrDie("Capacity")
+            mean_arc = max(1, int(self.scaled.mean()))
+            for v in range(self.problem.vehicles):
+                dim.SetCumulVarSoftUpperBound(self.routing.End(v), capacity,
+                                              int(config.overload_penalty * mean_arc))
         if self.reloads:
             dim = self.routing.GetDimensionOrDie("Capacity")
             for client in range(1, self.clients):
@@ -209,12 +225,19 @@ class _Model:
         routing.AddDimension(zero, horizon, horizon, False, "Release")
         release = routing.GetDimensionOrDie("Release")
         solver = routing.solver()
+        time_of = routing.GetDimensionOrDie("Time")
         for client in range(1, n):
             index = manager.NodeToIndex(client)
-            release.CumulVar(index).SetMin(int(math.ceil(p.release[client] * p.scale)))
+            released = int(math.ceil(p.release[client] * p.scale))
+            drive = int(self.scaled[0, client])
             release.SlackVar(index).SetValue(0)
-            solver.Add(time.CumulVar(index)
-                       >= release.CumulVar(index) + int(self.scaled[0, client]))
+            if released + drive > time_of.CumulVar(index).Max():
+                # Its goods come too late to reach it in time: nobody can serve it, and
+                # the constraints below would make even leaving it out infeasible.
+                routing.ActiveVar(index).SetValue(0)
+                continue
+            release.CumulVar(index).SetMin(released)
+            solver.Add(time.CumulVar(index) >= release.CumulVar(index) + drive)
 
     def assignment(self, routes: Routes) -> object | None:
         """``routes`` (0 = reload) as an OR-Tools assignment, or None if it is rejected."""
@@ -317,16 +340,41 @@ def greedy_trips(problem: RoutingProblem) -> Routes:
     return routes
 
 
+def _unserved(model: _Model, solution: object) -> int:
+    served = {c for route in model.routes(solution) for c in route if c}
+    return model.clients - 1 - len(served)
+
+
 def solve_routing(problem: RoutingProblem, config: RoutingConfig) -> Routes | None:
-    """Routes (client nodes, 0 between trips), or None if no solution was found."""
+    """Routes (client nodes, 0 between trips), or None if no solution was found.
+
+    Tuned, the search starts from a solution that serves every client where one is at
+    hand: the greedy multi-trip start with reloads; otherwise the first-solution
+    heuristic's, or, if that leaves clients out, a CP-SAT packing into the fleet
+    (:func:`supplyroute.solvers.packing.fleet_start`).
+    """
+    started = time.monotonic()
     model = _Model(problem, config)
-    params = _search_parameters(config)
-    start = None
-    if config.tuned and problem.reloads:
+    if not config.tuned:
+        solution = model.routing.SolveWithParameters(_search_parameters(config))
+        return None if solution is None else model.routes(solution)
+    if problem.reloads:
         start = model.assignment(greedy_trips(problem))
+    else:
+        first = replace(config, metaheuristic="GREEDY_DESCENT", solution_limit=1)
+        start = model.routing.SolveWithParameters(_search_parameters(first))
+        if start is None or _unserved(model, start):
+            partial = None if start is None else model.routes(start)
+            packed = fleet_start(problem, 0.2 * config.time_limit_s, config.seed,
+                                 routes=partial)
+            if packed is not None:
+                start = model.assignment(packed) or start
+    left = max(0.1, config.time_limit_s - (time.monotonic() - started))
+    params = _search_parameters(replace(config, time_limit_s=left))
+    solution = None
     if start is not None:
         solution = model.routing.SolveFromAssignmentWithParameters(start, params)
-    else:
+    if solution is None:  # no start, or OR-Tools rejected it: its own first solution
         solution = model.routing.SolveWithParameters(params)
     if solution is None:
         return None
@@ -343,6 +391,8 @@ class OrToolsEngine:
     ruin_visits: int = 10
     ruin_sequence: int = 10
     ils_improve: bool = True
+    neighbors_ratio: float = 1.0
+    min_neighbors: int = 20
     trips_per_vehicle: int = 4
     tuned: bool = True
     name: str = "ortools"
@@ -355,7 +405,9 @@ class OrToolsEngine:
             self.first_solution, self.metaheuristic, time_limit_s=limit.time_limit_s,
             solution_limit=(limit.iterations or 200) if limit.deterministic else None,
             gls_lambda=self.gls_lambda, ruin_visits=self.ruin_visits,
-            ruin_sequence=self.ruin_sequence, ils_improve=self.ils_improve, trips_per_vehicle=self.trips_per_vehicle,
+            ruin_sequence=self.ruin_sequence, ils_improve=self.ils_improve,
+            neighbors_ratio=self.neighbors_ratio, min_neighbors=self.min_neighbors,
+            trips_per_vehicle=self.trips_per_vehicle,
             tuned=self.tuned, seed=limit.seed)
 
     def solve(self, problem: RoutingProblem, limit: SearchLimit) -> Routes | None:
@@ -365,4 +417,5 @@ class OrToolsEngine:
 register("ortools", EngineSpec(
     OrToolsEngine, "OR-Tools routing library (tuned)",
     {"first_solution": "SAVINGS", "metaheuristic": "GUIDED_LOCAL_SEARCH", "gls_lambda": 0.1,
-     "ruin_visits": 10, "ruin_sequence": 10, "ils_improve": True, "trips_per_vehicle": 4, "tuned": True}))
+     "ruin_visits": 10, "ruin_sequence": 10, "ils_improve": True,
+     "neighbors_ratio": 1.0, "min_neighbors": 20, "trips_per_vehicle": 4, "tuned": True}))

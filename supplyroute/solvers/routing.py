@@ -40,6 +40,7 @@ class RoutingProblem:
     latest: np.ndarray | None = None  #: ``latest[0]`` is when the depot closes.
     release: np.ndarray | None = None  #: a trip leaves only once its clients' goods are in.
     reloads: bool = False  #: vehicles may make several trips.
+    coordinates: np.ndarray | None = None  #: planar positions, if known (for sweeps).
     scale: int = 10  #: integer units per distance unit, for integer engines.
 
     @property
@@ -67,6 +68,17 @@ class SearchLimit:
     seed: int = 0
     deterministic: bool = False
     iterations: int | None = None  #: the count for deterministic runs (engine-specific unit).
+
+
+def route_distance(problem: RoutingProblem, routes: Routes) -> float:
+    """Total distance of ``routes``, each trip from and back to the depot."""
+    total = 0.0
+    for route in routes:
+        here = 0
+        for c in [*route, 0]:
+            total += float(problem.distance[here, c])
+            here = c
+    return total
 
 
 class Unsupported(Exception):
@@ -105,7 +117,7 @@ def register(name: str, spec: EngineSpec) -> None:
 
 def engines() -> dict[str, EngineSpec]:
     """The registered engines, after importing the modules that register them."""
-    from supplyroute.solvers import ortools_routing, pyvrp_routing  # noqa: F401
+    from supplyroute.solvers import ortools_routing, portfolio, pyvrp_routing  # noqa: F401
     return dict(_ENGINES)
 
 
@@ -120,3 +132,38 @@ def engine(name: str, **options: Any) -> Engine:
         raise ValueError(f"engine {name!r} has no option {unknown[0]!r}; "
                          f"options: {', '.join(sorted(spec.defaults)) or 'none'}")
     return spec.build(**{**spec.defaults, **options})
+
+
+#: The order in which :class:`AutoEngine` tries engines: the better one first.
+PREFERENCE = ("pyvrp", "ortools")
+
+
+@dataclass
+class AutoEngine:
+    """The first engine of :data:`PREFERENCE` that can solve the problem: PyVRP where
+    it is installed and the problem is inside its feature set, OR-Tools otherwise."""
+
+    name: str = "auto"
+
+    def choose(self, problem: RoutingProblem) -> Engine:
+        known = engines()
+        for name in PREFERENCE:
+            if name not in known:
+                continue
+            candidate = engine(name)
+            if candidate.unsupported(problem) is None:
+                return candidate
+        raise Unsupported("no engine can solve this problem")
+
+    def unsupported(self, problem: RoutingProblem) -> str | None:
+        try:
+            self.choose(problem)
+        except Unsupported as exc:
+            return str(exc)
+        return None
+
+    def solve(self, problem: RoutingProblem, limit: SearchLimit) -> Routes | None:
+        return self.choose(problem).solve(problem, limit)
+
+
+register("auto", EngineSpec(AutoEngine, "PyVRP where it applies, else OR-Tools"))
