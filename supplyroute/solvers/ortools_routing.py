@@ -73,7 +73,7 @@ class RoutingConfig:
     neighbors_ratio: float = 1.0  #: share of nearest neighbours the operators look at.
     min_neighbors: int = 20
     overload_penalty: float = 0.0  #: >0: capacity is soft, this x mean arc per unit over.
-    trips_per_vehicle: int = 4  #: with reloads: trip slots per vehicle.
+    trips_per_vehicle: int = 0  #: with reloads: trips per vehicle (0: from the demand).
     tuned: bool = True  #: False: the guides' setup (Python callbacks, no drop penalties).
     seed: int = 0  #: ILS's random seed (other searches are deterministic anyway).
 
@@ -114,6 +114,17 @@ def _search_parameters(config: RoutingConfig) -> object:
     return params
 
 
+def trips_needed(problem: RoutingProblem) -> int:
+    """Trips per vehicle to allow: the fleet's average loads, rounded, plus one.
+
+    Every allowed trip is an optional reload visit the search must place or skip; a
+    few more than needed leave room to balance, many more slow the search down (on
+    MTVRPTWR C201R0.5 at 10 s: 5.4% above the optimum with 3, 12% with 4, 16% with 6).
+    """
+    loads = float(np.sum(problem.demand)) / (problem.capacity * problem.vehicles)
+    return max(2, round(loads) + 1)
+
+
 class _Model:
     """A routing problem as an OR-Tools model.
 
@@ -126,7 +137,8 @@ class _Model:
         self.problem = problem
         n = len(problem.demand)
         self.clients = n
-        self.reloads = problem.vehicles * (config.trips_per_vehicle - 1) if problem.reloads else 0
+        trips = config.trips_per_vehicle or trips_needed(problem)
+        self.reloads = problem.vehicles * (trips - 1) if problem.reloads else 0
         size = n + self.reloads
         node = np.r_[np.arange(n), np.zeros(self.reloads, dtype=int)]  # model node -> place
         self.manager = pywrapcp.RoutingIndexManager(size, problem.vehicles, 0)
@@ -393,7 +405,7 @@ class OrToolsEngine:
     ils_improve: bool = True
     neighbors_ratio: float = 1.0
     min_neighbors: int = 20
-    trips_per_vehicle: int = 4
+    trips_per_vehicle: int = 0
     tuned: bool = True
     name: str = "ortools"
 
@@ -418,4 +430,4 @@ register("ortools", EngineSpec(
     OrToolsEngine, "OR-Tools routing library (tuned)",
     {"first_solution": "SAVINGS", "metaheuristic": "GUIDED_LOCAL_SEARCH", "gls_lambda": 0.1,
      "ruin_visits": 10, "ruin_sequence": 10, "ils_improve": True,
-     "neighbors_ratio": 1.0, "min_neighbors": 20, "trips_per_vehicle": 4, "tuned": True}))
+     "neighbors_ratio": 1.0, "min_neighbors": 20, "trips_per_vehicle": 0, "tuned": True}))
