@@ -50,16 +50,17 @@ def test_broken_solutions_are_caught() -> None:
 
 def test_routing_layer_solves_cvrp_and_vrptw_feasibly() -> None:
     from supplyroute.bench.harness import routing_problem
-    from supplyroute.solvers.ortools_routing import RoutingConfig, solve_routing
+    from supplyroute.solvers.routing import SearchLimit, engine
 
+    # A fixed number of solutions, no wall clock: the same routes on every machine.
+    limit = SearchLimit(time_limit_s=120, deterministic=True, iterations=20)
     for kind, name in (("cvrp", "X-n101-k25"), ("vrptw", "C1_10_1")):
         instance = read_instance(INSTANCES / kind / f"{name}.vrp")
-        # One solution, no wall clock: the same routes on every machine.
-        routes = solve_routing(routing_problem(instance),
-                               RoutingConfig(solution_limit=1, time_limit_s=60))
+        routes = engine("ortools").solve(routing_problem(instance), limit)
         assert routes is not None
         result = evaluate(instance, routes)
         assert result.feasible, result.problems[:3]
+        assert result.vehicles <= instance.vehicles
         assert result.cost >= read_solution(INSTANCES / kind / f"{name}.sol").cost - 0.05
 
 
