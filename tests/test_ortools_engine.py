@@ -124,23 +124,14 @@ def test_unknown_engine_and_option_are_named() -> None:
 
 
 @needs_instances
-def test_tight_cvrp_fleet_is_never_exceeded() -> None:
-    """X-n101-k25 leaves 3 units of 5,150 spare: 25 vehicles, never 26."""
+@pytest.mark.parametrize("kind,name", [
+    ("cvrp", "X-n101-k25"),  # 3 units of 5,150 spare: 25 vehicles, never 26
+    ("mtvrptwr", "C201R0.5"),
+])
+def test_standard_instance_within_its_fleet(kind: str, name: str) -> None:
     from supplyroute.bench.harness import routing_problem
 
-    path = INSTANCES / "cvrp" / "X-n101-k25.vrp"
-    instance = read_instance(path)
-    routes = engine("ortools").solve(routing_problem(instance), LIMIT)
-    result = evaluate(instance, routes)
-    assert result.feasible and result.vehicles <= 25, result.problems[:3]
-    assert result.cost >= read_solution(path.with_suffix(".sol")).cost
-
-
-@needs_instances
-def test_mtvrptwr_with_the_instance_fleet() -> None:
-    from supplyroute.bench.harness import routing_problem
-
-    path = INSTANCES / "mtvrptwr" / "C201R0.5.vrp"
+    path = INSTANCES / kind / f"{name}.vrp"
     instance = read_instance(path)
     routes = engine("ortools").solve(routing_problem(instance), LIMIT)
     result = evaluate(instance, routes)

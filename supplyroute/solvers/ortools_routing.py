@@ -19,9 +19,10 @@ the guides' setup, each measured with ``supplyroute bench`` (see benchmarks/READ
   never below a release of its clients, and each departure from the depot waits for
   it: a trip leaves only once all its goods are in. Every constraint is local to one
   node, so the local search's filters see them.
-* **Search.** Iterated local search with SISR ruin-and-recreate (Christiaens and
-  Vanden Berghe 2020) and simulated-annealing acceptance, or guided local search: the
-  metaheuristic, the first solution and the ruin size are options of the engine.
+* **Search.** Guided local search from the start above; the metaheuristic, the first
+  solution, GLS's lambda and the operators' neighbourhood size are options of the
+  engine. (OR-Tools 9.15's iterated local search with SISR ruin-and-recreate ran a
+  single descent and stopped when set from Python, so it is not offered.)
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ METAHEURISTICS = {
     name: getattr(routing_enums_pb2.LocalSearchMetaheuristic, name)
     for name in ("GUIDED_LOCAL_SEARCH", "SIMULATED_ANNEALING", "TABU_SEARCH",
                  "GREEDY_DESCENT", "AUTOMATIC")
-} | {"ITERATED_LOCAL_SEARCH": None}
+}
 
 #: The penalty of leaving a client out, in multiples of the largest round trip.
 DROP_PENALTY_FACTOR = 1000
@@ -67,15 +68,12 @@ class RoutingConfig:
     time_limit_s: float = 10.0
     solution_limit: int | None = None  #: set for deterministic runs (no wall clock).
     gls_lambda: float = 0.1  #: guided local search's penalty coefficient.
-    ruin_visits: int = 10  #: ILS: average number of visits SISR removes.
-    ruin_sequence: int = 10  #: ILS: longest run of visits removed from one route.
-    ils_improve: bool = True  #: ILS: local search after each recreate (else pure R&R).
     neighbors_ratio: float = 1.0  #: share of nearest neighbours the operators look at.
     min_neighbors: int = 20
     overload_penalty: float = 0.0  #: >0: capacity is soft, this x mean arc per unit over.
     trips_per_vehicle: int = 0  #: with reloads: trips per vehicle (0: from the demand).
     tuned: bool = True  #: False: the guides' setup (Python callbacks, no drop penalties).
-    seed: int = 0  #: ILS's random seed (other searches are deterministic anyway).
+    seed: int = 0  #: the fleet packer's random seed (OR-Tools' search has none).
 
     def __post_init__(self) -> None:
         if self.first_solution not in FIRST_SOLUTIONS:
@@ -89,22 +87,8 @@ class RoutingConfig:
 def _search_parameters(config: RoutingConfig) -> object:
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = FIRST_SOLUTIONS[config.first_solution]
-    if config.metaheuristic == "ITERATED_LOCAL_SEARCH":
-        params.use_iterated_local_search = True
-        ils = params.iterated_local_search_parameters
-        ruin = ils.ruin_recreate_parameters
-        del ruin.ruin_strategies[:]
-        sisr = ruin.ruin_strategies.add().sisr
-        sisr.max_removed_sequence_size = config.ruin_sequence
-        sisr.avg_num_removed_visits = config.ruin_visits
-        sisr.bypass_factor = 0.01
-        ruin.recreate_strategy.heuristic = FIRST_SOLUTIONS["LOCAL_CHEAPEST_INSERTION"]
-        accept = ils.reference_solution_acceptance_strategy.simulated_annealing
-        accept.automatic_temperatures = True
-        ils.improve_perturbed_solution = config.ils_improve
-    else:
-        params.local_search_metaheuristic = METAHEURISTICS[config.metaheuristic]
-        params.guided_local_search_lambda_coefficient = config.gls_lambda
+    params.local_search_metaheuristic = METAHEURISTICS[config.metaheuristic]
+    params.guided_local_search_lambda_coefficient = config.gls_lambda
     if config.neighbors_ratio < 1:
         params.ls_operator_neighbors_ratio = config.neighbors_ratio
         params.ls_operator_min_neighbors = config.min_neighbors
@@ -237,13 +221,12 @@ class _Model:
         routing.AddDimension(zero, horizon, horizon, False, "Release")
         release = routing.GetDimensionOrDie("Release")
         solver = routing.solver()
-        time_of = routing.GetDimensionOrDie("Time")
         for client in range(1, n):
             index = manager.NodeToIndex(client)
             released = int(math.ceil(p.release[client] * p.scale))
             drive = int(self.scaled[0, client])
             release.SlackVar(index).SetValue(0)
-            if released + drive > time_of.CumulVar(index).Max():
+            if released + drive > time.CumulVar(index).Max():
                 # Its goods come too late to reach it in time: nobody can serve it, and
                 # the constraints below would make even leaving it out infeasible.
                 routing.ActiveVar(index).SetValue(0)
@@ -400,9 +383,6 @@ class OrToolsEngine:
     first_solution: str = "SAVINGS"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     gls_lambda: float = 0.1
-    ruin_visits: int = 10
-    ruin_sequence: int = 10
-    ils_improve: bool = True
     neighbors_ratio: float = 1.0
     min_neighbors: int = 20
     trips_per_vehicle: int = 0
@@ -416,8 +396,7 @@ class OrToolsEngine:
         return RoutingConfig(
             self.first_solution, self.metaheuristic, time_limit_s=limit.time_limit_s,
             solution_limit=(limit.iterations or 200) if limit.deterministic else None,
-            gls_lambda=self.gls_lambda, ruin_visits=self.ruin_visits,
-            ruin_sequence=self.ruin_sequence, ils_improve=self.ils_improve,
+            gls_lambda=self.gls_lambda,
             neighbors_ratio=self.neighbors_ratio, min_neighbors=self.min_neighbors,
             trips_per_vehicle=self.trips_per_vehicle,
             tuned=self.tuned, seed=limit.seed)
@@ -429,5 +408,4 @@ class OrToolsEngine:
 register("ortools", EngineSpec(
     OrToolsEngine, "OR-Tools routing library (tuned)",
     {"first_solution": "SAVINGS", "metaheuristic": "GUIDED_LOCAL_SEARCH", "gls_lambda": 0.1,
-     "ruin_visits": 10, "ruin_sequence": 10, "ils_improve": True,
      "neighbors_ratio": 1.0, "min_neighbors": 20, "trips_per_vehicle": 0, "tuned": True}))
