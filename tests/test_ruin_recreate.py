@@ -1,0 +1,93 @@
+"""The ruin-and-recreate loop around OR-Tools' local search, on small CVRPs.
+
+Every solution is judged by the benchmark evaluator (no code shared with the loop);
+runs stop on step counts, not on the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from supplyroute.bench.evaluate import evaluate
+from supplyroute.solvers.packing import fleet_start
+from supplyroute.solvers.routing import Routes, SearchLimit, engine, route_distance
+from supplyroute.solvers.ruin_recreate import RuinRecreateConfig, applies, improve
+from tests.test_ortools_engine import as_instance, problem
+
+FOREVER = 600.0  # a time limit that never binds: the step count stops the runs
+
+
+def start_routes(clients: int, seed: int, vehicles: int, capacity: float) -> tuple:
+    p = problem(clients=clients, seed=seed, vehicles=vehicles, capacity=capacity)
+    routes = fleet_start(p, 5.0, seed)
+    assert routes is not None
+    return p, routes
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_improve_keeps_every_client_within_capacity_and_never_worsens(seed: int) -> None:
+    p, start = start_routes(40, seed, vehicles=8, capacity=30)
+    routes = improve(p, start, FOREVER, seed, iterations=400)
+    result = evaluate(as_instance(p, "cvrp"), routes)
+    assert result.feasible, result.problems
+    assert len(routes) <= p.vehicles
+    assert route_distance(p, routes) <= route_distance(p, start) + 1e-6
+
+
+def test_improve_finds_better_routes_than_the_sweep_start() -> None:
+    p, start = start_routes(40, 4, vehicles=8, capacity=30)
+    routes = improve(p, start, FOREVER, 0, iterations=2000)
+    assert route_distance(p, routes) < 0.9 * route_distance(p, start)
+
+
+def test_tight_fleet_stays_within_the_fleet() -> None:
+    """The demand fills the fleet to within a few units: clients still change vehicles
+    only where they fit."""
+    p = problem(clients=30, seed=5, vehicles=6)
+    p = replace(p, capacity=float(-(-p.demand.sum() // p.vehicles)) + 1)
+    start = fleet_start(p, 10.0, 0)
+    assert start is not None
+    routes = improve(p, start, FOREVER, 0, iterations=500)
+    result = evaluate(as_instance(p, "cvrp"), routes)
+    assert result.feasible, result.problems
+    assert len(routes) <= p.vehicles
+
+
+def test_same_seed_and_step_count_give_the_same_routes() -> None:
+    p, start = start_routes(30, 6, vehicles=6, capacity=30)
+    first = improve(p, start, FOREVER, 3, iterations=300)
+    again = improve(p, start, FOREVER, 3, iterations=300)
+    assert first == again
+
+
+def test_polish_runs_the_set_number_of_times_and_a_bad_polish_is_ignored() -> None:
+    p, start = start_routes(30, 7, vehicles=6, capacity=30)
+    calls: list[Routes] = []
+
+    def polish(routes: Routes) -> Routes:
+        calls.append(routes)
+        return [r[:-1] for r in routes]  # drops clients: shorter, and must be refused
+
+    routes = improve(p, start, FOREVER, 0, RuinRecreateConfig(polish_rounds=3),
+                     polish=polish, iterations=300)
+    assert len(calls) == 3
+    assert evaluate(as_instance(p, "cvrp"), routes).feasible
+
+
+def test_only_capacity_problems_apply() -> None:
+    assert applies(problem())
+    assert not applies(problem(timed=True))
+    assert not applies(problem(reloads=True))
+
+
+def test_ortools_engine_runs_the_loop_deterministically_on_cvrp() -> None:
+    p = problem(clients=40, seed=8, vehicles=8, capacity=30)
+    limit = SearchLimit(time_limit_s=FOREVER, deterministic=True, iterations=20)
+    with_loop = engine("ortools").solve(p, limit)
+    assert with_loop == engine("ortools").solve(p, limit)
+    without = engine("ortools", ruin_recreate=False).solve(p, limit)
+    for routes in (with_loop, without):
+        assert evaluate(as_instance(p, "cvrp"), routes).feasible
+    assert route_distance(p, with_loop) <= route_distance(p, without) + 1e-6
