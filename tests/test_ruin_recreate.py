@@ -13,7 +13,8 @@ import pytest
 from supplyroute.bench.evaluate import evaluate
 from supplyroute.solvers.packing import fleet_start
 from supplyroute.solvers.routing import Routes, SearchLimit, engine, route_distance
-from supplyroute.solvers.ruin_recreate import RuinRecreateConfig, applies, improve
+from supplyroute.solvers.ortools_routing import greedy_trips
+from supplyroute.solvers.ruin_recreate import RuinRecreateConfig, improve
 from tests.test_ortools_engine import as_instance, problem
 
 FOREVER = 600.0  # a time limit that never binds: the step count stops the runs
@@ -76,10 +77,34 @@ def test_polish_runs_the_set_number_of_times_and_a_bad_polish_is_ignored() -> No
     assert evaluate(as_instance(p, "cvrp"), routes).feasible
 
 
-def test_only_capacity_problems_apply() -> None:
-    assert applies(problem())
-    assert not applies(problem(timed=True))
-    assert not applies(problem(reloads=True))
+@pytest.mark.parametrize("timed,reloads,released", [
+    (True, False, False), (True, True, False), (True, True, True), (False, True, True),
+])
+def test_improve_keeps_windows_releases_and_trips(timed: bool, reloads: bool,
+                                                  released: bool) -> None:
+    """Every constraint holds at every step: the evaluator (no shared code) checks the
+    result, and it is never longer than the start."""
+    p = problem(clients=25, seed=9, timed=timed, reloads=reloads, released=released,
+                vehicles=2 if reloads else 6, capacity=20 if reloads else 25)
+    start = greedy_trips(p)
+    assert start
+    assert all("served 0 times" in x for x in evaluate(as_instance(p), start).problems)
+    served = sum(1 for r in start for c in r if c)
+    routes = improve(p, start, FOREVER, 0, iterations=300)
+    assert routes is not None
+    result = evaluate(as_instance(p), routes)
+    assert result.feasible or (
+        # a start that leaves clients out may still leave some out, never more
+        all("served 0 times" in x for x in result.problems)
+        and sum(1 for r in routes for c in r if c) >= served), result.problems
+    assert route_distance(p, routes) <= route_distance(p, start) + 1e-6 or \
+        sum(1 for r in routes for c in r if c) > served
+
+
+def test_a_start_that_breaks_a_constraint_is_refused() -> None:
+    p = problem(clients=12, seed=10, vehicles=2, capacity=30)
+    everyone = [list(range(1, p.clients + 1))]  # one vehicle carries it all: overloaded
+    assert improve(p, everyone, FOREVER, 0, iterations=10) is None
 
 
 def test_ortools_engine_runs_the_loop_deterministically_on_cvrp() -> None:

@@ -311,3 +311,15 @@ def test_cli_doorstep_plans_an_example(tmp_path: Path) -> None:
     assert "[1/1] nanxiu12" in done.stderr
     assert done.stdout.startswith("machine: ") and "makespan_min" in done.stdout
     assert "| nanxiu12 |" in (out / "summary.md").read_text()
+
+
+def test_a_failing_run_is_a_row_not_the_end_of_the_sweep(instances: Path) -> None:
+    """An option the engine rejects fails that run alone: its row says why, and the
+    other runs of the sweep still come back."""
+    path = str(instances / "cvrp" / f"{NAME}.vrp")
+    bad = Task(path, "ortools", 1.0, (("no_such_option", 1),), deterministic=True)
+    good = Task(path, "ortools", 1.0, deterministic=True)
+    rows = LocalExecutor(workers=1).map([bad, good])
+    assert not rows[0].feasible and rows[0].cost is None
+    assert rows[0].problems and "no_such_option" in rows[0].problems[0]
+    assert rows[1].feasible

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import statistics
 import time
 from collections.abc import Callable, Iterable
@@ -27,6 +28,8 @@ from supplyroute.bench.instances import Instance, instance_paths, read_instance,
 from supplyroute.solvers.routing import Routes, RoutingProblem, SearchLimit, Unsupported, engine
 
 SETS = ("cvrp", "vrptw", "mtvrptwr")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,9 @@ def run_task(task: Task) -> Row:
         unsupported = None
     except Unsupported as exc:
         routes, unsupported = None, f"unsupported: {exc}"
+    except Exception as exc:  # noqa: BLE001 - one failed run must not sink a sweep
+        log.exception("%s on %s failed", task.solver, instance.name)
+        routes, unsupported = None, f"failed: {type(exc).__name__}: {exc}"
     runtime = round(time.monotonic() - started, 2)
     row = Row(instance.name, instance.kind, task.solver, task.configuration, task.seed,
               task.time_limit_s, runtime, None, best.cost, None, False, None,

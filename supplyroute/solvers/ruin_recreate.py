@@ -14,8 +14,14 @@ operators (relocate, exchange, cross, Lin-Kernighan, ...) descend from the best
 solution a few times during the run and at the end, and a better descent becomes the
 current solution.
 
-Capacity only: problems with time windows or reloads are not for this loop
-(:func:`applies` says which are).
+Every constraint of a :class:`RoutingProblem` is kept at every step: capacity per trip,
+time windows (waiting allowed), service times, release dates (a trip leaves once all
+its goods are in) and reloads (a vehicle's path is its trips, ``0`` between them; a
+client may also go out on a new trip at the end of a path). A place is checked in
+constant time from each path's start times and latest start times (the latest a visit
+may begin with everything after it still on time); only a place whose trip must wait
+longer for the new client's goods is checked by replaying that trip. A client that
+fits nowhere stays out; fewer clients out always wins, then distance.
 """
 
 from __future__ import annotations
@@ -24,18 +30,13 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from supplyroute.solvers.routing import Routes, RoutingProblem
 
 log = logging.getLogger(__name__)
-
-
-def applies(problem: RoutingProblem) -> bool:
-    """Whether the loop can search ``problem``: capacities, no times, no reloads."""
-    return not problem.timed and not problem.reloads and problem.service is None
 
 
 @dataclass(frozen=True)
@@ -46,22 +47,27 @@ class RuinRecreateConfig:
     max_string: int = 10  #: longest string removed (L^max).
     blink: float = 0.01  #: chance of skipping an insertion place (beta).
     #: Start and end temperatures, as shares of the start solution's mean arc.
-    start_temperature: float = 0.01
-    end_temperature: float = 0.0005
+    start_temperature: float = 0.005
+    end_temperature: float = 0.00025
     candidate_routes: int = 30  #: a client is inserted into the routes of its nearest this many.
-    polish_rounds: int = 4  #: OR-Tools descents from the best, spread over the run.
+    polish_rounds: int = 4  #: OR-Tools descents from the best, spread over the run (0: none).
 
 
 @dataclass
 class _State:
-    paths: list[np.ndarray]  #: per vehicle: 0, its clients, 0 (an unused vehicle: 0, 0).
-    route_of: np.ndarray  #: client -> its vehicle (-1: none).
-    loads: np.ndarray
+    paths: list[np.ndarray]  #: per vehicle: 0, trip, 0, trip, ..., 0 (unused: 0, 0).
+    route_of: np.ndarray  #: client -> its vehicle (-1: out).
+    loads: np.ndarray  #: per vehicle (single-trip problems).
     lengths: np.ndarray  #: distance per vehicle.
+    out: list[int] = field(default_factory=list)  #: clients in no route.
 
     @property
     def cost(self) -> float:
         return float(self.lengths.sum())
+
+    def key(self) -> tuple[int, float]:
+        """Smaller is better: clients out, then distance."""
+        return len(self.out), self.cost
 
     @property
     def routes(self) -> Routes:
@@ -69,7 +75,21 @@ class _State:
 
     def copy(self) -> _State:
         return _State(list(self.paths), self.route_of.copy(), self.loads.copy(),
-                      self.lengths.copy())
+                      self.lengths.copy(), list(self.out))
+
+
+@dataclass
+class _Times:
+    """One path's schedule: per position, arrival, start (a depot: departure), latest
+    start keeping the rest on time, and the release and load of the trip that a client
+    inserted just after the position would join."""
+
+    arrive: np.ndarray
+    start: np.ndarray
+    latest: np.ndarray
+    release: np.ndarray
+    load: np.ndarray
+    feasible: bool
 
 
 #: How :meth:`_Search.recreate` orders the removed clients (random, by demand, far from
@@ -81,34 +101,79 @@ class _Search:
     def __init__(self, problem: RoutingProblem, config: RuinRecreateConfig, seed: int):
         self.d = np.asarray(problem.distance, dtype=float)
         self.q = np.asarray(problem.demand, dtype=float)
+        n = len(self.q)
         self.capacity = float(problem.capacity) + 1e-9
         self.fleet = problem.vehicles
         self.config = config
         self.rng = np.random.default_rng(seed)
-        n = len(self.q)
+        self.timed = problem.timed or problem.reloads or problem.released
+        self.reloads = problem.reloads
+        self.service = np.zeros(n) if problem.service is None else np.array(problem.service)
+        self.service[0] = 0.0
+        self.earliest = np.zeros(n) if problem.earliest is None else np.array(problem.earliest)
+        self.latest = np.full(n, np.inf) if problem.latest is None else np.array(problem.latest)
+        self.release = np.zeros(n) if problem.release is None else np.array(problem.release)
+        self.release[0] = 0.0
         # Each client's other clients, nearest first (the depot left out).
         order = np.argsort(self.d[1:, 1:], axis=1, kind="stable") + 1
         self.near = np.zeros((n, n - 1), dtype=np.int64)
         self.near[1:] = order
         self.near_short = self.near[:, 1:1 + config.candidate_routes]
+        self._times_of: dict[int, tuple[np.ndarray, _Times]] = {}
 
     def state(self, routes: Routes) -> _State:
         paths = [np.array([0, *r, 0], dtype=np.int64) for r in routes if r]
         paths += [np.zeros(2, dtype=np.int64) for _ in range(self.fleet - len(paths))]
         route_of = np.full(len(self.q), -1, dtype=np.int64)
         for r, path in enumerate(paths):
-            route_of[path[1:-1]] = r
+            route_of[path[path > 0]] = r
         loads = np.array([self.q[p].sum() for p in paths], dtype=float)
         lengths = np.array([self.length(p) for p in paths], dtype=float)
-        return _State(paths, route_of, loads, lengths)
+        out = np.flatnonzero(route_of[1:] < 0) + 1
+        return _State(paths, route_of, loads, lengths, out.tolist())
 
     def length(self, path: np.ndarray) -> float:
         return float(self.d[path[:-1], path[1:]].sum())
 
+    def times(self, path: np.ndarray) -> _Times:
+        """``path``'s schedule (cached while the path lives)."""
+        cached = self._times_of.get(id(path))
+        if cached is not None and cached[0] is path:
+            return cached[1]
+        if len(self._times_of) > 4096:
+            self._times_of.clear()
+        d, e, s = self.d, self.earliest, self.service
+        size = len(path)
+        release, load = np.zeros(size), np.zeros(size)
+        opens = np.array(e[path])
+        closes = np.array(self.latest[path])
+        depots = np.flatnonzero(path == 0)
+        for a, b in zip(depots[:-1], depots[1:], strict=True):
+            trip = path[a + 1:b]
+            release[a:b] = self.release[trip].max(initial=0.0)
+            load[a:b] = self.q[trip].sum()
+            opens[a] = max(e[0], release[a])
+        arrive, start = np.zeros(size), np.zeros(size)
+        clock = arrive[0] = e[0]
+        start[0] = max(clock, opens[0])
+        for i in range(1, size):
+            arrive[i] = start[i - 1] + s[path[i - 1]] + d[path[i - 1], path[i]]
+            start[i] = max(arrive[i], opens[i])
+        latest = np.zeros(size)
+        latest[-1] = closes[-1]
+        for i in range(size - 2, -1, -1):
+            latest[i] = min(closes[i], latest[i + 1] - s[path[i]] - d[path[i], path[i + 1]])
+        feasible = bool(np.all(start <= closes + 1e-9)) and bool(
+            np.all(load <= self.capacity))
+        times = _Times(arrive, start, latest, release, load, feasible)
+        self._times_of[id(path)] = (path, times)
+        return times
+
     def ruin(self, s: _State) -> list[int]:
-        """Remove strings from routes near a random client; return the removed."""
+        """Remove strings (within one trip) from routes near a random client; return
+        the removed clients."""
         c, rng = self.config, self.rng
-        sizes = [len(p) - 2 for p in s.paths if len(p) > 2]
+        sizes = [int(np.count_nonzero(p)) for p in s.paths if len(p) > 2]
         max_length = min(c.max_string, sum(sizes) / max(1, len(sizes)))
         max_strings = 4 * c.mean_removed / (1 + max_length) - 1
         strings = int(rng.uniform(1, max_strings + 1))
@@ -123,44 +188,57 @@ class _Search:
                 continue
             ruined.add(r)
             path = s.paths[r]
-            size = int(rng.uniform(1, min(len(path) - 2, max_length) + 1))
-            at = int(np.flatnonzero(path == client)[0])  # 1 .. len - 2
-            first = int(rng.integers(max(1, at - size + 1), min(at, len(path) - 1 - size) + 1))
+            at = int(np.flatnonzero(path == client)[0])
+            depots = np.flatnonzero(path == 0)
+            low = int(depots[depots < at].max()) + 1  # the trip is path[low:high]
+            high = int(depots[depots > at].min())
+            size = int(rng.uniform(1, min(high - low, max_length) + 1))
+            first = int(rng.integers(max(low, at - size + 1), min(at, high - size) + 1))
             cut = path[first:first + size]
-            s.paths[r] = np.concatenate((path[:first], path[first + size:]))
+            s.paths[r] = _tidy(np.concatenate((path[:first], path[first + size:])))
             s.route_of[cut] = -1
             s.loads[r] -= self.q[cut].sum()
             s.lengths[r] = self.length(s.paths[r])
+            if self.timed and not self.times(s.paths[r]).feasible:
+                # Removing a visit made the path later (distances off the triangle
+                # inequality): the string goes back, the route is left alone.
+                s.paths[r], s.route_of[cut] = path, r
+                s.loads[r] += self.q[cut].sum()
+                s.lengths[r] = self.length(path)
+                continue
             removed += cut.tolist()
         return removed
 
-    def recreate(self, s: _State, removed: list[int]) -> bool:
-        """Insert ``removed`` one by one; False if one fits in no route."""
+    def recreate(self, s: _State, removed: list[int]) -> None:
+        """Insert ``removed`` and the clients out one by one; those that fit nowhere
+        stay out."""
         rng, d, q = self.rng, self.d, self.q
+        pending = removed + s.out
+        s.out = []
         way = int(np.searchsorted(_ORDERS, rng.random()))
         if way == 0:
-            rng.shuffle(removed)
+            rng.shuffle(pending)
         elif way == 1:
-            removed.sort(key=lambda i: -q[i])
+            pending.sort(key=lambda i: -q[i])
         elif way == 2:
-            removed.sort(key=lambda i: -d[0, i])
+            pending.sort(key=lambda i: -d[0, i])
         else:
-            removed.sort(key=lambda i: d[0, i])
-        for client in removed:
+            pending.sort(key=lambda i: d[0, i])
+        insert = self._insert_timed if self.timed else self._insert
+        for client in pending:
             near = s.route_of[self.near_short[client]]
             candidates = np.unique(near[near >= 0])
             empty = np.flatnonzero(s.lengths == 0)
             if len(empty):
                 candidates = np.append(candidates, empty[0])
-            if not self._insert(s, client, candidates):
+            if not insert(s, client, candidates):
                 others = np.setdiff1d(np.arange(len(s.paths)), candidates)
-                if not self._insert(s, client, others):
-                    return False
-        return True
+                if not insert(s, client, others):
+                    s.out.append(client)
 
     def _insert(self, s: _State, client: int, candidates: np.ndarray) -> bool:
-        """Put ``client`` where it adds the least distance among the routes with room
-        (False if none has room): one vectorised pass over all their places."""
+        """Capacity only: put ``client`` where it adds the least distance among the
+        routes with room (False if none has room), in one vectorised pass."""
         demand = self.q[client]
         fits = candidates[s.loads[candidates] + demand <= self.capacity]
         if not len(fits):
@@ -179,36 +257,132 @@ class _Search:
         r = int(fits[k])
         offset = at - (ends[k - 1] if k else 0)
         path = s.paths[r]
-        s.paths[r] = np.concatenate((path[:offset + 1], [client], path[offset + 1:]))
-        s.route_of[client] = r
-        s.loads[r] += demand
-        s.lengths[r] += float(added[at])
+        self._put(s, r, np.concatenate((path[:offset + 1], [client], path[offset + 1:])),
+                  client, float(added[at]))
         return True
+
+    def _put(self, s: _State, r: int, path: np.ndarray, client: int, added: float) -> None:
+        s.paths[r] = path
+        s.route_of[client] = r
+        s.loads[r] += self.q[client]
+        s.lengths[r] += added
+
+    def _insert_timed(self, s: _State, client: int, candidates: np.ndarray) -> bool:
+        """Time windows, release dates, reloads: the cheapest place on time and within
+        the trip's capacity, or a new trip at the end of a path (False if none); one
+        vectorised pass over all the candidates' places."""
+        if not len(candidates):
+            return False
+        d, q = self.d, self.q
+        e_c, l_c = self.earliest[client], self.latest[client]
+        s_c, r_c = self.service[client], self.release[client]
+        paths = [s.paths[r] for r in candidates]
+        times = [self.times(p) for p in paths]
+        joined = np.concatenate(paths)
+        ends = np.cumsum([len(p) for p in paths])
+        before, after = joined[:-1], joined[1:]
+        added = d[before, client] + d[client, after] - d[before, after]
+        start = np.concatenate([t.start for t in times])[:-1]
+        ok = np.concatenate([t.load for t in times])[:-1] + q[client] <= self.capacity
+        waits = (np.concatenate([t.release for t in times])[:-1] < r_c) & ok
+        if waits.any():
+            for k in np.unique(np.searchsorted(ends, np.flatnonzero(waits), side="right")):
+                low = ends[k - 1] if k else 0
+                high = ends[k] - 1
+                ok[low:high] &= self._replay(paths[k], times[k], r_c, start[low:high],
+                                             waits[low:high])
+        reach = np.maximum(e_c, start + self.service[before] + d[before, client])
+        ok &= reach <= l_c + 1e-9
+        latest = np.concatenate([t.latest for t in times])[1:]
+        ok &= reach + s_c + d[client, after] <= latest + 1e-9
+        ok[ends[:-1] - 1] = False  # from one route's end to the next one's start
+        ok &= self.rng.random(len(added)) >= self.config.blink
+        added[~ok] = math.inf
+        at = int(added.argmin())
+        best = float(added[at])
+        k = int(np.searchsorted(ends, at, side="right"))
+        offset = at - (ends[k - 1] if k else 0)
+        if self.reloads and q[client] <= self.capacity:
+            # A new trip at the end of a path that has one already.
+            back_at = np.array([t.arrive[-1] for t in times])
+            leave = np.maximum(np.maximum(back_at, r_c), self.earliest[0])
+            reach_new = np.maximum(e_c, leave + d[0, client])
+            fine = ((reach_new <= l_c + 1e-9)
+                    & (reach_new + s_c + d[client, 0] <= self.latest[0] + 1e-9)
+                    & (np.diff(np.r_[0, ends]) > 2))
+            extra = d[0, client] + d[client, 0]
+            if fine.any() and extra < best:
+                k = int(np.flatnonzero(fine)[0])
+                r = int(candidates[k])
+                self._put(s, r, np.concatenate((paths[k], [client, 0])), client, extra)
+                return True
+        if not math.isfinite(best):
+            return False
+        path = paths[k]
+        self._put(s, int(candidates[k]),
+                  np.concatenate((path[:offset + 1], [client], path[offset + 1:])), client, best)
+        return True
+
+    def _replay(self, path: np.ndarray, t: _Times, release: float, start: np.ndarray,
+                waits: np.ndarray) -> np.ndarray:
+        """For the places whose trip must now wait for ``release``: the trip replayed
+        from its later departure; ``start`` gets the later starts, and the result says
+        which of these places are still on time up to the place itself."""
+        d, s = self.d, self.service
+        ok = np.ones(len(start), dtype=bool)
+        depots = np.flatnonzero(path == 0)
+        for a, b in zip(depots[:-1], depots[1:], strict=True):
+            if not waits[a]:
+                continue
+            clock = max(t.start[a], release)
+            start[a] = clock
+            on_time = True
+            for i in range(a + 1, b):
+                clock = max(clock + s[path[i - 1]] + d[path[i - 1], path[i]],
+                            self.earliest[path[i]])
+                on_time = on_time and clock <= self.latest[path[i]] + 1e-9
+                start[i] = clock
+                ok[i] = on_time
+        return ok
+
+
+def _tidy(path: np.ndarray) -> np.ndarray:
+    """``path`` without empty trips (two depots in a row)."""
+    keep = np.ones(len(path), dtype=bool)
+    keep[1:] = ~((path[1:] == 0) & (path[:-1] == 0))
+    tidy = path[keep]
+    return tidy if len(tidy) >= 2 else np.zeros(2, dtype=np.int64)
 
 
 def improve(problem: RoutingProblem, routes: Routes, time_limit_s: float, seed: int = 0,
             config: RuinRecreateConfig | None = None,
             polish: Callable[[Routes], Routes | None] | None = None,
-            iterations: int | None = None) -> Routes:
-    """Better routes from ``routes``, which must serve every client within capacity.
+            iterations: int | None = None) -> Routes | None:
+    """Better routes from feasible ``routes`` (which may leave clients out), or None
+    if ``routes`` break a constraint (the loop keeps constraints, it does not repair).
 
     Runs for ``time_limit_s``, or for ``iterations`` steps when given (then the same
     input gives the same routes on any machine, the time limit permitting). The
     temperature falls geometrically over the run. ``polish`` (OR-Tools' descent) runs
-    on the best routes ``config.polish_rounds`` times, the last at the end.
+    on the best routes ``config.polish_rounds`` times, the last at the end; its routes
+    are taken only if they keep as many clients and are shorter.
     """
     config = config or RuinRecreateConfig()
     search = _Search(problem, config, seed)
     current = search.state(routes)
+    if not _valid(search, current):
+        log.debug("ruin and recreate: the start breaks a constraint")
+        return None
     best = current.copy()
-    mean_arc = current.cost / max(1, problem.clients + len(routes))
+    mean_arc = current.cost / max(1, problem.clients - len(current.out) + len(routes))
     hot = config.start_temperature * mean_arc
     cold = config.end_temperature * mean_arc
     started = time.monotonic()
     rounds = max(1, config.polish_rounds)
-    polished = 0
-    step = failed = 0
-    start_cost = best.cost
+    if config.polish_rounds <= 0:
+        polish = None
+    polished = step = accepted = 0
+    start_key = best.key()
 
     def progress() -> float:
         by_time = (time.monotonic() - started) / time_limit_s if time_limit_s > 0 else 1.0
@@ -222,24 +396,31 @@ def improve(problem: RoutingProblem, routes: Routes, time_limit_s: float, seed: 
             better = polish(best.routes)
             if better is not None:
                 candidate = search.state(better)
-                if candidate.cost < best.cost - 1e-9 and candidate.route_of[1:].min() >= 0:
-                    log.debug("polish %d at step %d: %.1f -> %.1f", polished, step,
-                              best.cost, candidate.cost)
+                if candidate.key() < best.key() and _valid(search, candidate):
+                    log.debug("polish %d at step %d: %s -> %s", polished, step,
+                              best.key(), candidate.key())
                     best, current = candidate, candidate.copy()
         if done >= 1.0:
             break
         step += 1
         temperature = hot * (cold / hot) ** done if hot > 0 else 0.0
         candidate = current.copy()
-        removed = search.ruin(candidate)
-        if not search.recreate(candidate, removed):
-            failed += 1
+        search.recreate(candidate, search.ruin(candidate))
+        if len(candidate.out) > len(current.out):
             continue
         threshold = current.cost - temperature * math.log(search.rng.random())
-        if candidate.cost < threshold:
+        if len(candidate.out) < len(current.out) or candidate.cost < threshold:
             current = candidate
-            if current.cost < best.cost - 1e-9:
+            accepted += 1
+            if current.key() < best.key():
                 best = current.copy()
-    log.debug("ruin and recreate: %d steps (%d could not reinsert), %.1f -> %.1f",
-              step, failed, start_cost, best.cost)
+    log.debug("ruin and recreate: %d steps, %d accepted; (out, distance) %s -> %s",
+              step, accepted, start_key, best.key())
     return best.routes
+
+
+def _valid(search: _Search, s: _State) -> bool:
+    """Every path within capacity and on time (for routes that came from elsewhere)."""
+    if not search.timed:
+        return bool(np.all(s.loads <= search.capacity))
+    return all(search.times(p).feasible for p in s.paths)
