@@ -11,9 +11,9 @@ from dataclasses import replace
 import pytest
 
 from supplyroute.bench.evaluate import evaluate
+from supplyroute.solvers.ortools_routing import greedy_trips
 from supplyroute.solvers.packing import fleet_start
 from supplyroute.solvers.routing import Routes, SearchLimit, engine, route_distance
-from supplyroute.solvers.ortools_routing import greedy_trips
 from supplyroute.solvers.ruin_recreate import RuinRecreateConfig, improve
 from tests.test_ortools_engine import as_instance, problem
 

@@ -154,8 +154,8 @@ class _Search:
             load[a:b] = self.q[trip].sum()
             opens[a] = max(e[0], release[a])
         arrive, start = np.zeros(size), np.zeros(size)
-        clock = arrive[0] = e[0]
-        start[0] = max(clock, opens[0])
+        arrive[0] = e[0]
+        start[0] = max(arrive[0], opens[0])
         for i in range(1, size):
             arrive[i] = start[i - 1] + s[path[i - 1]] + d[path[i - 1], path[i]]
             start[i] = max(arrive[i], opens[i])
