@@ -19,16 +19,18 @@ the guides' setup, each measured with ``supplyroute bench`` (see benchmarks/READ
   never below a release of its clients, and each departure from the depot waits for
   it: a trip leaves only once all its goods are in. Every constraint is local to one
   node, so the local search's filters see them.
-* **Search.** On capacity-only problems (CVRP), a ruin-and-recreate loop of our own
+* **Search.** A ruin-and-recreate loop of our own
   (:mod:`supplyroute.solvers.ruin_recreate`) around OR-Tools' local search, which
-  polishes its best routes a few times: tens of thousands of string removals and
-  reinsertions in the time OR-Tools' guided local search makes a few thousand moves
-  (CVRP X at 10 s: 5.7% above the best known against 12.8% for guided local search).
-  With time windows, release dates or reloads, guided local search from the start
-  above. The metaheuristic, the first solution, GLS's lambda, the operators'
-  neighbourhood size and the loop's temperature, ruin size and polish rounds are
-  options of the engine. (OR-Tools 9.15's own iterated local search, set from Python
-  with ``use_iterated_local_search`` and a SISR ruin, ran one descent and stopped.)
+  polishes the loop's best routes a few times: tens of thousands of string removals
+  and reinsertions (capacity, windows, releases and trips kept at every step) in the
+  time guided local search makes a few thousand moves. On capacity-only problems it
+  starts from sweep sectors when the fleet has room. ``ruin_recreate=False`` gives
+  guided local search from the start above. The metaheuristic, the first solution,
+  GLS's lambda, the operators' neighbourhood size and the loop's temperature, ruin
+  size and polish rounds are options of the engine; benchmarks/README.md has the
+  measurements behind the defaults. (OR-Tools 9.15's own iterated local search, set
+  from Python with ``use_iterated_local_search`` and a SISR ruin, ran one descent and
+  stopped.)
 """
 
 from __future__ import annotations

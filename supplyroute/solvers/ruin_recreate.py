@@ -17,7 +17,7 @@ current solution.
 Every constraint of a :class:`RoutingProblem` is kept at every step: capacity per trip,
 time windows (waiting allowed), service times, release dates (a trip leaves once all
 its goods are in) and reloads (a vehicle's path is its trips, ``0`` between them; a
-client may also go out on a new trip at the end of a path). A place is checked in
+client may also go out on a trip of its own from any depot visit). A place is checked in
 constant time from each path's start times and latest start times (the latest a visit
 may begin with everything after it still on time); only a place whose trip must wait
 longer for the new client's goods is checked by replaying that trip. A client that
@@ -269,8 +269,8 @@ class _Search:
 
     def _insert_timed(self, s: _State, client: int, candidates: np.ndarray) -> bool:
         """Time windows, release dates, reloads: the cheapest place on time and within
-        the trip's capacity, or a new trip at the end of a path (False if none); one
-        vectorised pass over all the candidates' places."""
+        the trip's capacity, or a new trip of its own from a depot visit (False if
+        none); one vectorised pass over all the candidates' places."""
         if not len(candidates):
             return False
         d, q = self.d, self.q
@@ -303,18 +303,26 @@ class _Search:
         k = int(np.searchsorted(ends, at, side="right"))
         offset = at - (ends[k - 1] if k else 0)
         if self.reloads and q[client] <= self.capacity:
-            # A new trip at the end of a path that has one already.
-            back_at = np.array([t.arrive[-1] for t in times])
-            leave = np.maximum(np.maximum(back_at, r_c), self.earliest[0])
+            # A trip of its own, leaving from any depot visit of a path that has a trip.
+            depot = np.flatnonzero(joined == 0)
+            owner = np.searchsorted(ends, depot, side="right")
+            arrive = np.concatenate([t.arrive for t in times])[depot]
+            release = np.concatenate([t.release for t in times])[depot]
+            latest = np.concatenate([t.latest for t in times])[depot]
+            leave = np.maximum(np.maximum(arrive, r_c), self.earliest[0])
             reach_new = np.maximum(e_c, leave + d[0, client])
+            back = reach_new + s_c + d[client, 0]
             fine = ((reach_new <= l_c + 1e-9)
-                    & (reach_new + s_c + d[client, 0] <= self.latest[0] + 1e-9)
-                    & (np.diff(np.r_[0, ends]) > 2))
+                    & (np.maximum(back, release) <= latest + 1e-9)
+                    & (np.diff(np.r_[0, ends])[owner] > 2))
             extra = d[0, client] + d[client, 0]
             if fine.any() and extra < best:
-                k = int(np.flatnonzero(fine)[0])
-                r = int(candidates[k])
-                self._put(s, r, np.concatenate((paths[k], [client, 0])), client, extra)
+                j = int(np.flatnonzero(fine)[0])
+                k = int(owner[j])
+                at_depot = int(depot[j] - (ends[k - 1] if k else 0))
+                path = paths[k]
+                self._put(s, int(candidates[k]), np.concatenate(
+                    (path[:at_depot + 1], [client, 0], path[at_depot + 1:])), client, extra)
                 return True
         if not math.isfinite(best):
             return False
