@@ -116,3 +116,57 @@ def test_ortools_engine_runs_the_loop_deterministically_on_cvrp() -> None:
     for routes in (with_loop, without):
         assert evaluate(as_instance(p, "cvrp"), routes).feasible
     assert route_distance(p, with_loop) <= route_distance(p, without) + 1e-6
+
+
+def test_schedule_of_a_path_matches_a_plain_replay() -> None:
+    """The vectorised start and latest-start times equal a step-by-step replay: wait
+    for a window to open, leave the depot once the trip's goods are in, and the latest
+    start keeps every later visit within its window."""
+    import numpy as np
+
+    from supplyroute.solvers.ruin_recreate import _Search
+
+    p = problem(clients=20, seed=11, timed=True, reloads=True, released=True, vehicles=2)
+    search = _Search(p, RuinRecreateConfig(), 0)
+    rng = np.random.default_rng(0)
+    feasible = 0
+    for _ in range(40):
+        clients = rng.permutation(np.arange(1, 21))[:rng.integers(2, 12)]
+        cuts = sorted(rng.choice(np.arange(1, len(clients)), size=min(2, len(clients) - 1),
+                                 replace=False))
+        path = [0]
+        for i, c in enumerate(clients):
+            if i in cuts:
+                path.append(0)
+            path.append(int(c))
+        path = np.array([*path, 0])
+        t = search.times(path)
+        e, lat, s, r, d = p.earliest, p.latest, p.service, p.release, p.distance
+        clock, start = e[0], []
+        for i, node in enumerate(path):
+            if i:
+                clock += s[path[i - 1]] * (path[i - 1] != 0) + d[path[i - 1], node]
+            if node == 0 and i < len(path) - 1:
+                nxt = i + 1 + int(np.argmax(path[i + 1:] == 0))
+                clock = max(clock, e[0], r[path[i + 1:nxt]].max(initial=0.0))
+            elif node:
+                clock = max(clock, e[node])
+            start.append(clock)
+        assert np.allclose(t.start, start)
+        closes = np.where(path == 0, lat[0], lat[path])
+        depots = np.flatnonzero(path == 0)
+        assert t.feasible == bool(np.all(np.array(start) <= closes + 1e-9) and all(
+            p.demand[path[a:b]].sum() <= p.capacity
+            for a, b in zip(depots[:-1], depots[1:], strict=True)))
+        if not t.feasible:
+            continue
+        feasible += 1
+        for i in range(len(path) - 1):  # latest start: one second later breaks a window
+            for delay, on_time in ((0.0, True), (1.0, False)):
+                later = np.array(start, dtype=float)
+                later[i] = t.latest[i] + delay
+                for j in range(i + 1, len(path)):
+                    step = s[path[j - 1]] * (path[j - 1] != 0) + d[path[j - 1], path[j]]
+                    later[j] = max(later[j - 1] + step, start[j])
+                assert bool(np.all(later[i:] <= closes[i:] + 1e-6)) == on_time
+    assert feasible >= 5

@@ -51,6 +51,7 @@ class RuinRecreateConfig:
     end_temperature: float = 0.00025
     candidate_routes: int = 30  #: a client is inserted into the routes of its nearest this many.
     polish_rounds: int = 4  #: OR-Tools descents from the best, spread over the run (0: none).
+    retries: int = 0  #: other orders tried when a client finds no room (tight fleets).
 
 
 @dataclass
@@ -142,27 +143,26 @@ class _Search:
             return cached[1]
         if len(self._times_of) > 4096:
             self._times_of.clear()
-        d, e, s = self.d, self.earliest, self.service
+        d, e = self.d, self.earliest
         size = len(path)
-        release, load = np.zeros(size), np.zeros(size)
-        opens = np.array(e[path])
-        closes = np.array(self.latest[path])
         depots = np.flatnonzero(path == 0)
-        for a, b in zip(depots[:-1], depots[1:], strict=True):
-            trip = path[a + 1:b]
-            release[a:b] = self.release[trip].max(initial=0.0)
-            load[a:b] = self.q[trip].sum()
-            opens[a] = max(e[0], release[a])
-        arrive, start = np.zeros(size), np.zeros(size)
+        trips = np.diff(depots)  # positions per trip, its starting depot included
+        release, load = np.zeros(size), np.zeros(size)
+        release[:-1] = np.repeat(np.maximum.reduceat(self.release[path], depots[:-1]), trips)
+        load[:-1] = np.repeat(np.add.reduceat(self.q[path], depots[:-1]), trips)
+        opens = e[path]
+        opens[depots[:-1]] = np.maximum(e[0], release[depots[:-1]])
+        closes = self.latest[path]
+        # start[i] = max(opens[i], start[i-1] + step[i-1]): with the running sum of the
+        # steps, a running maximum; the latest starts are a running minimum backwards.
+        step = self.service[path[:-1]] + d[path[:-1], path[1:]]
+        walked = np.zeros(size)
+        walked[1:] = np.cumsum(step)
+        start = walked + np.maximum.accumulate(opens - walked)
+        arrive = np.empty(size)
         arrive[0] = e[0]
-        start[0] = max(arrive[0], opens[0])
-        for i in range(1, size):
-            arrive[i] = start[i - 1] + s[path[i - 1]] + d[path[i - 1], path[i]]
-            start[i] = max(arrive[i], opens[i])
-        latest = np.zeros(size)
-        latest[-1] = closes[-1]
-        for i in range(size - 2, -1, -1):
-            latest[i] = min(closes[i], latest[i + 1] - s[path[i]] - d[path[i], path[i + 1]])
+        arrive[1:] = start[:-1] + step
+        latest = walked + np.minimum.accumulate((closes - walked)[::-1])[::-1]
         feasible = bool(np.all(start <= closes + 1e-9)) and bool(
             np.all(load <= self.capacity))
         times = _Times(arrive, start, latest, release, load, feasible)
@@ -412,9 +412,16 @@ def improve(problem: RoutingProblem, routes: Routes, time_limit_s: float, seed: 
             break
         step += 1
         temperature = hot * (cold / hot) ** done if hot > 0 else 0.0
-        candidate = current.copy()
-        search.recreate(candidate, search.ruin(candidate))
-        if len(candidate.out) > len(current.out):
+        ruined = current.copy()
+        removed = search.ruin(ruined)
+        for _ in range(1 + config.retries):
+            # On a tight fleet most orders leave a client with no room; another order
+            # of the same removed clients often packs them.
+            candidate = ruined.copy()
+            search.recreate(candidate, list(removed))
+            if len(candidate.out) <= len(current.out):
+                break
+        else:
             continue
         threshold = current.cost - temperature * math.log(search.rng.random())
         if len(candidate.out) < len(current.out) or candidate.cost < threshold:
