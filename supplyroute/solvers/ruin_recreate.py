@@ -51,7 +51,6 @@ class RuinRecreateConfig:
     end_temperature: float = 0.00025
     candidate_routes: int = 30  #: a client is inserted into the routes of its nearest this many.
     polish_rounds: int = 4  #: OR-Tools descents from the best, spread over the run (0: none).
-    retries: int = 0  #: other orders tried when a client finds no room (tight fleets).
 
 
 @dataclass
@@ -382,7 +381,10 @@ def improve(problem: RoutingProblem, routes: Routes, time_limit_s: float, seed: 
         log.debug("ruin and recreate: the start breaks a constraint")
         return None
     best = current.copy()
-    mean_arc = current.cost / max(1, problem.clients - len(current.out) + len(routes))
+    if current.out:  # a start that leaves clients out: arcs as long as from the depot
+        mean_arc = float(np.mean(search.d[0, 1:]))
+    else:
+        mean_arc = current.cost / max(1, problem.clients + len(routes))
     hot = config.start_temperature * mean_arc
     cold = config.end_temperature * mean_arc
     started = time.monotonic()
@@ -412,16 +414,9 @@ def improve(problem: RoutingProblem, routes: Routes, time_limit_s: float, seed: 
             break
         step += 1
         temperature = hot * (cold / hot) ** done if hot > 0 else 0.0
-        ruined = current.copy()
-        removed = search.ruin(ruined)
-        for _ in range(1 + config.retries):
-            # On a tight fleet most orders leave a client with no room; another order
-            # of the same removed clients often packs them.
-            candidate = ruined.copy()
-            search.recreate(candidate, list(removed))
-            if len(candidate.out) <= len(current.out):
-                break
-        else:
+        candidate = current.copy()
+        search.recreate(candidate, search.ruin(candidate))
+        if len(candidate.out) > len(current.out):
             continue
         threshold = current.cost - temperature * math.log(search.rng.random())
         if len(candidate.out) < len(current.out) or candidate.cost < threshold:
