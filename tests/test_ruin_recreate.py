@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from supplyroute.bench.evaluate import evaluate
 from supplyroute.solvers.ortools_routing import greedy_trips
 from supplyroute.solvers.packing import fleet_start
-from supplyroute.solvers.routing import Routes, SearchLimit, engine, route_distance
-from supplyroute.solvers.ruin_recreate import RuinRecreateConfig, improve
+from supplyroute.solvers.routing import (
+    Routes,
+    RoutingProblem,
+    SearchLimit,
+    engine,
+    route_distance,
+)
+from supplyroute.solvers.ruin_recreate import RuinRecreateConfig, _Search, improve
 from tests.test_ortools_engine import as_instance, problem
 
 FOREVER = 600.0  # a time limit that never binds: the step count stops the runs
@@ -170,3 +177,34 @@ def test_schedule_of_a_path_matches_a_plain_replay() -> None:
                     later[j] = max(later[j - 1] + step, start[j])
                 assert bool(np.all(later[i:] <= closes[i:] + 1e-6)) == on_time
     assert feasible >= 5
+
+
+def exact_fit_problem() -> RoutingProblem:
+    """Two vehicles of 10 for demands 4, 4, 3, 3, 3, 3: the only packing is 4+3+3 twice,
+    and insertion in most orders fills one vehicle with three 3s."""
+    rng = np.random.default_rng(7)
+    xy = np.vstack([[50.0, 50.0], rng.uniform(0, 100, size=(6, 2))])
+    distance = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    demand = np.array([0, 4, 4, 3, 3, 3, 3], dtype=float)
+    return RoutingProblem(distance, demand, 10, 2, coordinates=xy)
+
+
+@pytest.mark.parametrize("repack_nodes", [0, 200])
+def test_recreate_packs_removed_clients_that_insertion_one_by_one_leaves_out(
+        repack_nodes: int) -> None:
+    p = exact_fit_problem()
+    config = RuinRecreateConfig(blink=0.0, repack_nodes=repack_nodes)
+    left_out = 0
+    for seed in range(40):
+        search = _Search(p, config, seed)
+        state = search.state([[], []])
+        assert state.out == list(range(1, 7))
+        search.recreate(state, [])
+        left_out += bool(state.out)
+        assert np.all(state.loads <= p.capacity)
+        served = sorted(c for path in state.paths for c in path.tolist() if c)
+        assert served == sorted(set(range(1, 7)) - set(state.out))
+    if repack_nodes:
+        assert left_out == 0
+    else:  # the case the packing exists for
+        assert left_out > 0
