@@ -81,18 +81,29 @@ class _State:
                       self.lengths.copy(), list(self.out))
 
 
+#: Rows of :attr:`_Times.table`.
+ARRIVE, START, LATEST, RELEASE, LOAD, WALKED, CLOSE, TRIP = range(8)
+
+
 @dataclass
 class _Times:
-    """One path's schedule: per position, arrival, start (a depot: departure), latest
-    start keeping the rest on time, and the release and load of the trip that a client
-    inserted just after the position would join."""
+    """One path's schedule, one row per quantity and one column per position (see the
+    row constants): arrival; start (a depot: departure); latest start keeping the rest
+    on time; release and load of the trip that a client inserted just after the
+    position would join; distance and service walked to the position; the position's
+    closing time; and where that trip's depot is. One table, so that an insertion
+    joins all its candidate paths in one step."""
 
-    arrive: np.ndarray
-    start: np.ndarray
-    latest: np.ndarray
-    release: np.ndarray
-    load: np.ndarray
+    table: np.ndarray
     feasible: bool
+
+    @property
+    def start(self) -> np.ndarray:
+        return self.table[START]
+
+    @property
+    def latest(self) -> np.ndarray:
+        return self.table[LATEST]
 
 
 #: How :meth:`_Search.recreate` orders the removed clients (random, by demand, far from
@@ -147,27 +158,33 @@ class _Search:
             self._times_of.clear()
         d, e = self.d, self.earliest
         size = len(path)
-        depots = np.flatnonzero(path == 0)
-        trips = np.diff(depots)  # positions per trip, its starting depot included
-        release, load = np.zeros(size), np.zeros(size)
-        release[:-1] = np.repeat(np.maximum.reduceat(self.release[path], depots[:-1]), trips)
-        load[:-1] = np.repeat(np.add.reduceat(self.q[path], depots[:-1]), trips)
+        table = np.empty((8, size))
+        depots = (path == 0).nonzero()[0]
+        starts = depots[:-1]
+        trips = depots[1:] - starts  # positions per trip, its starting depot included
+        release, load = table[RELEASE], table[LOAD]
+        release[:-1] = np.maximum.reduceat(self.release[path], starts).repeat(trips)
+        load[:-1] = np.add.reduceat(self.q[path], starts).repeat(trips)
+        release[-1] = load[-1] = 0.0
         opens = e[path]
-        opens[depots[:-1]] = np.maximum(e[0], release[depots[:-1]])
-        closes = self.latest[path]
+        opens[starts] = np.maximum(e[0], release[starts])
+        closes = table[CLOSE]
+        closes[:] = self.latest[path]
         # start[i] = max(opens[i], start[i-1] + step[i-1]): with the running sum of the
         # steps, a running maximum; the latest starts are a running minimum backwards.
         step = self.service[path[:-1]] + d[path[:-1], path[1:]]
-        walked = np.zeros(size)
-        walked[1:] = np.cumsum(step)
-        start = walked + np.maximum.accumulate(opens - walked)
-        arrive = np.empty(size)
-        arrive[0] = e[0]
-        arrive[1:] = start[:-1] + step
-        latest = walked + np.minimum.accumulate((closes - walked)[::-1])[::-1]
-        feasible = bool(np.all(start <= closes + 1e-9)) and bool(
-            np.all(load <= self.capacity))
-        times = _Times(arrive, start, latest, release, load, feasible)
+        walked = table[WALKED]
+        walked[0] = 0.0
+        step.cumsum(out=walked[1:])
+        start = table[START]
+        start[:] = walked + np.maximum.accumulate(opens - walked)
+        table[ARRIVE, 0] = e[0]
+        table[ARRIVE, 1:] = start[:-1] + step
+        table[LATEST] = walked + np.minimum.accumulate((closes - walked)[::-1])[::-1]
+        table[TRIP, :-1] = starts.repeat(trips)
+        table[TRIP, -1] = size - 1
+        feasible = bool((start <= closes + 1e-9).all() and (load <= self.capacity).all())
+        times = _Times(table, feasible)
         self._times_of[id(path)] = (path, times)
         return times
 
@@ -348,24 +365,28 @@ class _Search:
         e_c, l_c = self.earliest[client], self.latest[client]
         s_c, r_c = self.service[client], self.release[client]
         paths = [s.paths[r] for r in candidates]
-        times = [self.times(p) for p in paths]
+        lengths = np.fromiter(map(len, paths), dtype=np.int64, count=len(paths))
+        ends = lengths.cumsum()
         joined = np.concatenate(paths)
-        ends = np.cumsum([len(p) for p in paths])
+        table = np.concatenate([self.times(p).table for p in paths], axis=1)
         before, after = joined[:-1], joined[1:]
         added = d[before, client] + d[client, after] - d[before, after]
-        start = np.concatenate([t.start for t in times])[:-1]
-        ok = np.concatenate([t.load for t in times])[:-1] + q[client] <= self.capacity
-        waits = (np.concatenate([t.release for t in times])[:-1] < r_c) & ok
+        start = table[START, :-1]
+        ok = table[LOAD, :-1] + q[client] <= self.capacity
+        waits = (table[RELEASE, :-1] < r_c) & ok
         if waits.any():
-            for k in np.unique(np.searchsorted(ends, np.flatnonzero(waits), side="right")):
-                low = ends[k - 1] if k else 0
-                high = ends[k] - 1
-                ok[low:high] &= self._replay(paths[k], times[k], r_c, start[low:high],
-                                             waits[low:high])
+            # The trip leaves later, at max(departure, r_c): each visit starts at the
+            # later of its old start and the new departure plus the way walked since,
+            # and a place is on time if no visit of its trip up to it is late.
+            depot = (table[TRIP] + np.repeat(ends - lengths, lengths)).astype(np.int64)[:-1]
+            walked = table[WALKED, :-1]
+            later = np.maximum(start, walked - walked[depot] + np.maximum(start[depot], r_c))
+            late = np.cumsum(later > table[CLOSE, :-1] + 1e-9)
+            start = np.where(waits, later, start)
+            ok &= ~waits | (late == late[depot])
         reach = np.maximum(e_c, start + self.service[before] + d[before, client])
         ok &= reach <= l_c + 1e-9
-        latest = np.concatenate([t.latest for t in times])[1:]
-        ok &= reach + s_c + d[client, after] <= latest + 1e-9
+        ok &= reach + s_c + d[client, after] <= table[LATEST, 1:] + 1e-9
         ok[ends[:-1] - 1] = False  # from one route's end to the next one's start
         ok &= self.rng.random(len(added)) >= self.config.blink
         added[~ok] = math.inf
@@ -373,24 +394,21 @@ class _Search:
         best = float(added[at])
         k = int(np.searchsorted(ends, at, side="right"))
         offset = at - (ends[k - 1] if k else 0)
-        if self.reloads and q[client] <= self.capacity:
+        extra = d[0, client] + d[client, 0]
+        if self.reloads and q[client] <= self.capacity and extra < best:
             # A trip of its own, leaving from any depot visit of a path that has a trip.
-            depot = np.flatnonzero(joined == 0)
-            owner = np.searchsorted(ends, depot, side="right")
-            arrive = np.concatenate([t.arrive for t in times])[depot]
-            release = np.concatenate([t.release for t in times])[depot]
-            latest = np.concatenate([t.latest for t in times])[depot]
-            leave = np.maximum(np.maximum(arrive, r_c), self.earliest[0])
+            depots = (joined == 0).nonzero()[0]
+            owner = np.searchsorted(ends, depots, side="right")
+            leave = np.maximum(np.maximum(table[ARRIVE, depots], r_c), self.earliest[0])
             reach_new = np.maximum(e_c, leave + d[0, client])
             back = reach_new + s_c + d[client, 0]
             fine = ((reach_new <= l_c + 1e-9)
-                    & (np.maximum(back, release) <= latest + 1e-9)
-                    & (np.diff(np.r_[0, ends])[owner] > 2))
-            extra = d[0, client] + d[client, 0]
-            if fine.any() and extra < best:
+                    & (np.maximum(back, table[RELEASE, depots]) <= table[LATEST, depots] + 1e-9)
+                    & (lengths[owner] > 2))
+            if fine.any():
                 j = int(np.flatnonzero(fine)[0])
                 k = int(owner[j])
-                at_depot = int(depot[j] - (ends[k - 1] if k else 0))
+                at_depot = int(depots[j] - (ends[k - 1] if k else 0))
                 path = paths[k]
                 self._put(s, int(candidates[k]), np.concatenate(
                     (path[:at_depot + 1], [client, 0], path[at_depot + 1:])), client, extra)
@@ -401,28 +419,6 @@ class _Search:
         self._put(s, int(candidates[k]),
                   np.concatenate((path[:offset + 1], [client], path[offset + 1:])), client, best)
         return True
-
-    def _replay(self, path: np.ndarray, t: _Times, release: float, start: np.ndarray,
-                waits: np.ndarray) -> np.ndarray:
-        """For the places whose trip must now wait for ``release``: the trip replayed
-        from its later departure; ``start`` gets the later starts, and the result says
-        which of these places are still on time up to the place itself."""
-        d, s = self.d, self.service
-        ok = np.ones(len(start), dtype=bool)
-        depots = np.flatnonzero(path == 0)
-        for a, b in zip(depots[:-1], depots[1:], strict=True):
-            if not waits[a]:
-                continue
-            clock = max(t.start[a], release)
-            start[a] = clock
-            on_time = True
-            for i in range(a + 1, b):
-                clock = max(clock + s[path[i - 1]] + d[path[i - 1], path[i]],
-                            self.earliest[path[i]])
-                on_time = on_time and clock <= self.latest[path[i]] + 1e-9
-                start[i] = clock
-                ok[i] = on_time
-        return ok
 
 
 def _tidy(path: np.ndarray) -> np.ndarray:
