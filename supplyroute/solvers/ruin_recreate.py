@@ -82,7 +82,7 @@ class _State:
 
 
 #: Rows of :attr:`_Times.table`.
-ARRIVE, START, LATEST, RELEASE, LOAD, WALKED, CLOSE, TRIP = range(8)
+ARRIVE, START, LATEST, RELEASE, LOAD, WALKED, CLOSE, TRIP, LEAVE, ARC = range(10)
 
 
 @dataclass
@@ -90,9 +90,10 @@ class _Times:
     """One path's schedule, one row per quantity and one column per position (see the
     row constants): arrival; start (a depot: departure); latest start keeping the rest
     on time; release and load of the trip that a client inserted just after the
-    position would join; distance and service walked to the position; the position's
-    closing time; and where that trip's depot is. One table, so that an insertion
-    joins all its candidate paths in one step."""
+    position would join (the last position: infinite load, nothing joins there);
+    distance and service walked to the position; the position's closing time; where
+    that trip's depot is; when service there ends; and the arc to the next position.
+    One table, so that an insertion joins all its candidate paths in one step."""
 
     table: np.ndarray
     feasible: bool
@@ -114,6 +115,7 @@ _ORDERS = np.cumsum([4, 4, 2, 1]) / 11
 class _Search:
     def __init__(self, problem: RoutingProblem, config: RuinRecreateConfig, seed: int):
         self.d = np.asarray(problem.distance, dtype=float)
+        self.d_to = np.ascontiguousarray(self.d.T)  #: row j: the distances to j.
         self.q = np.asarray(problem.demand, dtype=float)
         n = len(self.q)
         self.capacity = float(problem.capacity) + 1e-9
@@ -158,7 +160,7 @@ class _Search:
             self._times_of.clear()
         d, e = self.d, self.earliest
         size = len(path)
-        table = np.empty((8, size))
+        table = np.empty((10, size))
         depots = (path == 0).nonzero()[0]
         starts = depots[:-1]
         trips = depots[1:] - starts  # positions per trip, its starting depot included
@@ -183,7 +185,11 @@ class _Search:
         table[LATEST] = walked + np.minimum.accumulate((closes - walked)[::-1])[::-1]
         table[TRIP, :-1] = starts.repeat(trips)
         table[TRIP, -1] = size - 1
+        table[LEAVE] = start + self.service[path]
+        table[ARC, :-1] = d[path[:-1], path[1:]]
+        table[ARC, -1] = 0.0
         feasible = bool((start <= closes + 1e-9).all() and (load <= self.capacity).all())
+        load[-1] = math.inf
         times = _Times(table, feasible)
         self._times_of[id(path)] = (path, times)
         return times
@@ -362,6 +368,7 @@ class _Search:
         if not len(candidates):
             return False
         d, q = self.d, self.q
+        to_client, from_client = self.d_to[client], d[client]
         e_c, l_c = self.earliest[client], self.latest[client]
         s_c, r_c = self.service[client], self.release[client]
         paths = [s.paths[r] for r in candidates]
@@ -370,24 +377,24 @@ class _Search:
         joined = np.concatenate(paths)
         table = np.concatenate([self.times(p).table for p in paths], axis=1)
         before, after = joined[:-1], joined[1:]
-        added = d[before, client] + d[client, after] - d[before, after]
-        start = table[START, :-1]
-        ok = table[LOAD, :-1] + q[client] <= self.capacity
+        to_here, from_here = to_client.take(before), from_client.take(after)
+        added = to_here + from_here - table[ARC, :-1]
+        leave = table[LEAVE, :-1]
+        ok = table[LOAD, :-1] <= self.capacity - q[client]
         waits = (table[RELEASE, :-1] < r_c) & ok
         if waits.any():
             # The trip leaves later, at max(departure, r_c): each visit starts at the
             # later of its old start and the new departure plus the way walked since,
             # and a place is on time if no visit of its trip up to it is late.
             depot = (table[TRIP] + np.repeat(ends - lengths, lengths)).astype(np.int64)[:-1]
-            walked = table[WALKED, :-1]
+            walked, start = table[WALKED, :-1], table[START, :-1]
             later = np.maximum(start, walked - walked[depot] + np.maximum(start[depot], r_c))
             late = np.cumsum(later > table[CLOSE, :-1] + 1e-9)
-            start = np.where(waits, later, start)
+            leave = np.where(waits, later + self.service[before], leave)
             ok &= ~waits | (late == late[depot])
-        reach = np.maximum(e_c, start + self.service[before] + d[before, client])
+        reach = np.maximum(e_c, leave + to_here)
         ok &= reach <= l_c + 1e-9
-        ok &= reach + s_c + d[client, after] <= table[LATEST, 1:] + 1e-9
-        ok[ends[:-1] - 1] = False  # from one route's end to the next one's start
+        ok &= reach + (s_c - 1e-9) + from_here <= table[LATEST, 1:]
         ok &= self.rng.random(len(added)) >= self.config.blink
         added[~ok] = math.inf
         at = int(added.argmin())
