@@ -116,6 +116,18 @@ def test_portfolio_keeps_the_best_member() -> None:
     assert route_distance(p, best) == pytest.approx(min(route_distance(p, r) for r in alone))
 
 
+def test_ruin_size_follows_the_problem_unless_set() -> None:
+    from supplyroute.solvers.ortools_routing import TIMED_MEAN_REMOVED
+    from supplyroute.solvers.ruin_recreate import RuinRecreateConfig
+
+    tuned = engine("ortools")
+    assert tuned.config(LIMIT, problem(timed=True)).loop.mean_removed == TIMED_MEAN_REMOVED
+    assert (tuned.config(LIMIT, problem()).loop.mean_removed
+            == RuinRecreateConfig.mean_removed != TIMED_MEAN_REMOVED)
+    assert engine("ortools", mean_removed=7.0).config(
+        LIMIT, problem(timed=True)).loop.mean_removed == 7.0
+
+
 def test_unknown_engine_and_option_are_named() -> None:
     with pytest.raises(ValueError, match="unknown engine 'nope'"):
         engine("nope")

@@ -180,6 +180,8 @@ def _check_options(solver: str, options: dict[str, list[Any]], where: str) -> No
 
 
 def _same_kind(value: Any, default: Any) -> bool:
+    if default is None:  # "chosen per problem": a number, or None for that choice
+        return value is None or _same_kind(value, 0.0)
     if isinstance(default, bool) or isinstance(value, bool):
         return isinstance(value, bool) and isinstance(default, bool)
     if isinstance(default, float):
