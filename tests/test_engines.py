@@ -222,3 +222,16 @@ def test_vroom_rows_on_standard_instances() -> None:
     assert row.feasible or all("served 0 times" in p for p in row.problems), row.problems
     row = run_task(Task(str(INSTANCES / "mtvrptwr" / "C201R0.5.vrp"), "vroom", 1))
     assert not row.feasible and row.problems[0].startswith("unsupported")
+
+
+def test_pyvrp_warnings_go_to_the_log_not_the_terminal(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+    import warnings
+
+    from supplyroute.solvers.pyvrp_routing import warnings_to_log
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning that escaped would raise here
+        with caplog.at_level(logging.INFO), warnings_to_log():
+            warnings.warn("A penalty parameter\n   has reached its maximum value.", stacklevel=1)
+    assert "PyVRP: A penalty parameter has reached its maximum value." in caplog.text

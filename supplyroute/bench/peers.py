@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from supplyroute.bench.harness import SOLVERS, Solver
+from supplyroute.solvers.pyvrp_routing import warnings_to_log
 from supplyroute.solvers.routing import (
     Routes,
     RoutingProblem,
@@ -110,7 +111,8 @@ def run_pyvrp(problem: RoutingProblem, limit: SearchLimit,
     stop = MaxRuntime(limit.time_limit_s)
     if limit.deterministic:
         stop = MultipleCriteria([MaxIterations(limit.iterations or PYVRP_ITERATIONS), stop])
-    result = model.solve(stop=stop, seed=limit.seed, collect_stats=False, display=False)
+    with warnings_to_log():
+        result = model.solve(stop=stop, seed=limit.seed, collect_stats=False, display=False)
     if not result.is_feasible():
         return None
     routes: Routes = []

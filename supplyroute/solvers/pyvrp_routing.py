@@ -17,7 +17,11 @@ solution is feasible for the real-valued problem too.
 
 from __future__ import annotations
 
+import logging
 import math
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +35,8 @@ from supplyroute.solvers.routing import (
     Unsupported,
     register,
 )
+
+log = logging.getLogger(__name__)
 
 #: Iterations of PyVRP's iterated local search in deterministic mode when the limit
 #: gives none: enough to settle a 100-client instance in a few seconds.
@@ -132,6 +138,17 @@ def stopping_criterion(limit: SearchLimit, default_iterations: int = DEFAULT_ITE
     return MultipleCriteria([MaxIterations(limit.iterations or default_iterations), clock])
 
 
+@contextmanager
+def warnings_to_log() -> Iterator[None]:
+    """PyVRP's warnings (a penalty at its bound on a tight fleet, say) go to the log,
+    not to the user's terminal: the library never prints."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for warning in caught:
+        log.info("PyVRP: %s", " ".join(str(warning.message).split()))
+
+
 @dataclass
 class PyVrpEngine:
     """PyVRP with its default parameters, on one core."""
@@ -150,9 +167,10 @@ class PyVrpEngine:
             return None
         import pyvrp
 
-        result = pyvrp.solve(problem_data(problem), stopping_criterion(
-            limit, self.default_iterations), seed=limit.seed, collect_stats=False,
-            display=False)
+        with warnings_to_log():
+            result = pyvrp.solve(problem_data(problem), stopping_criterion(
+                limit, self.default_iterations), seed=limit.seed, collect_stats=False,
+                display=False)
         if not result.best.is_feasible():
             return None
         return solution_routes(result.best)
