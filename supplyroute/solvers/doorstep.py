@@ -1,4 +1,5 @@
-"""The optimising doorstep planner: LP-guided assignment, trip packing, balancing.
+"""The optimising doorstep planner: LP-guided assignment, trip packing, balancing,
+routing.
 
 1. **Timed households** (deadline or window) get trips of their own, given in order of
    deadline to the eligible volunteer who can hand over earliest.
@@ -16,7 +17,10 @@
    stairwell of the same building.
 5. **Balancing.** Local search moves trips, single households and swaps trips between
    the volunteer who finishes last and the others, while the latest finish drops.
-6. **Scheduling** (``schedule.schedule``) puts the trips on the clock.
+6. **Routing.** Each volunteer's loads that visit several stairwells are re-formed by
+   the routing layer (:mod:`supplyroute.solvers.trip_routes`); the result is kept if
+   it serves as many, serves the vulnerable and finishes no later, and walks less.
+7. **Scheduling** (``schedule.schedule``) puts the trips on the clock.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from supplyroute.clock import hhmm
 from supplyroute.demand import Parcel
 from supplyroute.models import Priority, UnservedReason
 from supplyroute.schedule import Timetable, earliest_start, schedule
+from supplyroute.solvers import trip_routes
 from supplyroute.solvers.base import Budget, Context, SolverResult
 from supplyroute.trips import TripShape
 
@@ -58,6 +63,8 @@ STEERING_ROUNDS = 3
 #: volunteer) is preferred while it costs at most this share of the makespan: the issue
 #: ranks "vulnerable early" above the makespan, but not at any price.
 VULNERABLE_PREFERENCE = 0.01
+#: Times closer than this are equal when plans are compared.
+EPS_S = 1e-6
 
 
 def _overhead(ctx: Context, v: int, trips: list[TripShape]) -> float:
@@ -538,11 +545,38 @@ def solve(ctx: Context, budget: Budget, bound: Bound) -> SolverResult:
         extra += 1
     assert best is not None
 
-    table: Timetable = schedule(
-        ctx.demand, timed_queues,
-        [regular_order(load.trips, load.finish_s() > vol.shift.end)
-         for load, vol in zip(best, ctx.volunteers, strict=True)])
+    def timetable(loads: list[_Volunteer]) -> Timetable:
+        return schedule(
+            ctx.demand, timed_queues,
+            [regular_order(load.trips, load.finish_s() > vol.shift.end)
+             for load, vol in zip(loads, ctx.volunteers, strict=True)])
+
+    table = timetable(best)
+    rerouted = [_Volunteer(load.start_s, load.timed_s, trip_routes.reroute(ctx, v, load.trips))
+                for v, load in enumerate(best)]
+    if any(new.trips is not old.trips for new, old in zip(rerouted, best, strict=True)):
+        other = timetable(rerouted)
+        if _no_worse(other, table):
+            budget.tell("mixed loads re-formed by routing",
+                        makespan_s=other.last_delivery_s - t0, lower_bound_s=bound.value_s)
+            table = other
     table.unserved = dropped + table.unserved
     return SolverResult(table)
+
+
+def _no_worse(new: Timetable, old: Timetable) -> bool:
+    """``new`` serves as many, serves the vulnerable and finishes no later, and walks
+    less or finishes earlier: the objective's order, each level kept."""
+    def key(table: Timetable) -> tuple[int, float, float, float]:
+        vulnerable = [s.start_s + s.shape.delivered_offsets[q.id]
+                      for trips in table.trips for s in trips for q in s.shape.parcels
+                      if q.household.priority is Priority.VULNERABLE]
+        walk_m = sum(s.shape.walk_m for trips in table.trips for s in trips)
+        return len(table.unserved), max(vulnerable, default=0.0), table.last_delivery_s, walk_m
+
+    n_new, v_new, end_new, walk_new = key(new)
+    n_old, v_old, end_old, walk_old = key(old)
+    return (n_new <= n_old and v_new <= v_old + EPS_S and end_new <= end_old + EPS_S
+            and (end_new < end_old - EPS_S or walk_new < walk_old - 1e-6))
 
 
