@@ -24,7 +24,13 @@ the guides' setup, each measured with ``supplyroute bench`` (see benchmarks/READ
   polishes the loop's best routes a few times: tens of thousands of string removals
   and reinsertions (capacity, windows, releases and trips kept at every step) in the
   time guided local search makes a few thousand moves. On capacity-only problems it
-  starts from sweep sectors when the fleet has room. ``ruin_recreate=False`` gives
+  starts from sweep sectors when the fleet has room (from a fleet packing when it has
+  not); with reloads from a greedy multi-trip start; with time windows alone from
+  nothing (every client out: the loop puts them in, and OR-Tools' savings on 1000
+  clients could not be stopped within the limit). It removes
+  more clients per step with time windows (:data:`TIMED_MEAN_REMOVED`), and OR-Tools'
+  polish is left out on large timed problems (:data:`POLISH_MAX_TIMED_CLIENTS`).
+  ``ruin_recreate=False`` gives
   guided local search from the start above. The metaheuristic, the first solution,
   GLS's lambda, the operators' neighbourhood size and the loop's temperature, ruin
   size and polish rounds are options of the engine; benchmarks/README.md has the

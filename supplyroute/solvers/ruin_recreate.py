@@ -20,8 +20,14 @@ its goods are in) and reloads (a vehicle's path is its trips, ``0`` between them
 client may also go out on a trip of its own from any depot visit). A place is checked in
 constant time from each path's start times and latest start times (the latest a visit
 may begin with everything after it still on time); only a place whose trip must wait
-longer for the new client's goods is checked by replaying that trip. A client that
-fits nowhere stays out; fewer clients out always wins, then distance.
+longer for the new client's goods is checked by replaying that trip (all such trips of
+a path at once, vectorised). A client that fits nowhere stays out; fewer clients out
+always wins, then distance.
+
+On a tight fleet (capacity only), putting clients back one by one often leaves one out
+although the ruined routes have room for all of them, split differently; then a small
+depth-first packing (largest first, at most ``repack_nodes`` nodes) assigns the removed
+clients to vehicles with room, and each goes to its cheapest place in its vehicle.
 """
 
 from __future__ import annotations
