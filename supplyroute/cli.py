@@ -100,7 +100,8 @@ def _parser() -> argparse.ArgumentParser:
                    metavar="S", help="seconds per run; repeat or give '1,5,10' for several "
                    "(default: the grid's, else 10; doorstep: 30, 60 for anzhen4389)")
     p.add_argument("--solvers", default=None, metavar="A,B",
-                   help="comma-separated solvers (default: the grid's, else ortools-default)")
+                   help="comma-separated solvers (default: the grid's, else ortools-default, "
+                   "ortools, supplyroute and the installed peers pyvrp and vroom)")
     p.add_argument("--grid", type=Path, default=None, metavar="FILE",
                    help="a sweep: solvers' option values, time limits, seeds, instances "
                    "(JSON, or YAML for .yaml/.yml)")

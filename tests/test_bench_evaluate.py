@@ -76,4 +76,7 @@ def test_bench_command_writes_results(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "running mean" in done.stderr
     data = json.loads((tmp_path / "results.json").read_text())
-    assert data["rows"][0]["feasible"] and data["summary"][0]["instances"] == 1
+    by_solver = {row["solver"]: row for row in data["rows"]}
+    assert {"ortools-default", "ortools", "supplyroute"} <= set(by_solver)  # the defaults
+    assert by_solver["ortools"]["feasible"] and by_solver["ortools"]["vehicles"] <= 25
+    assert all(s["instances"] == 1 for s in data["summary"])

@@ -122,7 +122,9 @@ def test_yaml_grid_and_flags_compose(tmp_path: Path, instances: Path) -> None:
     assert mixed.solvers == {"ortools": {"first_solution": ["SAVINGS"]}}
     assert mixed.time_limits == (2.0, 3.0) and mixed.instances == (NAME,)
     assert mixed.deterministic
-    assert sweep.compose(None).solvers == {"ortools-default": {}}
+    defaults = sweep.compose(None).solvers
+    assert list(defaults)[:3] == ["ortools-default", "ortools", "supplyroute"]
+    assert set(defaults) <= set(sweep.DEFAULT_SOLVERS) and not any(defaults.values())
     assert sweep.parse_time_limits("1,5,10") == (1.0, 5.0, 10.0)
     with pytest.raises(sweep.GridError, match=r"^only: no instance 'X-n1-k1'"):
         sweep.expand(sweep.compose(grid, instances=["X-n1-k1"]), "cvrp", instances)

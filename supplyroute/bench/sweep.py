@@ -265,6 +265,18 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+#: What a run compares when neither a grid nor ``--solvers`` names solvers: the
+#: guides' setup as the baseline, the tuned engine, the layer's pick and the peers
+#: (those whose packages are installed), so one command gives the side-by-side table.
+DEFAULT_SOLVERS = ("ortools-default", "ortools", "supplyroute", "pyvrp", "vroom")
+
+
+def default_solvers() -> dict[str, dict[str, list[Any]]]:
+    """:data:`DEFAULT_SOLVERS` that are installed, each with no options."""
+    known = solvers()
+    return {name: {} for name in DEFAULT_SOLVERS if name in known}
+
+
 def compose(grid: Grid | None = None, *, solver_names: Iterable[str] | None = None,
             time_limits: Sequence[float] | None = None, seeds: Sequence[int] | None = None,
             instances: Sequence[str] | None = None, deterministic: bool = False) -> Grid:
@@ -274,7 +286,7 @@ def compose(grid: Grid | None = None, *, solver_names: Iterable[str] | None = No
     runs with no options); ``time_limits``, ``seeds`` and ``instances`` replace the
     grid's; ``deterministic`` turns determinism on (never off).
     """
-    base = grid or Grid({"ortools-default": {}})
+    base = grid or Grid(default_solvers())
     chosen = base.solvers
     if solver_names is not None:
         names = [s.strip() for s in solver_names if s.strip()]
