@@ -48,6 +48,11 @@ class Budget:
         reserve = min(2.0, 0.05 * self.time_limit_s)
         return not self.deterministic and self.elapsed() >= self.time_limit_s - reserve
 
+    def spent(self) -> bool:
+        """Past the time limit itself: optional finishing work (the routing pass) stops
+        here; never in deterministic mode."""
+        return not self.deterministic and self.elapsed() >= self.time_limit_s
+
     def tell(self, stage: str, makespan_s: float | None = None,
              lower_bound_s: float | None = None) -> None:
         if self.report is not None:
