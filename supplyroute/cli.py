@@ -25,6 +25,16 @@ from supplyroute.solvers.base import Progress
 from supplyroute.travel import Travel
 
 
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError("must be a share from 0 to 1, e.g. 0.03")
+    return value
+
+
 def _positive(text: str) -> float:
     try:
         value = float(text)
@@ -73,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="seconds the search may take (default 30)")
     p.add_argument("--deterministic", action="store_true",
                    help="stop searches on iteration counts only: same input, same plan")
+    share = PlanOptions.vulnerable_preference
+    p.add_argument("--vulnerable-preference", type=_share, default=share, metavar="SHARE",
+                   help="how much longer the round may be so that urgent and vulnerable "
+                        f"households are served sooner (default {share:g}; 0: the shortest "
+                        "round only)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     p = sub.add_parser("check", help="check a plan against its scenario")
@@ -176,6 +191,7 @@ def _plan(args: argparse.Namespace) -> int:
         method=args.method,
         time_limit_s=args.time_limit,
         deterministic=args.deterministic,
+        vulnerable_preference=args.vulnerable_preference,
         progress=_progress_printer(args.quiet),
     )
     result = plan(scenario, options)

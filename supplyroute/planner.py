@@ -45,6 +45,9 @@ class PlanOptions:
     method: Method = "optimized"
     time_limit_s: float = 30.0
     deterministic: bool = False
+    #: How much longer (a share of the makespan) the round may be so that the urgent
+    #: and vulnerable households are served sooner (0: shortest makespan only).
+    vulnerable_preference: float = doorstep.VULNERABLE_PREFERENCE
     exact_max_households: int = 10  #: exhaustive search up to this many households...
     exact_max_volunteers: int = 3  #: ...and this many volunteers.
     progress: Callable[[Progress], None] | None = None
@@ -54,6 +57,8 @@ class PlanOptions:
             raise ValueError(f"method {self.method!r} not understood; use one of {METHODS}")
         if self.time_limit_s <= 0:
             raise ValueError("time_limit_s must be positive")
+        if not 0 <= self.vulnerable_preference <= 1:
+            raise ValueError("vulnerable_preference must be a share from 0 to 1")
 
 
 def plan(scenario: Scenario, options: PlanOptions | None = None) -> Plan:
@@ -70,7 +75,7 @@ def plan(scenario: Scenario, options: PlanOptions | None = None) -> Plan:
     elif exact.applies(ctx, options.exact_max_households, options.exact_max_volunteers):
         result = exact.solve(ctx, budget)
     else:
-        result = doorstep.solve(ctx, budget, bound)
+        result = doorstep.solve(ctx, budget, bound, options.vulnerable_preference)
     solve_s = None if options.deterministic else round(time.monotonic() - started, 3)
     built = assemble(ctx, result, bound, options.method, solve_s)
     budget.tell("done", built.summary.makespan_s, bound.value_s)
