@@ -233,12 +233,13 @@ def pack_trips(ctx: Context, v: int, parcels: list[Parcel],
     """Loads for one volunteer. With ``priority_first``, the priority households
     (urgent, then vulnerable) ride in loads of their own that go first, each tier's
     last load topped up with the nearest households of the next tiers, so that no load
-    leaves part-empty for them; else every household is packed alike.
+    leaves part-empty for them; else every household is packed alike (a cart's load
+    then mixes one vulnerable household with a dozen others, and the last of them
+    waits for the cart's last trips).
 
     Within a tier: each stairwell's full loads first (top floors first), then the
     remainders, farthest from the gate first, each topped up from the stairwells
-    nearest to it. A cart's load would otherwise mix one vulnerable household with a
-    dozen others, and the last of them would wait for the cart's last trips."""
+    nearest to it."""
     tiers: dict[int, list[Parcel]] = {}
     for q in parcels:
         tiers.setdefault(q.rank if priority_first else 0, []).append(q)
