@@ -14,7 +14,7 @@ from supplyroute.errors import ExitCode, InputError, InputIssue
 from supplyroute.io import load_plan, load_scenario
 from supplyroute.models import Plan, Scenario
 from supplyroute.planner import PlanOptions, plan
-from supplyroute.solvers.base import Progress
+from supplyroute.rounds.base import Progress
 
 logging.getLogger("supplyroute").addHandler(logging.NullHandler())
 

@@ -21,7 +21,7 @@ from supplyroute.errors import ExitCode, InputError, InputIssue
 from supplyroute.io import dump_model, load_plan, load_scenario, write_atomic
 from supplyroute.models import Plan, Scenario
 from supplyroute.planner import METHODS, PlanOptions, plan
-from supplyroute.solvers.base import Progress
+from supplyroute.rounds.base import Progress
 from supplyroute.travel import Travel
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from supplyroute.bound import Bound, lower_bound
+from supplyroute.bounds.carry import Bound, lower_bound
 from supplyroute.models import (
     Delivery,
     Plan,
@@ -24,8 +24,8 @@ from supplyroute.models import (
     Unserved,
     VolunteerPlan,
 )
-from supplyroute.solvers import doorstep, exact, manual
-from supplyroute.solvers.base import Budget, Context, Progress, SolverResult
+from supplyroute.rounds import carry, exact, manual
+from supplyroute.rounds.base import Budget, Context, Progress, SolverResult
 from supplyroute.trips import to_trip
 
 log = logging.getLogger("supplyroute.planner")
@@ -47,7 +47,7 @@ class PlanOptions:
     deterministic: bool = False
     #: How much longer (a share of the makespan) the round may be so that the urgent
     #: and vulnerable households are served sooner (0: shortest makespan only).
-    vulnerable_preference: float = doorstep.VULNERABLE_PREFERENCE
+    vulnerable_preference: float = carry.VULNERABLE_PREFERENCE
     exact_max_households: int = 10  #: exhaustive search up to this many households...
     exact_max_volunteers: int = 3  #: ...and this many volunteers.
     progress: Callable[[Progress], None] | None = None
@@ -75,7 +75,7 @@ def plan(scenario: Scenario, options: PlanOptions | None = None) -> Plan:
     elif exact.applies(ctx, options.exact_max_households, options.exact_max_volunteers):
         result = exact.solve(ctx, budget)
     else:
-        result = doorstep.solve(ctx, budget, bound, options.vulnerable_preference)
+        result = carry.solve(ctx, budget, bound, options.vulnerable_preference)
     solve_s = None if options.deterministic else round(time.monotonic() - started, 3)
     built = assemble(ctx, result, bound, options.method, solve_s)
     budget.tell("done", built.summary.makespan_s, bound.value_s)

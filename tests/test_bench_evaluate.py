@@ -50,7 +50,7 @@ def test_broken_solutions_are_caught() -> None:
 
 def test_routing_layer_solves_cvrp_and_vrptw_feasibly() -> None:
     from supplyroute.bench.harness import routing_problem
-    from supplyroute.solvers.routing import SearchLimit, engine
+    from supplyroute.routing.problem import SearchLimit, engine
 
     # A fixed number of solutions, no wall clock: the same routes on every machine.
     limit = SearchLimit(time_limit_s=120, deterministic=True, iterations=20)

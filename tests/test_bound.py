@@ -7,8 +7,8 @@ import math
 import pytest
 
 from supplyroute import PlanOptions, plan
-from supplyroute.bound import lower_bound
-from supplyroute.solvers.base import Context
+from supplyroute.bounds.carry import lower_bound
+from supplyroute.rounds.base import Context
 from tests.conftest import compound
 
 

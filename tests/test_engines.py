@@ -13,7 +13,7 @@ import pytest
 
 from supplyroute.bench.evaluate import Evaluation, evaluate
 from supplyroute.bench.instances import Instance
-from supplyroute.solvers.routing import (
+from supplyroute.routing.problem import (
     Routes,
     RoutingProblem,
     SearchLimit,
@@ -178,7 +178,7 @@ def test_pyvrp_engine_without_pyvrp(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_engines_and_solvers_are_registered() -> None:
     from supplyroute.bench.harness import solvers
-    from supplyroute.solvers.routing import engines
+    from supplyroute.routing.problem import engines
 
     assert "pyvrp" in engines()
     assert {"supplyroute-pyvrp", "pyvrp", "vroom"} <= set(solvers())
@@ -228,7 +228,7 @@ def test_pyvrp_warnings_go_to_the_log_not_the_terminal(caplog: pytest.LogCapture
     import logging
     import warnings
 
-    from supplyroute.solvers.pyvrp_routing import warnings_to_log
+    from supplyroute.routing.pyvrp_engine import warnings_to_log
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a warning that escaped would raise here

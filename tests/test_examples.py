@@ -16,6 +16,7 @@ from tests.test_exact import brute_force_makespan
 EXAMPLES = ROOT / "examples"
 
 
+@pytest.mark.slow  # about 4 minutes: the brute force enumerates every assignment
 def test_nanxiu12_is_planned_optimally() -> None:
     scenario = load_scenario(EXAMPLES / "nanxiu12.json")
     result = plan(scenario, PlanOptions(deterministic=True))

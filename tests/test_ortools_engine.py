@@ -14,8 +14,8 @@ import pytest
 
 from supplyroute.bench.evaluate import evaluate
 from supplyroute.bench.instances import Instance, read_instance, read_solution
-from supplyroute.solvers.packing import fleet_start
-from supplyroute.solvers.routing import RoutingProblem, SearchLimit, engine, route_distance
+from supplyroute.routing.fleet import fleet_start
+from supplyroute.routing.problem import RoutingProblem, SearchLimit, engine, route_distance
 
 INSTANCES = Path(__file__).resolve().parents[2] / "shared" / "instances"
 needs_instances = pytest.mark.skipif(not INSTANCES.is_dir(), reason="no shared instances")
@@ -117,8 +117,8 @@ def test_portfolio_keeps_the_best_member() -> None:
 
 
 def test_ruin_size_follows_the_problem_unless_set() -> None:
-    from supplyroute.solvers.ortools_routing import TIMED_MEAN_REMOVED
-    from supplyroute.solvers.ruin_recreate import RuinRecreateConfig
+    from supplyroute.routing.ortools_engine import TIMED_MEAN_REMOVED
+    from supplyroute.routing.ruin_recreate import RuinRecreateConfig
 
     tuned = engine("ortools")
     assert tuned.config(LIMIT, problem(timed=True)).loop.mean_removed == TIMED_MEAN_REMOVED

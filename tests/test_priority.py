@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from supplyroute import PlanOptions, check, plan
-from supplyroute.solvers import doorstep
-from supplyroute.solvers.base import Context
+from supplyroute.rounds import carry
+from supplyroute.rounds.base import Context
 from tests.conftest import compound
 
 BAGS = [{"kind": "prevention", "weight_kg": 2.0}, {"kind": "living", "weight_kg": 8.0}]
@@ -27,14 +27,14 @@ def scattered_vulnerable(volunteers: list[dict] | None = None) -> Context:
 
 def test_priority_households_ride_in_the_first_load_topped_up() -> None:
     ctx = scattered_vulnerable()
-    trips = doorstep.pack_trips(ctx, 0, ctx.servable, priority_first=True)
-    first = doorstep.regular_order(trips)[0]
+    trips = carry.pack_trips(ctx, 0, ctx.servable, priority_first=True)
+    first = carry.regular_order(trips)[0]
     assert {q.id for q in first.parcels} >= VULNERABLE
     assert first.bags == 8  # topped up to the cart's capacity
     assert sum(not t.standard for t in trips) == 1
     assert sorted(q.index for t in trips for q in t.parcels) == [q.index for q in ctx.servable]
 
-    mixed = doorstep.pack_trips(ctx, 0, ctx.servable, priority_first=False)
+    mixed = carry.pack_trips(ctx, 0, ctx.servable, priority_first=False)
     assert sum(not t.standard for t in mixed) == 3  # one per stairwell's own loads
 
 
@@ -54,19 +54,19 @@ def test_the_plan_serves_the_vulnerable_sooner_within_the_preference() -> None:
     assert shortest.makespan_s < early.makespan_s <= 1.2 * shortest.makespan_s
 
 
-def _attempt(finish_s: float, vulnerable_s: float) -> doorstep._Attempt:
-    return doorstep._Attempt(finish_s, vulnerable_s, [], (True, True, True), [])
+def _attempt(finish_s: float, vulnerable_s: float) -> carry._Attempt:
+    return carry._Attempt(finish_s, vulnerable_s, [], (True, True, True), [])
 
 
 def test_choose_takes_the_shortest_round_among_the_soonest_for_the_vulnerable() -> None:
-    front: list[doorstep._Attempt] = []
+    front: list[carry._Attempt] = []
     for finish, vulnerable in [(10_000, 9_000), (10_150, 2_000), (10_200, 1_900),
                                (10_400, 500), (10_000, 9_500)]:
-        doorstep.keep_pareto(front, _attempt(finish, vulnerable))
+        carry.keep_pareto(front, _attempt(finish, vulnerable))
     assert sorted((a.finish_s, a.vulnerable_s) for a in front) == [
         (10_000, 9_000), (10_150, 2_000), (10_200, 1_900), (10_400, 500)]
     # Within 3% (10,300 s): 1,900 s is the soonest; 2,000 s is as good (slack 600 s)
     # and shorter.
-    assert doorstep.choose(front, 0.03).finish_s == 10_150
-    assert doorstep.choose(front, 0.05).vulnerable_s == 500  # now within reach
-    assert doorstep.choose(front, 0.0).finish_s == 10_000
+    assert carry.choose(front, 0.03).finish_s == 10_150
+    assert carry.choose(front, 0.05).vulnerable_s == 500  # now within reach
+    assert carry.choose(front, 0.0).finish_s == 10_000

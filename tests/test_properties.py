@@ -74,8 +74,8 @@ def test_regroup_gives_interchangeable_carts_compact_stretches(seed, carts, n) -
     one household."""
     import random
 
-    from supplyroute.solvers.base import Context
-    from supplyroute.solvers.doorstep import regroup
+    from supplyroute.rounds.base import Context
+    from supplyroute.rounds.carry import regroup
     from tests.conftest import random_households
 
     rng = random.Random(seed)

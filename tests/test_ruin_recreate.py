@@ -12,16 +12,16 @@ import numpy as np
 import pytest
 
 from supplyroute.bench.evaluate import evaluate
-from supplyroute.solvers.ortools_routing import greedy_trips
-from supplyroute.solvers.packing import fleet_start
-from supplyroute.solvers.routing import (
+from supplyroute.routing.fleet import fleet_start
+from supplyroute.routing.ortools_engine import greedy_trips
+from supplyroute.routing.problem import (
     Routes,
     RoutingProblem,
     SearchLimit,
     engine,
     route_distance,
 )
-from supplyroute.solvers.ruin_recreate import RuinRecreateConfig, _Search, improve
+from supplyroute.routing.ruin_recreate import RuinRecreateConfig, _Search, improve
 from tests.test_ortools_engine import as_instance, problem
 
 FOREVER = 600.0  # a time limit that never binds: the step count stops the runs
@@ -131,7 +131,7 @@ def test_schedule_of_a_path_matches_a_plain_replay() -> None:
     start keeps every later visit within its window."""
     import numpy as np
 
-    from supplyroute.solvers.ruin_recreate import _Search
+    from supplyroute.routing.ruin_recreate import _Search
 
     p = problem(clients=20, seed=11, timed=True, reloads=True, released=True, vehicles=2)
     search = _Search(p, RuinRecreateConfig(), 0)

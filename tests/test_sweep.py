@@ -166,6 +166,7 @@ def test_unknown_grid_instance_and_unreadable_files(tmp_path: Path, instances: P
         sweep.load_grid(tmp_path / "missing.json")
 
 
+@pytest.mark.slow  # about 80 s: a local Dask cluster starts, and both executors run
 def test_local_and_dask_executors_give_the_same_rows(instances: Path) -> None:
     from distributed import LocalCluster
 

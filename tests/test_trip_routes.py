@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 from supplyroute import PlanOptions, check, plan
-from supplyroute.solvers import doorstep, trip_routes
-from supplyroute.solvers.base import Budget, Context
+from supplyroute.rounds import carry, trip_routes
+from supplyroute.rounds.base import Budget, Context
 from tests.conftest import compound, random_households
 
 CART = {"id": "V1", "shift": {"start": "08:00", "end": "18:00"}, "gate": "G",
@@ -50,11 +50,11 @@ def test_the_routing_pass_stops_at_the_time_limit_but_not_in_deterministic_mode(
     by_stairwell = {q.stairwell: q for q in ctx.servable}
     crossed = [ctx.builder.shape(0, [by_stairwell["B1-1"], by_stairwell["B4-1"]]),
                ctx.builder.shape(0, [by_stairwell["B2-1"], by_stairwell["B3-1"]])]
-    loads = [doorstep._Volunteer(0.0, 0.0, crossed)]
+    loads = [carry._Volunteer(0.0, 0.0, crossed)]
     spent = Budget(time_limit_s=1.0, deterministic=False, started=-1e9)  # long past
-    assert doorstep.reroute(ctx, loads, spent)[0] is loads[0]
+    assert carry.reroute(ctx, loads, spent)[0] is loads[0]
     counting = Budget(time_limit_s=1.0, deterministic=True, started=-1e9)
-    (rerouted,) = doorstep.reroute(ctx, loads, counting)
+    (rerouted,) = carry.reroute(ctx, loads, counting)
     assert sorted(t.key for t in rerouted.trips) == [(0, 1), (2, 3)]
 
 

@@ -7,7 +7,7 @@ A run is a list of :class:`Task` (instance x solver x options x time limit x see
 cost.
 
 Solvers are named in :data:`SOLVERS`: supplyroute's engines (from
-:mod:`supplyroute.solvers.routing`) and peers (:mod:`supplyroute.bench.peers`), all
+:mod:`supplyroute.routing.problem`) and peers (:mod:`supplyroute.bench.peers`), all
 given the same :class:`RoutingProblem` and the same :class:`SearchLimit`.
 """
 
@@ -25,7 +25,7 @@ from typing import Any
 
 from supplyroute.bench.evaluate import evaluate
 from supplyroute.bench.instances import Instance, instance_paths, read_instance, read_solution
-from supplyroute.solvers.routing import Routes, RoutingProblem, SearchLimit, Unsupported, engine
+from supplyroute.routing.problem import Routes, RoutingProblem, SearchLimit, Unsupported, engine
 
 SETS = ("cvrp", "vrptw", "mtvrptwr")
 

@@ -12,7 +12,7 @@ so that a results table puts them side by side:
   exploration level 5, one thread, the time limit as timeout. Jobs VROOM leaves
   unassigned are left out of the routes, so the evaluator reports them missing.
 * ``supplyroute-pyvrp``: supplyroute's PyVRP engine
-  (:mod:`supplyroute.solvers.pyvrp_routing`), as the harness's other engines are run.
+  (:mod:`supplyroute.routing.pyvrp_engine`), as the harness's other engines are run.
 
 Registers into :data:`supplyroute.bench.harness.SOLVERS` at import
 (:func:`supplyroute.bench.harness.solvers` imports this module); a peer whose package is
@@ -29,14 +29,14 @@ from typing import Any
 import numpy as np
 
 from supplyroute.bench.harness import SOLVERS, Solver
-from supplyroute.solvers.pyvrp_routing import warnings_to_log
-from supplyroute.solvers.routing import (
+from supplyroute.routing.problem import (
     Routes,
     RoutingProblem,
     SearchLimit,
     Unsupported,
     engine,
 )
+from supplyroute.routing.pyvrp_engine import warnings_to_log
 
 #: PyVRP iterations in deterministic runs when the limit gives no count.
 PYVRP_ITERATIONS = 2000

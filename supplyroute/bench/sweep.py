@@ -152,7 +152,7 @@ def _check_options(solver: str, options: dict[str, list[Any]], where: str) -> No
     Peers' options are theirs to check (when the task runs)."""
     if solver not in _ENGINE_OF:
         return
-    from supplyroute.solvers.routing import SearchLimit, engine, engines
+    from supplyroute.routing.problem import SearchLimit, engine, engines
 
     engine_name, fixed = _ENGINE_OF[solver]
     specs = engines()

@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from supplyroute.solvers.routing import Routes, RoutingProblem
+from supplyroute.routing.problem import Routes, RoutingProblem
 
 #: Weight of the distance to the target sector against one unit of overload removed.
 DISTANCE_WEIGHT = 1e-6

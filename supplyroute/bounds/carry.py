@@ -49,9 +49,9 @@ import logging
 import math
 from dataclasses import dataclass
 
+from supplyroute.bounds.lp import minimise_makespan
 from supplyroute.demand import Demand, Parcel
 from supplyroute.models import Scenario, Volunteer
-from supplyroute.solvers.lp import minimise_makespan
 from supplyroute.travel import Travel
 
 log = logging.getLogger("supplyroute.bound")

@@ -15,7 +15,7 @@ import multiprocessing
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from supplyroute.solvers.routing import (
+from supplyroute.routing.problem import (
     EngineSpec,
     Routes,
     RoutingProblem,

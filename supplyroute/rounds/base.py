@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from supplyroute.bound import parcel_cost
+from supplyroute.bounds.carry import parcel_cost
 from supplyroute.demand import Demand, Parcel
 from supplyroute.models import Scenario, UnservedReason
 from supplyroute.schedule import Timetable

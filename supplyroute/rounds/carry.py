@@ -25,7 +25,7 @@ routing.
    the vulnerable soonest within a set share of the shortest makespan (3%: the issue
    ranks "vulnerable early" above the makespan, but not at any price).
 6. **Routing.** Each volunteer's loads that visit several stairwells are re-formed by
-   the routing layer (:mod:`supplyroute.solvers.trip_routes`); the result is kept if
+   the routing layer (:mod:`supplyroute.rounds.trip_routes`); the result is kept if
    it serves as many, serves the vulnerable and finishes no later, and walks less.
 7. **Scheduling** (``schedule.schedule``) puts the trips on the clock.
 """
@@ -38,13 +38,13 @@ import math
 import random
 from dataclasses import dataclass
 
-from supplyroute.bound import Bound, work_lp
+from supplyroute.bounds.carry import Bound, work_lp
 from supplyroute.clock import hhmm
 from supplyroute.demand import Parcel
 from supplyroute.models import Priority, UnservedReason
+from supplyroute.rounds import trip_routes
+from supplyroute.rounds.base import Budget, Context, SolverResult
 from supplyroute.schedule import Timetable, earliest_start, schedule
-from supplyroute.solvers import trip_routes
-from supplyroute.solvers.base import Budget, Context, SolverResult
 from supplyroute.trips import TripShape
 
 log = logging.getLogger("supplyroute.doorstep")

@@ -7,8 +7,8 @@ available at the depot from a time: disinfection batches) and reloads (a vehicle
 back to the depot and leaves again: a volunteer's next trip).
 
 An :class:`Engine` solves such a problem and returns :data:`Routes`. Engines live in
-their own modules, one per solver library (:mod:`supplyroute.solvers.ortools_routing`,
-:mod:`supplyroute.solvers.pyvrp_routing`), and are looked up by name with
+their own modules, one per solver library (:mod:`supplyroute.routing.ortools_engine`,
+:mod:`supplyroute.routing.pyvrp_engine`), and are looked up by name with
 :func:`engine`; an engine says with :meth:`Engine.unsupported` which problems are
 outside its feature set, so a caller can use the better engine where it applies and
 OR-Tools where only it has the constraint.
@@ -116,8 +116,8 @@ def register(name: str, spec: EngineSpec) -> None:
 
 
 def engines() -> dict[str, EngineSpec]:
-    """The registered engines, after importing the modules that register them."""
-    from supplyroute.solvers import ortools_routing, portfolio, pyvrp_routing  # noqa: F401
+    """The registered engines (each engine module registers itself; the package's
+    ``__init__`` imports them all, so any import of the layer sees every engine)."""
     return dict(_ENGINES)
 
 

@@ -1,11 +1,11 @@
 """A volunteer's mixed loads re-formed by the routing layer.
 
 The doorstep planner packs each volunteer's households into loads greedily
-(:func:`supplyroute.solvers.doorstep.pack_trips`): a stairwell's full loads first,
+(:func:`supplyroute.rounds.carry.pack_trips`): a stairwell's full loads first,
 then the remainders, each topped up from the stairwells nearest to it. A trip that
 serves one stairwell cannot walk less; the trips that serve several are a small
 capacitated routing problem of their own, and this module hands them to the routing
-layer (:mod:`supplyroute.solvers.routing`), the same one the benchmark sets measure:
+layer (:mod:`supplyroute.routing.problem`), the same one the benchmark sets measure:
 
 * one client per piece (the households a mixed trip serves in one stairwell), its
   demand the piece's bags; the depot is the volunteer's gate;
@@ -26,8 +26,8 @@ import logging
 import numpy as np
 
 from supplyroute.demand import Parcel
-from supplyroute.solvers.base import Context
-from supplyroute.solvers.routing import RoutingProblem, SearchLimit, engine
+from supplyroute.rounds.base import Context
+from supplyroute.routing.problem import RoutingProblem, SearchLimit, engine
 from supplyroute.trips import TripShape
 
 log = logging.getLogger(__name__)

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from supplyroute.solvers.routing import Routes, RoutingProblem
+from supplyroute.routing.problem import Routes, RoutingProblem
 
 log = logging.getLogger(__name__)
 

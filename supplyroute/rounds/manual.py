@@ -14,8 +14,8 @@ import math
 
 from supplyroute.demand import Parcel
 from supplyroute.models import Scenario, UnservedReason
+from supplyroute.rounds.base import Budget, Context, SolverResult
 from supplyroute.schedule import earliest_start, schedule
-from supplyroute.solvers.base import Budget, Context, SolverResult
 from supplyroute.trips import TripShape
 
 

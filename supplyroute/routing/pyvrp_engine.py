@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from supplyroute.solvers.routing import (
+from supplyroute.routing.problem import (
     EngineSpec,
     Routes,
     RoutingProblem,

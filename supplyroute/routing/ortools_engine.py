@@ -20,7 +20,7 @@ the guides' setup, each measured with ``supplyroute bench`` (see benchmarks/READ
   it: a trip leaves only once all its goods are in. Every constraint is local to one
   node, so the local search's filters see them.
 * **Search.** A ruin-and-recreate loop of our own
-  (:mod:`supplyroute.solvers.ruin_recreate`) around OR-Tools' local search, which
+  (:mod:`supplyroute.routing.ruin_recreate`) around OR-Tools' local search, which
   polishes the loop's best routes a few times: tens of thousands of string removals
   and reinsertions (capacity, windows, releases and trips kept at every step) in the
   time guided local search makes a few thousand moves. On capacity-only problems it
@@ -49,15 +49,15 @@ from dataclasses import dataclass, replace
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from supplyroute.solvers.packing import fleet_start
-from supplyroute.solvers.routing import (
+from supplyroute.routing.fleet import fleet_start
+from supplyroute.routing.problem import (
     EngineSpec,
     Routes,
     RoutingProblem,
     SearchLimit,
     register,
 )
-from supplyroute.solvers.ruin_recreate import RuinRecreateConfig, improve
+from supplyroute.routing.ruin_recreate import RuinRecreateConfig, improve
 
 FIRST_SOLUTIONS = {
     name: getattr(routing_enums_pb2.FirstSolutionStrategy, name)
@@ -393,12 +393,12 @@ def _unserved(model: _Model, solution: object) -> int:
 def solve_routing(problem: RoutingProblem, config: RoutingConfig) -> Routes | None:
     """Routes (client nodes, 0 between trips), or None if no solution was found.
 
-    Tuned, the ruin-and-recreate loop (:mod:`supplyroute.solvers.ruin_recreate`)
+    Tuned, the ruin-and-recreate loop (:mod:`supplyroute.routing.ruin_recreate`)
     searches around OR-Tools' local search from: the greedy multi-trip start with
     reloads; nothing (it inserts every client itself) with time windows; on
     capacity-only problems, sweep sectors, or, when savings cannot fit the clients
     into the fleet, a packing round savings' routes
-    (:func:`supplyroute.solvers.packing.fleet_start`). With ``ruin_recreate`` off,
+    (:func:`supplyroute.routing.fleet.fleet_start`). With ``ruin_recreate`` off,
     guided local search runs from the first-solution heuristic's routes (or those
     starts).
     """

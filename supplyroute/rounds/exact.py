@@ -19,11 +19,11 @@ from __future__ import annotations
 import itertools
 import math
 
-from supplyroute.bound import lower_bound
+from supplyroute.bounds.carry import lower_bound
 from supplyroute.demand import Parcel
+from supplyroute.rounds import carry
+from supplyroute.rounds.base import Budget, Context, SolverResult
 from supplyroute.schedule import Scheduled, Timetable
-from supplyroute.solvers import doorstep
-from supplyroute.solvers.base import Budget, Context, SolverResult
 from supplyroute.trips import TripShape
 
 MAX_PERMUTED_STOPS = 5
@@ -155,7 +155,7 @@ def solve(ctx: Context, budget: Budget) -> SolverResult:
         choice.append(pick)
         budget.tell(f"exact search: volunteer {search.volunteer.id} added")
     if full not in best:  # no complete plan: the heuristic finds the best partial one
-        return doorstep.solve(ctx, budget, lower_bound(ctx.demand, ctx.travel, parcels,
+        return carry.solve(ctx, budget, lower_bound(ctx.demand, ctx.travel, parcels,
                                                        ctx.eligible))
 
     trips: list[list[Scheduled]] = [[] for _ in ctx.volunteers]
