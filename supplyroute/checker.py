@@ -3,8 +3,8 @@
 Recomputes every plan from the scenario and the physical model of ``DOMAIN.md`` with
 its own arithmetic: walking distances (straight line times the detour factor, or the
 walkway graph), stairs and lifts, loading, hand-overs, capacities, releases, shifts,
-zones, skills and deadlines. It imports none of the planner's modules, so a planner
-bug cannot hide behind a shared helper.
+zones, skills, deadlines and the disinfection after risky trips. It imports none of the
+planner's modules, so a planner bug cannot hide behind a shared helper.
 """
 
 from __future__ import annotations
@@ -34,10 +34,13 @@ class ViolationKind(str, Enum):
     RELEASE = "release"  #: a trip leaves with bags not yet released at its gate.
     SHIFT = "shift"  #: work outside the volunteer's shift.
     ZONE = "zone"  #: a volunteer outside its group's buildings.
-    SKILL = "skill"  #: a red-risk home without full PPE.
+    SKILL = "skill"  #: a red-risk (or, with ppe_for_orange, orange) home without full PPE.
     DEADLINE = "deadline"  #: a hand-over after the deadline or outside the window.
     TIMING = "timing"  #: stated times that do not add up.
     OVERLAP = "overlap"  #: a volunteer's trips overlap.
+    #: a trip starts before the disinfection after the volunteer's previous trip, which
+    #: served a red or orange home, is over.
+    DISINFECTION = "disinfection"
     GATE = "gate"  #: a trip from a gate that is not the volunteer's.
     MODE = "mode"  #: a cart trip by a volunteer without a cart.
     PLACE = "place"  #: a door at the wrong stairwell or floor, or the wrong delivery mode.
@@ -174,13 +177,22 @@ class _Checker:
                           f"volunteer {vp.volunteer!r} listed twice")
             seen_volunteers.add(vp.volunteer)
             previous_return = -math.inf
+            previous_risky: str | None = None  # a red or orange home on the previous trip
+            disinfection = self.s.parameters.disinfection_s
             for t_i, trip in enumerate(vp.trips):
                 twhere = f"{where}.trips[{t_i}]"
                 if trip.start_s < previous_return - TOLERANCE_S:
                     self.flag(ViolationKind.OVERLAP, f"{twhere}.start_s",
                               f"starts at {trip.start_s} before the previous trip returns "
                               f"at {previous_return}")
+                elif previous_risky is not None and \
+                        trip.start_s < previous_return + disinfection - TOLERANCE_S:
+                    self.flag(ViolationKind.DISINFECTION, f"{twhere}.start_s",
+                              f"starts at {trip.start_s}, but the previous trip served "
+                              f"{previous_risky!r} and returned at {previous_return:.2f}: "
+                              f"not before {previous_return + disinfection:.2f}")
                 previous_return = self.trip(volunteer, trip, twhere)
+                previous_risky = self.risky_household(trip)
         self.releases()
         self.coverage()
         self.summary()
@@ -286,6 +298,17 @@ class _Checker:
                                   f"at {at:g}")
         return t
 
+    def risky_household(self, trip: Trip) -> str | None:
+        """A red or orange household the trip serves, if any (then a disinfection follows)."""
+        for stop in trip.stops:
+            ids = [d.household for d in stop.drops]
+            ids += [d.household for r in stop.runs for d in r.doors]
+            for hid in ids:
+                h = self.s.household_by_id.get(hid)
+                if h is not None and h.risk in (Risk.RED, Risk.ORANGE):
+                    return hid
+        return None
+
     def run_timing(self, run: StairRun, t: float, ascent: Callable[[int, int], float],
                    descent: Callable[[int], float], stairwell: str,
                    volunteer: Volunteer, hands: tuple[int, float], where: str) -> float:
@@ -342,9 +365,12 @@ class _Checker:
         if volunteer.zone is not None and building not in volunteer.zone:
             self.flag(ViolationKind.ZONE, where,
                       f"building {building!r} is outside volunteer {volunteer.id!r}'s zone")
-        if h.risk is Risk.RED and "ppe" not in volunteer.skills:
+        needs_ppe = h.risk is Risk.RED or (h.risk is Risk.ORANGE
+                                           and self.s.parameters.ppe_for_orange)
+        if needs_ppe and "ppe" not in volunteer.skills:
             self.flag(ViolationKind.SKILL, where,
-                      f"red-risk household {hid!r} needs full PPE; {volunteer.id!r} has none")
+                      f"{h.risk.value}-risk household {hid!r} needs full PPE; "
+                      f"{volunteer.id!r} has none")
         weights = []
         for i in indices:
             if not 0 <= i < len(bags):

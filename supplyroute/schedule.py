@@ -9,6 +9,8 @@ interchangeable bags are drawn in time order:
 - a timed trip goes as soon as it may (urgent households come first); a regular trip
   fills the wait before it only if it is back by the time the timed trip may leave;
 - a trip waits for its bags (named batch, or enough bags in the pool);
+- after a trip that served a red or orange household, the volunteer's next trip waits
+  ``parameters.disinfection_s`` more after the return (``TripShape.free_off``);
 - a trip that would end after the shift, or miss a deadline, is not made, and its
   households are reported unserved with the reason.
 """
@@ -136,7 +138,7 @@ def schedule(demand: Demand, timed: list[list[TripShape]],
                 wait_until = ready
                 for shape in regular_q[v]:
                     r = sim.ready_at(shape, now)
-                    if r is None or r + shape.return_off > ready + EPS:
+                    if r is None or r + shape.free_off > ready + EPS:
                         continue
                     if r <= now + EPS:
                         choice = shape
@@ -172,7 +174,7 @@ def schedule(demand: Demand, timed: list[list[TripShape]],
         sim.commit(choice)
         table.trips[v].append(Scheduled(choice, now))
         if timed_q[v] or regular_q[v]:
-            heapq.heappush(heap, (now + choice.return_off, v))
+            heapq.heappush(heap, (now + choice.free_off, v))
     return table
 
 

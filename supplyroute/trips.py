@@ -14,11 +14,22 @@ import itertools
 from dataclasses import dataclass
 
 from supplyroute.demand import PRIORITY_RANK, Demand, Parcel
-from supplyroute.models import Door, EntranceDrop, Priority, StairRun, Stop, Trip, Volunteer
+from supplyroute.models import (
+    Door,
+    EntranceDrop,
+    Priority,
+    Risk,
+    StairRun,
+    Stop,
+    Trip,
+    Volunteer,
+)
 from supplyroute.travel import Travel
 
 MAX_EXACT_STOPS = 6
 STANDARD_RANK = PRIORITY_RANK[Priority.STANDARD]
+#: Households after whose trip the volunteer disinfects (``parameters.disinfection_s``).
+RISKY = frozenset((Risk.RED, Risk.ORANGE))
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,9 @@ class TripShape:
     stops: tuple[StopShape, ...]
     depart_off: float
     return_off: float  #: the trip's duration.
+    #: When the next trip may start loading: ``return_off``, plus ``disinfection_s`` if
+    #: the trip served a red or orange household (computed once, read in hot loops).
+    free_off: float
     last_delivery_off: float
     walk_m: float
     floors_climbed: int
@@ -57,8 +71,9 @@ class TripShape:
 
     @property
     def saving(self) -> float:
-        """What the return adds after the last hand-over: free if the trip comes last."""
-        return self.return_off - self.last_delivery_off
+        """What the return (and disinfection) adds after the last hand-over: free if the
+        trip comes last."""
+        return self.free_off - self.last_delivery_off
 
     @property
     def delivered_offsets(self) -> dict[str, float]:
@@ -202,6 +217,8 @@ class TripBuilder:
             stops=tuple(stops),
             depart_off=depart,
             return_off=t,
+            free_off=t + p.disinfection_s if any(q.household.risk in RISKY for q in parcels)
+            else t,
             last_delivery_off=last,
             walk_m=walk_m,
             floors_climbed=climbed,

@@ -32,7 +32,9 @@ optimum over fractional ``x`` and ``y`` is a lower bound. Parcels whose cost vec
 are identical are pooled into one column (any split of identical parcels can be evened
 out, so pooling does not change the optimum). The solver's value is reduced by a
 relative 1e-7 for its tolerances. Later shift starts, shift ends, deadlines and
-release times are left out: they only raise the optimum.
+release times are left out: they only raise the optimum. So is the disinfection after
+trips to red or orange homes (``parameters.disinfection_s``): it only adds time, so the
+bound stays valid.
 
 **2. Single parcel.** Each parcel is delivered no earlier than the fastest eligible
 volunteer can bring it alone, starting at its shift start or at the parcel's release,

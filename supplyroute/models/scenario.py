@@ -103,6 +103,11 @@ class Parameters(_Frozen):
         (Bag(kind="prevention", weight_kg=2.0), Bag(kind="living", weight_kg=8.0)),
         min_length=1,
     )
+    #: After a trip that served a red or orange household, the volunteer starts loading
+    #: the next trip no sooner than this after returning (PPE change, cart disinfected).
+    disinfection_s: float = Field(0.0, ge=0, le=7200)
+    #: Orange households, like red ones, need a volunteer with skill "ppe".
+    ppe_for_orange: bool = False
 
 
 class Release(_Frozen):
@@ -166,7 +171,9 @@ class Priority(str, Enum):
 
 
 class Risk(str, Enum):
-    """The colour of the household on the risk map; red needs staff in full PPE."""
+    """The colour of the household on the risk map; red needs staff in full PPE (orange
+    too with ``parameters.ppe_for_orange``); after serving red or orange, the volunteer
+    disinfects for ``parameters.disinfection_s`` before the next trip."""
 
     GREEN = "green"
     YELLOW = "yellow"
@@ -340,12 +347,17 @@ class Scenario(_Frozen):
             return volunteer.cart.speed_mps or p.cart_speed_mps
         return volunteer.walk_speed_mps or p.walk_speed_mps
 
+    def needs_ppe(self, household: Household) -> bool:
+        """Red homes, and orange ones when ``parameters.ppe_for_orange``."""
+        return household.risk is Risk.RED or (
+            household.risk is Risk.ORANGE and self.parameters.ppe_for_orange)
+
     def may_serve(self, volunteer: Volunteer, household: Household) -> bool:
         """Zone and skill rules: may this volunteer deliver to this household at all?"""
         building = self.stairwell_building[household.stairwell]
         if volunteer.zone is not None and building.id not in volunteer.zone:
             return False
-        return household.risk is not Risk.RED or "ppe" in volunteer.skills
+        return not self.needs_ppe(household) or "ppe" in volunteer.skills
 
 
 def _duplicates(items: tuple[Any, ...], path: str) -> list[InputIssue]:
@@ -471,9 +483,10 @@ def _check_references(s: Scenario) -> list[InputIssue]:
             issues.append(InputIssue(f"{path}.bags", f"{len(bags)} bags "
                                      f"({sum(b.weight_kg for b in bags):g} kg) exceed every "
                                      "volunteer's trip capacity"))
-        if h.risk is Risk.RED and "ppe" not in all_skills:
-            issues.append(InputIssue(f"{path}.risk", "a red-risk household needs a volunteer "
-                                     "with skill 'ppe', and nobody on the roster has it"))
+        if s.needs_ppe(h) and "ppe" not in all_skills:
+            issues.append(InputIssue(f"{path}.risk", f"a {h.risk.value}-risk household needs a "
+                                     "volunteer with skill 'ppe', and nobody on the roster "
+                                     "has it"))
         if h.deadline is not None and h.window is not None and h.deadline < h.window.start:
             issues.append(InputIssue(f"{path}.deadline", "the deadline is before the window "
                                      "opens"))

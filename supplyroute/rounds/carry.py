@@ -28,6 +28,11 @@ routing.
    the routing layer (:mod:`supplyroute.rounds.trip_routes`); the result is kept if
    it serves as many, serves the vulnerable and finishes no later, and walks less.
 7. **Scheduling** (``schedule.schedule``) puts the trips on the clock.
+
+A volunteer's busy time counts each trip until the next may start
+(``TripShape.free_off``: the return plus the disinfection after a red or orange
+household), so that risky trips weigh what they cost; the trip whose return and
+disinfection save most goes last.
 """
 
 from __future__ import annotations
@@ -83,7 +88,7 @@ EPS_S = 1e-6
 def _overhead(ctx: Context, v: int, trips: list[TripShape]) -> float:
     """How much longer the packed trips take than the LP's linear costs say."""
     linear = sum(ctx.parcel_cost(v, q) for t in trips for q in t.parcels)
-    return max(0.0, sum(t.return_off for t in trips) - linear)
+    return max(0.0, sum(t.free_off for t in trips) - linear)
 
 
 def assign_timed(ctx: Context, parcels: list[Parcel]
@@ -111,7 +116,7 @@ def assign_timed(ctx: Context, parcels: list[Parcel]
                             f"deadline {hhmm(q.latest_s)}"))
             continue
         queues[v].append(shape)
-        free[v] = delivered - shape.last_delivery_off + shape.return_off
+        free[v] = delivered - shape.last_delivery_off + shape.free_off
     return queues, dropped
 
 
@@ -217,7 +222,7 @@ def full_loads(ctx: Context, shares: list[list[Parcel]], offsets_s: list[float],
             pool.extend(trips[-1].parcels)
             trips = trips[:-1]
         kept[v] = [q for t in trips for q in t.parcels]
-        offsets[v] += sum(t.return_off for t in trips)
+        offsets[v] += sum(t.free_off for t in trips)
     hands = [v for v in range(len(ctx.volunteers)) if v not in carts]
     for v in hands:
         pool.extend(kept[v])
@@ -326,7 +331,7 @@ class _Volunteer:
         """When its last hand-over happens if it works without a break."""
         if not self.trips:
             return self.start_s + self.timed_s if self.timed_s else -math.inf
-        busy = sum(t.return_off for t in self.trips)
+        busy = sum(t.free_off for t in self.trips)
         return self.start_s + self.timed_s + busy - self.trips[_last_trip(self.trips)].saving
 
 
@@ -384,7 +389,7 @@ class Balancer:
         others = sorted((v for v in range(len(self.loads)) if v != worst),
                         key=lambda v: (finishes[v], v))
         mine = self.loads[worst].trips
-        mine_busy = sum(t.return_off for t in mine)
+        mine_busy = sum(t.free_off for t in mine)
         by_length = sorted(range(len(mine)), key=lambda i: (-mine[i].return_off, i))
         best: tuple[tuple[float, float, int], list[TripShape], int, list[TripShape]] | None = None
 
@@ -393,8 +398,8 @@ class Balancer:
             latest = max(self._finish_with(worst, new_mine), self._finish_with(w, new_theirs))
             if latest >= target - 1e-6:
                 return
-            added = (sum(t.return_off for t in new_mine) + sum(t.return_off for t in new_theirs)
-                     - mine_busy - sum(t.return_off for t in self.loads[w].trips))
+            added = (sum(t.free_off for t in new_mine) + sum(t.free_off for t in new_theirs)
+                     - mine_busy - sum(t.free_off for t in self.loads[w].trips))
             key = (round(latest + WORK_WEIGHT * added, 6), latest, w)
             if best is None or key < best[0]:
                 best = (key, new_mine, w, new_theirs)
@@ -534,7 +539,7 @@ def solve(ctx: Context, budget: Budget, bound: Bound,
     timed = [q for q in parcels if q.timed]
     regular = [q for q in parcels if not q.timed]
     timed_queues, dropped = assign_timed(ctx, timed)
-    timed_s = [sum(t.return_off for t in queue) for queue in timed_queues]
+    timed_s = [sum(t.free_off for t in queue) for queue in timed_queues]
     budget.tell("timed households assigned", lower_bound_s=bound.value_s)
 
     t0 = ctx.demand.round_start_s
@@ -632,7 +637,7 @@ def vulnerable_by(loads: list[_Volunteer]) -> float:
                 offsets = trip.delivered_offsets
                 latest = max(latest, t + max(offsets[q.id] for q in trip.parcels
                                              if q.household.priority is not Priority.STANDARD))
-            t += trip.return_off
+            t += trip.free_off
     return latest
 
 

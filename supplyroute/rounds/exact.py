@@ -1,10 +1,11 @@
 """Exhaustive search for small compounds: the optimal makespan, proved.
 
 Dynamic programming over subsets of households. For a volunteer and a set ``S``,
-``back[S]`` is the earliest time it can be back at the gate having served exactly
+``back[S]`` is the earliest time it can start another trip (back at the gate, and
+disinfected if the last trip served a red or orange household) having served exactly
 ``S`` in some sequence of trips, and ``done[S]`` the earliest time its last hand-over
 can happen. Starting earlier never hurts (releases and window openings only delay,
-deadlines and shift ends only forbid), so the earliest return is the only state a
+deadlines and shift ends only forbid), so that earliest time is the only state a
 sequence needs. Every trip considers every order of its stairwells (up to
 ``MAX_PERMUTED_STOPS``). Volunteers are then combined by a second pass over subsets:
 ``best_k[S] = min over S_k of max(done_k[S_k], best_{k-1}[S - S_k])``.
@@ -105,8 +106,8 @@ class _VolunteerSearch:
                     start = max(before, self._ready(shape))
                     if not self._valid(shape, start):
                         continue
-                    if start + shape.return_off < back.get(subset, math.inf):
-                        back[subset] = start + shape.return_off
+                    if start + shape.free_off < back.get(subset, math.inf):
+                        back[subset] = start + shape.free_off
                         back_how[subset] = (trip, k, start)
                     if start + shape.last_delivery_off < done.get(subset, math.inf):
                         done[subset] = start + shape.last_delivery_off

@@ -78,5 +78,5 @@ def _deal(ctx: Context, members: list[int], households: list[Parcel],
         shape = ctx.builder.shape(v, [pick])
         start = max(now, earliest_start(ctx.demand, shape))
         (timed if pick.timed else regular)[v].append(shape)
-        heapq.heappush(free, (start + shape.return_off, v))
+        heapq.heappush(free, (start + shape.free_off, v))
     return waiting

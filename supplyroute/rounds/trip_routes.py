@@ -80,8 +80,8 @@ def reroute(ctx: Context, v: int, trips: list[TripShape],
         if not builder.fits(v, parcels):
             return trips
         new.append(builder.shape(v, parcels))
-    before = sum(t.return_off for t in mixed)
-    after = sum(t.return_off for t in new)
+    before = sum(t.free_off for t in mixed)  # disinfection counts: risk may spread
+    after = sum(t.free_off for t in new)
     if after >= before - 1e-6:
         return trips
     log.debug("volunteer %d: %d mixed loads re-formed into %d, %.0f s -> %.0f s",
