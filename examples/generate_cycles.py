@@ -27,6 +27,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+from supplyroute.cycles.calendar import make_calendar
 from supplyroute.io import validate_document
 from supplyroute.models.cycle import DEFAULT_RATIONS, LEDGER_NEEDS, CycleScenario
 
@@ -67,7 +68,7 @@ CATALOGUE: list[dict[str, Any]] = [
     item("pork", "pork, 0.5 kg", "protein", 0.5, (DIAB,), 3, share=0.3),
     item("beef-halal", "beef (halal), 0.5 kg", "protein", 0.5, (HALAL, DIAB), 3, share=0.1),
     item("tofu", "tofu, 0.5 kg", "protein", 0.5, (HALAL, VEG, SOFT, DIAB), 2, share=0.25),
-    item("apples", "apples, 1 kg", "fruit", 1.0, (HALAL, VEG, DIAB), 10, share=0.6),
+    item("apples", "apples, 0.5 kg", "fruit", 0.5, (HALAL, VEG, DIAB), 10, share=0.6),
     item("bananas", "bananas, 0.5 kg", "fruit", 0.5, (HALAL, VEG, SOFT), 4, share=0.4),
     item("insulin-pen", "insulin pen", "medicine", 0.05),
     item("bp-tablets", "blood-pressure tablets, box", "medicine", 0.05),
@@ -91,33 +92,45 @@ def load_compound(name: str) -> dict[str, Any]:
     return data
 
 
-def stagger(hh: list[dict[str, Any]], settings: dict[str, dict[str, Any]]) -> None:
-    """Every other household (in stairwell and floor order) had its last delivery two
-    days before day 0, so about half the compound is due each day (the model's default,
-    the day before day 0, would put every two-day household on the odd days)."""
-    for i, h in enumerate(hh):
-        if i % 2 == 0 and settings.get(h["id"], {}).get("cycle_days") is None:
-            settings.setdefault(h["id"], {"household": h["id"]})["last_delivery_day"] = -2
+def due_by_calendar(name: str, compound: dict[str, Any], settings: dict[str, dict[str, Any]],
+                    garbage: dict[str, Any] | None) -> dict[str, list[int]]:
+    """Each household's delivery days as supplyroute's calendar sets them (it evens the
+    days' work out), so that stock and medicine orders are sized for those days."""
+    draft = validate_document(CycleScenario, {
+        "name": name, "compound": compound, "days": DAYS, "cycle_days": 2,
+        "catalogue": catalogue(), "households": cycle_households(settings,
+                                                                 compound["households"]),
+        "garbage": garbage,
+    })
+    calendar = make_calendar(draft)
+    due: dict[str, list[int]] = {h["id"]: [] for h in compound["households"]}
+    for day, ids in enumerate(calendar.deliveries):
+        for hid in ids:
+            due[hid].append(day)
+    return due
 
 
-def due_days(last: int, cycle: int, days: int) -> list[int]:
-    return list(range(last + cycle, days, cycle))
+SMALLEST_UNIT_KG = {c: min(i["unit_kg"] for i in CATALOGUE if i["category"] == c)
+                    for c in RATIONS}
 
 
 def need_kg(hh: list[dict[str, Any]], settings: dict[str, dict[str, Any]], cycle_days: int,
-            days: int) -> list[dict[str, float]]:
-    """kg needed per day and rationed category by the households due that day."""
-    out: list[dict[str, float]] = [dict.fromkeys(RATIONS, 0.0) for _ in range(days)]
+            due: dict[str, list[int]]) -> list[dict[str, float]]:
+    """kg needed per day and rationed category by the households due that day, in the
+    whole units that packing hands out."""
+    out: list[dict[str, float]] = [dict.fromkeys(RATIONS, 0.0) for _ in range(DAYS)]
     for h in hh:
-        s = settings.get(h["id"], {})
-        cycle = s.get("cycle_days") or cycle_days
-        for d in due_days(s.get("last_delivery_day", -1), cycle, days):
+        cycle = settings.get(h["id"], {}).get("cycle_days") or cycle_days
+        for d in due[h["id"]]:
             for category, kg in RATIONS.items():
-                out[d][category] += h["residents"] * kg * cycle
+                # Whole units: a share is made up with at most one smallest unit more,
+                # about half a unit on average.
+                out[d][category] += (h["residents"] * kg * cycle
+                                     + SMALLEST_UNIT_KG[category] / 2)
     return out
 
 
-def size_stock(need: list[dict[str, float]], orders: list[dict[str, Any]],
+def size_stock(need: list[dict[str, float]], due: list[int], orders: list[dict[str, Any]],
                rng: random.Random, shortage: dict[tuple[int, str], float] | None = None,
                spare: tuple[float, float] = (1.13, 1.20),
                donations: tuple[dict[str, Any], ...] = ()) -> list[dict[str, Any]]:
@@ -140,11 +153,15 @@ def size_stock(need: list[dict[str, float]], orders: list[dict[str, Any]],
         for category in RATIONS:
             lo, hi = spare
             factor = shortage.get((d, category), round(rng.uniform(lo, hi), 3))
-            for i in (i for i in CATALOGUE if i["category"] == category):
-                want = need[d][category] * i["_share"] * factor / i["unit_kg"]
-                want += ordered.get((d, i["id"]), 0)
-                left = sum(u for _, u in lots[i["id"]])
-                units = max(0, math.ceil(want - left - 1e-9))
+            items = [i for i in CATALOGUE if i["category"] == category]
+            # The category's top-up, split over its items by their shares: what keeps
+            # (potatoes, rice) is reordered only as it runs down.
+            left_kg = sum(u * i["unit_kg"] for i in items for _, u in lots[i["id"]])
+            deficit_kg = max(0.0, (need[d][category] + due[d] * SMALLEST_UNIT_KG[category] / 2)
+                             * factor - left_kg)
+            for i in items:
+                units = math.ceil(deficit_kg * i["_share"] / i["unit_kg"] - 1e-9)
+                units += ordered.get((d, i["id"]), 0)
                 if units:
                     stock.append({"day": d, "item": i["id"], "units": units})
                     lots[i["id"]].append([d + (i.get("shelf_life_days") or 10_000), units])
@@ -165,10 +182,9 @@ def size_stock(need: list[dict[str, float]], orders: list[dict[str, Any]],
         for category in RATIONS:
             items = [i for i in CATALOGUE if i["category"] == category]
             todo = need[d][category]
-            for i in items:
-                take = need[d][category] * i["_share"] / i["unit_kg"]
-                todo -= _use(lots[i["id"]], take) * i["unit_kg"]
-            for i in items:
+            # As supplyroute hands stock out: the soonest to expire first, whatever item.
+            for i in sorted(items, key=lambda i: min((lot[0] for lot in lots[i["id"]]),
+                                                      default=math.inf)):
                 if todo > 1e-9:
                     todo -= _use(lots[i["id"]], todo / i["unit_kg"]) * i["unit_kg"]
         for i in CATALOGUE:
@@ -199,12 +215,10 @@ def cycle_households(settings: dict[str, dict[str, Any]],
             for h in hh if h["id"] in settings]
 
 
-def insulin_orders(hid: str, settings: dict[str, dict[str, Any]],
-                   cycle_days: int) -> list[dict[str, Any]]:
-    """An insulin pen every two days, ordered the day before the household's delivery."""
-    last = settings.get(hid, {}).get("last_delivery_day", -1)
+def insulin_orders(hid: str, due: dict[str, list[int]]) -> list[dict[str, Any]]:
+    """An insulin pen for each delivery, ordered the day before."""
     return [{"household": hid, "day": d - 1, "items": [{"item": "insulin-pen", "units": 1}]}
-            for d in due_days(last, cycle_days, DAYS)]
+            for d in due[hid]]
 
 
 def kandan576_cycle() -> dict[str, Any]:
@@ -241,11 +255,13 @@ def kandan576_cycle() -> dict[str, Any]:
         set_(h, diets=[HALAL])
     for h in picked[12:]:
         set_(h, diets=[VEG])
-    stagger(hh, settings)
+    garbage = {"collection_point": {"x": 90, "y": 10}, "every_days": 2,
+               "kg_per_resident_day": 0.4, "start": "13:00", "disinfection_s": 300}
+    due = due_by_calendar("kandan576-cycle", compound, settings, garbage)
 
     orders: list[dict[str, Any]] = []
     for h in diabetic:
-        orders += insulin_orders(h["id"], settings, 2)
+        orders += insulin_orders(h["id"], due)
     bp = sorted(rng.sample([h for h in on_ledger if "seriously_ill" not in h["needs"]], 6),
                 key=hh.index)
     for h, day in zip(bp[:3], [1, 6, 10], strict=True):
@@ -258,10 +274,12 @@ def kandan576_cycle() -> dict[str, Any]:
     position = {h["id"]: k for k, h in enumerate(hh)}
     orders.sort(key=lambda o: (o["day"], position[o["household"]]))
 
-    need = need_kg(hh, settings, 2, DAYS)
+    need = need_kg(hh, settings, 2, due)
+    due_count = [sum(d in days for days in due.values()) for d in range(DAYS)]
     donation = {"day": 5, "item": "cabbage", "units": 250, "source": "donation",
                 "note": "a donor's truck: 250 kg of vegetables (seed 000)"}
-    stock = size_stock(need, orders, random.Random(5763), shortage={(5, "vegetables"): 0.6},
+    stock = size_stock(need, due_count, orders, random.Random(5763),
+                       shortage={(5, "vegetables"): 0.5},
                        donations=(donation,))
 
     hands = {g: [f"G{g}-{k:02d}" for k in range(5, 11)] for g in (1, 2)}
@@ -286,10 +304,9 @@ def kandan576_cycle() -> dict[str, Any]:
             "Report (seed 002): a colour-coded risk map (red, orange) says which homes "
             "need separate garbage collection and disinfection.",
             "Assumed: the compound of kandan576.json with 8 more homes coded orange (4 per "
-            "zone), its gate releases and bags dropped (packing makes them); every other "
-            "household (stairwell and floor order) was last served two days before day 0, "
-            "so about half the compound is due each day; the 2 seriously ill on the ledger "
-            "every day; half the ledger on a soft diet, 12 halal and 10 vegetarian "
+            "zone), its gate releases and bags dropped (packing makes them); delivery "
+            "days as supplyroute's calendar evens them out; the 2 seriously ill on the "
+            "ledger every day; half the ledger on a soft diet, 12 halal and 10 vegetarian "
             "households, 3 of the 4 medicine households diabetic with an insulin pen "
             "ordered the day before each delivery; 3 blood-pressure and 3 eggs-and-fruit "
             "orders for ledger households (bananas for a soft diet).",
@@ -297,7 +314,7 @@ def kandan576_cycle() -> dict[str, Any]:
             "estimates; apples are tagged diabetic, potatoes are not); the default rations; "
             "stock arriving every day so that what is at the gate (left over, oldest "
             "first, plus arrivals) is 13-20% above the day's need in every category, "
-            "except on day 5, when vegetables cover about 60% of the need before the "
+            "except on day 5, when vegetables cover about 50% of the need before the "
             "donation; medicine arrives as ordered.",
             "Assumed: packing at the gate, 45 s a bag, 30 minutes of disinfection, batches "
             "of 150 bags; garbage every two days from 13:00 to a point 60 m west of the "
@@ -314,8 +331,7 @@ def kandan576_cycle() -> dict[str, Any]:
         "packing": {"bag_s": 45, "dwell_s": 1800, "batch_bags": 150,
                     "shifts": [{"staff": 12, "start": "19:00", "end": "05:00",
                                 "day_before": True}]},
-        "garbage": {"collection_point": {"x": 90, "y": 10}, "every_days": 2,
-                    "kg_per_resident_day": 0.4, "start": "13:00", "disinfection_s": 300},
+        "garbage": garbage,
         "roster": roster,
     }
 
@@ -330,11 +346,14 @@ def bjxilu7_cycle() -> dict[str, Any]:
             settings[h["id"]] = {"household": h["id"], "cycle_days": 1}
         if "insulin" in needs:
             settings[h["id"]] = {"household": h["id"], "diets": [DIAB]}
-    stagger(hh, settings)
+    garbage = {"collection_point": {"x": 40, "y": 5}, "every_days": 1,
+               "kg_per_resident_day": 0.4, "start": "13:00", "disinfection_s": 300}
+    due = due_by_calendar("bjxilu7-cycle", compound, settings, garbage)
     (diabetic,) = [h for h in hh if "insulin" in h.get("needs", [])]
-    orders = insulin_orders(diabetic["id"], settings, 2)
-    need = need_kg(hh, settings, 2, DAYS)
-    stock = size_stock(need, orders, random.Random(7), spare=(1.15, 1.15))
+    orders = insulin_orders(diabetic["id"], due)
+    need = need_kg(hh, settings, 2, due)
+    due_count = [sum(d in days for days in due.values()) for d in range(DAYS)]
+    stock = size_stock(need, due_count, orders, random.Random(7), spare=(1.15, 1.15))
     return {
         "name": "bjxilu7-cycle",
         "description": "Beijing West Road 7, Gulou district, Nanjing: two weeks of supplies "
@@ -348,8 +367,8 @@ def bjxilu7_cycle() -> dict[str, Any]:
             "Report (seed 001): elderly people on the ledger (living alone, serious "
             "illness) are visited every day.",
             "Assumed: the compound of bjxilu7.json, its gate releases and bags dropped "
-            "(packing makes them); every other household was last served two days before "
-            "day 0; the 2 seriously ill served every day; the diabetic on a diabetic diet "
+            "(packing makes them); delivery days as supplyroute's calendar evens them out; "
+            "the 2 seriously ill served every day; the diabetic on a diabetic diet "
             "with an insulin pen ordered the day before each delivery (the three hospitals "
             "are not modelled: the pen arrives at the gate on the day).",
             "Assumed: the 18-item catalogue of kandan576-cycle.json and the default "

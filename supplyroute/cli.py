@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,8 +19,16 @@ from supplyroute import __version__
 from supplyroute.checker import check
 from supplyroute.clock import hhmm
 from supplyroute.errors import ExitCode, InputError, InputIssue
-from supplyroute.io import dump_model, load_plan, load_scenario, write_atomic
+from supplyroute.io import (
+    dump_model,
+    load_cycle_scenario,
+    load_plan,
+    load_scenario,
+    write_atomic,
+)
 from supplyroute.models import Plan, Scenario
+from supplyroute.models.cycle import CycleScenario
+from supplyroute.models.horizon import HorizonPlan
 from supplyroute.planner import METHODS, PlanOptions, plan
 from supplyroute.rounds.base import Progress
 from supplyroute.travel import Travel
@@ -90,24 +99,49 @@ def _parser() -> argparse.ArgumentParser:
                         "round only)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
-    p = sub.add_parser("check", help="check a plan against its scenario")
+    p = sub.add_parser("cycle", help="plan a supply cycle over several days",
+                       description="Plan a cycle scenario day by day: what goes in each "
+                       "bag, who gets a delivery on which day, packing and release "
+                       "batches, every day's delivery and garbage rounds. Writes a folder: "
+                       "horizon.json and day-NN/ with each round's scenario and plan and "
+                       "the packing staff's pick list.")
     p.add_argument("scenario", type=Path)
-    p.add_argument("plan", type=Path)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
+    p.add_argument("--days", type=_count, default=None, metavar="D",
+                   help="plan the first D days of the scenario's horizon (default: all)")
+    p.add_argument("--time-limit", type=_positive, default=10.0, metavar="S",
+                   help="seconds per day for its rounds (default 10)")
+    p.add_argument("--workers", type=_count, default=2, metavar="N",
+                   help="days planned at once in separate processes (default 2)")
+    p.add_argument("--deterministic", action="store_true",
+                   help="stop searches on iteration counts only: same input, same plans")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+    p = sub.add_parser("check", help="check a plan (or a cycle's horizon folder) against "
+                       "its scenario")
+    p.add_argument("scenario", type=Path)
+    p.add_argument("plan", type=Path, help="a plan JSON, or a folder written by 'cycle'")
 
     p = sub.add_parser("sheets", help="write one printable route sheet per volunteer")
-    p.add_argument("scenario", type=Path)
-    p.add_argument("plan", type=Path)
+    p.add_argument("scenario", type=Path, help="a scenario (or, with a horizon folder, "
+                   "the cycle scenario)")
+    p.add_argument("plan", type=Path, help="a plan JSON, or a folder written by 'cycle'")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
     p.add_argument("--lang", choices=("en", "zh"), default="en")
+    p.add_argument("--day", type=_count, default=1, metavar="N",
+                   help="with a horizon folder: the day (from 1; default 1)")
+    p.add_argument("--round", choices=("delivery", "garbage"), default="delivery",
+                   help="with a horizon folder: which round (default delivery)")
 
     p = sub.add_parser(
         "bench", help="run routing solvers over a standard instance set, or the doorstep "
         "benchmark of the examples",
         description="Run solvers over a standard instance set (cvrp, vrptw, mtvrptwr) and "
         "tabulate gaps to the best-known costs, or ('doorstep') plan every example by both "
-        "methods. Writes results.csv, results.json, summary.md and, with two or more time "
+        "methods, or ('cycle') plan every cycle example over its horizon. Writes "
+        "results.csv, results.json, summary.md and, with two or more time "
         "limits, gap_vs_time.png/.svg (doorstep: doorstep.csv/.json and summary.md).")
-    p.add_argument("set", choices=("cvrp", "vrptw", "mtvrptwr", "doorstep"))
+    p.add_argument("set", choices=("cvrp", "vrptw", "mtvrptwr", "doorstep", "cycle"))
     p.add_argument("--instances", type=Path, default=None, metavar="DIR",
                    help="folder holding the set's folders (default ../shared/instances); "
                    "for doorstep, the examples folder")
@@ -131,7 +165,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
 
     p = sub.add_parser("schema", help="print the JSON Schema of a document")
-    p.add_argument("document", choices=("scenario", "plan"), nargs="?", default="scenario")
+    p.add_argument("document", choices=tuple(SCHEMAS), nargs="?", default="scenario")
     return parser
 
 
@@ -206,6 +240,8 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    if args.plan.is_dir():
+        return _check_horizon(args)
     scenario = load_scenario(args.scenario)
     result = load_plan(args.plan)
     violations = check(scenario, result)
@@ -220,13 +256,120 @@ def _check(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _check_horizon(args: argparse.Namespace) -> int:
+    from supplyroute.cycles.check import check_horizon
+    from supplyroute.cycles.folder import read_horizon
+
+    cs = load_cycle_scenario(args.scenario)
+    folder = read_horizon(args.plan)
+    violations = check_horizon(cs, folder)
+    for v in violations:
+        print(v)
+    if violations:
+        print(f"{len(violations)} violations")
+        return ExitCode.VIOLATIONS
+    s = folder.horizon.summary
+    print(f"ok: 0 violations; {s.days} days, {s.deliveries} deliveries, {s.visits} visits, "
+          f"{s.garbage_pickups} garbage collections, {len(folder.rounds)} rounds checked")
+    return ExitCode.OK
+
+
+def _cycle(args: argparse.Namespace) -> int:
+    from supplyroute.cycles.folder import write_horizon
+    from supplyroute.cycles.planner import CycleOptions, CycleProgress, plan_cycle
+
+    cs = load_cycle_scenario(args.scenario)
+    if args.days is not None:
+        if args.days > cs.days:
+            raise InputError(InputIssue("days", f"{args.days} is more than the scenario's "
+                                        f"horizon of {cs.days} days"))
+        cs = cs.model_copy(update={"days": args.days})
+    _writable_folder(args.output)
+
+    def show(p: CycleProgress) -> None:
+        day = f" day {p.day + 1}" if p.day is not None else ""
+        print(f"[{p.elapsed_s:7.1f}s] {p.stage}{day}", file=sys.stderr, flush=True)
+
+    result = plan_cycle(cs, CycleOptions(
+        time_limit_s=args.time_limit, deterministic=args.deterministic,
+        workers=args.workers, progress=None if args.quiet else show))
+    write_horizon(result.horizon, result.rounds, args.output)
+    print("\n".join(_horizon_lines(result.horizon)))
+    print(f"horizon written to {args.output}")
+    return ExitCode.UNSERVED if result.horizon.summary.unserved else ExitCode.OK
+
+
+def _writable_folder(path: Path) -> None:
+    """Refuse an output folder that cannot be written before any solving starts."""
+    parent = path.parent if not path.exists() else path
+    while not parent.exists():
+        parent = parent.parent
+    if not os.access(parent, os.W_OK):
+        raise InputError(InputIssue("output", f"{path} cannot be written here"))
+
+
+def _horizon_lines(h: HorizonPlan) -> list[str]:
+    s = h.summary
+    gap = "n/a" if s.worst_gap is None else f"{s.worst_gap:.2%}"
+    lines = [f"scenario      {h.scenario}: {s.days} days, {s.deliveries} deliveries, "
+             f"{s.visits} visits, {s.garbage_pickups} garbage collections",
+             "day  deliveries  served  makespan  bound   gap     garbage  stock"]
+    for d in h.days:
+        r = d.delivery_round
+        g = d.garbage_round
+        stock = (f"short: min share {d.allocation.min_coverage:.0%} "
+                 f"({d.allocation.status})" if d.allocation.households_short else "enough")
+        if r is None:
+            lines.append(f"{d.day + 1:>3}  {len(d.deliveries):>10}  -")
+            continue
+        day_gap = "n/a" if r.gap is None else f"{r.gap:.1%}"
+        garbage = f"{g.served}/{g.households}" if g else "-"
+        lines.append(f"{d.day + 1:>3}  {r.households:>10}  {r.served:>6}  "
+                     f"{r.makespan_s / 60:6.1f}m  {r.lower_bound_s / 60:5.1f}m  {day_gap:>6}  "
+                     f"{garbage:>7}  {stock}")
+    f = s.fairness
+    lines += [f"worst gap     {gap}; busiest day {s.busiest_day_over_mean:.2f} x the mean",
+              f"fairness      max/mean floors {f.floors_max_over_mean:.2f}, kg "
+              f"{f.kg_max_over_mean:.2f}, hours {f.hours_max_over_mean:.2f}",
+              f"unserved      {s.unserved} household-days; short days {s.short_days}"]
+    return lines
+
+
 def _sheets(args: argparse.Namespace) -> int:
     from supplyroute.sheets import write_sheets
 
+    if args.plan.is_dir():
+        return _horizon_sheets(args)
     scenario = load_scenario(args.scenario)
     result = load_plan(args.plan)
     _same_scenario(scenario, result)
     paths = write_sheets(scenario, result, args.output, lang=args.lang)
+    print(f"{len(paths)} files written to {args.output}")
+    return ExitCode.OK
+
+
+def _horizon_sheets(args: argparse.Namespace) -> int:
+    """A cycle day's sheets, each bag with what was packed in it."""
+    from supplyroute.cycles.folder import read_horizon
+    from supplyroute.sheets import write_sheets
+
+    cs = load_cycle_scenario(args.scenario)
+    folder = read_horizon(args.plan)
+    if folder.horizon.scenario != cs.name:
+        raise InputError(InputIssue("scenario", f"the horizon is for {folder.horizon.scenario!r}"
+                                    f", not {cs.name!r}"))
+    day = args.day - 1
+    if (day, args.round) not in folder.rounds:
+        raise InputError(InputIssue("day", f"the horizon has no {args.round} round on day "
+                                    f"{args.day}"))
+    scenario, result = folder.rounds[day, args.round]
+    names = {i.id: i.name or i.id for i in cs.catalogue}
+    contents = {
+        d.household: [", ".join(f"{u.units} × {names[u.item]}" for u in bag.contents)
+                      for bag in d.bags]
+        for d in folder.horizon.days[day].deliveries
+    }
+    paths = write_sheets(scenario, result, args.output, lang=args.lang, contents=contents)
     print(f"{len(paths)} files written to {args.output}")
     return ExitCode.OK
 
@@ -237,15 +380,20 @@ def _same_scenario(scenario: Scenario, result: Plan) -> None:
                                     f"{result.scenario!r}, not {scenario.name!r}"))
 
 
+#: Documents whose JSON Schema ``schema`` prints.
+SCHEMAS = {"scenario": Scenario, "plan": Plan, "cycle": CycleScenario, "horizon": HorizonPlan}
+
+
 def _schema(args: argparse.Namespace) -> int:
-    model = Scenario if args.document == "scenario" else Plan
-    print(json.dumps(model.model_json_schema(), indent=2))
+    print(json.dumps(SCHEMAS[args.document].model_json_schema(), indent=2))
     return ExitCode.OK
 
 
 def _bench(args: argparse.Namespace) -> int:
     if args.set == "doorstep":
         return _bench_doorstep(args)
+    if args.set == "cycle":
+        return _bench_cycle(args)
     from supplyroute.bench import harness, plot, sweep
     from supplyroute.bench.executor import DaskExecutor, LocalExecutor, MissingExtra
     from supplyroute.bench.instances import DEFAULT_ROOT
@@ -347,8 +495,42 @@ def _bench_doorstep(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _bench_cycle(args: argparse.Namespace) -> int:
+    """The cycle examples' benchmark (``benchmarks/cycle.py``) from the CLI."""
+    from supplyroute.bench import cycle
+    from supplyroute.bench.doorstep import default_examples, machine
+
+    for flag, value in (("grid", args.grid), ("solvers", args.solvers),
+                        ("scheduler", args.scheduler)):
+        if value:
+            raise InputError(InputIssue(flag, "does not apply to the cycle benchmark"))
+    limits = [t for group in args.time_limit or [] for t in group]
+    if len(limits) > 1:
+        raise InputError(InputIssue("time-limit", "the cycle benchmark takes one limit"))
+    examples = args.instances or default_examples()
+    try:
+        cycle.cycle_paths(examples, args.only)
+    except FileNotFoundError as exc:
+        raise InputError(InputIssue("instances", str(exc))) from None
+
+    def report(row: dict[str, object]) -> None:
+        print(f"{row['example']}: worst day gap {row['worst_gap']}%, violations "
+              f"{row['violations']}, {row['wall_s']} s", file=sys.stderr, flush=True)
+
+    time_limit = limits[0] if limits else 10.0
+    rows, days = cycle.run(examples, time_limit, max(args.workers, 2) if args.workers == 1
+                           else args.workers, args.only, args.deterministic, report)
+    header = (f"{machine()}; {time_limit:g} s per day; command: supplyroute bench cycle "
+              f"--time-limit {time_limit:g}")
+    cycle.write(rows, days, args.output, header)
+    print(header)
+    print(cycle.markdown(cycle.COLUMNS, rows))
+    print(f"results written to {args.output}", file=sys.stderr)
+    return ExitCode.OK
+
+
 COMMANDS = {"bench": _bench, "validate": _validate, "plan": _plan, "check": _check,
-            "sheets": _sheets, "schema": _schema}
+            "cycle": _cycle, "sheets": _sheets, "schema": _schema}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -364,6 +546,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return ExitCode.INTERNAL
+    except BrokenPipeError:  # the reader went away (``supplyroute ... | head``): not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return ExitCode.OK
     except Exception as exc:  # noqa: BLE001 - the last line of defence of a CLI
         if args.debug:
             raise

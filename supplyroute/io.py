@@ -15,6 +15,8 @@ from pydantic import BaseModel, ValidationError
 
 from supplyroute.errors import InputError, InputIssue, json_path
 from supplyroute.models import Plan, Scenario
+from supplyroute.models.cycle import CycleScenario
+from supplyroute.models.horizon import HorizonPlan
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -66,6 +68,26 @@ def validate_document(model: type[M], data: Any) -> M:
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario JSON file."""
     return validate_document(Scenario, read_json(path))
+
+
+def load_cycle_scenario(path: str | Path) -> CycleScenario:
+    """Read and validate a cycle scenario JSON file."""
+    return validate_document(CycleScenario, read_json(path))
+
+
+def is_cycle_document(path: str | Path) -> bool:
+    """Does this JSON file hold a cycle scenario (it has a ``compound``)? Unreadable or
+    malformed files are left to the loader that reports them."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and "compound" in data
+
+
+def load_horizon(path: str | Path) -> HorizonPlan:
+    """Read and validate a horizon plan's ``horizon.json``."""
+    return validate_document(HorizonPlan, read_json(path))
 
 
 def load_plan(path: str | Path) -> Plan:

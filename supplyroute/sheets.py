@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from supplyroute.clock import hhmm
@@ -28,6 +28,9 @@ from supplyroute.models import (
     Volunteer,
     VolunteerPlan,
 )
+
+#: Per household, a text per bag (by bag index) saying what is in it.
+Contents = Mapping[str, Sequence[str]]
 
 #: The languages a sheet can be written in.
 LANGUAGES = ("en", "zh")
@@ -264,7 +267,8 @@ def _marks(household: Household, lang: str) -> str:
     return "; ".join(marks)
 
 
-def _stop_lines(scenario: Scenario, stop: Stop, n: int, lang: str) -> list[str]:
+def _stop_lines(scenario: Scenario, stop: Stop, n: int, lang: str,
+                contents: Contents | None = None) -> list[str]:
     t = _labels(lang)
     building = scenario.stairwell_building.get(stop.stairwell)
     if building is None:
@@ -288,7 +292,11 @@ def _stop_lines(scenario: Scenario, stop: Stop, n: int, lang: str) -> list[str]:
     def entry(climb: str, floor: object, hid: str, idx: tuple[int, ...], at: float) -> str:
         bags = _bags(scenario, hid, idx)
         kinds = t["list_sep"].join(_word(b.kind, lang) for b in bags)
-        return _row((climb, floor, hid, t["bags_cell"].format(count=len(bags), kinds=kinds),
+        cell = t["bags_cell"].format(count=len(bags), kinds=kinds)
+        packed = (contents or {}).get(hid)
+        if packed:  # what is in each bag, as packed at the gate
+            cell += ": " + "; ".join(packed[i] for i in idx if i < len(packed) and packed[i])
+        return _row((climb, floor, hid, cell,
                      t["by"].format(t=hhmm(at)), _marks(_household(scenario, hid), lang), "☐"))
 
     for drop in stop.drops:
@@ -300,7 +308,8 @@ def _stop_lines(scenario: Scenario, stop: Stop, n: int, lang: str) -> list[str]:
     return lines
 
 
-def _trip_lines(scenario: Scenario, trip: Trip, n: int, lang: str) -> list[str]:
+def _trip_lines(scenario: Scenario, trip: Trip, n: int, lang: str,
+                contents: Contents | None = None) -> list[str]:
     t = _labels(lang)
     bags = _trip_bags(scenario, trip)
     lines = [
@@ -314,7 +323,7 @@ def _trip_lines(scenario: Scenario, trip: Trip, n: int, lang: str) -> list[str]:
         "",
     ]
     for k, stop in enumerate(trip.stops, start=1):
-        lines += _stop_lines(scenario, stop, k, lang)
+        lines += _stop_lines(scenario, stop, k, lang, contents)
     return lines
 
 
@@ -328,7 +337,8 @@ def _find(scenario: Scenario, plan: Plan, volunteer_id: str) -> tuple[Volunteer,
     return volunteer, VolunteerPlan(volunteer=volunteer_id)
 
 
-def render_sheet(scenario: Scenario, plan: Plan, volunteer_id: str, lang: str = "en") -> str:
+def render_sheet(scenario: Scenario, plan: Plan, volunteer_id: str, lang: str = "en",
+                 contents: Contents | None = None) -> str:
     """The route sheet of one volunteer as Markdown text.
 
     Raises ``ValueError`` for an unknown language or volunteer, or a plan that names
@@ -365,7 +375,7 @@ def render_sheet(scenario: Scenario, plan: Plan, volunteer_id: str, lang: str = 
     if not vp.trips:
         lines += [t["no_trips"], ""]
     for n, trip in enumerate(vp.trips, start=1):
-        lines += _trip_lines(scenario, trip, n, lang)
+        lines += _trip_lines(scenario, trip, n, lang, contents)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -376,7 +386,7 @@ def sheet_file_name(volunteer_id: str, lang: str) -> str:
 
 
 def write_sheets(scenario: Scenario, plan: Plan, out_dir: str | Path,
-                 lang: str = "en") -> list[Path]:
+                 lang: str = "en", contents: Contents | None = None) -> list[Path]:
     """Write a sheet per volunteer with at least one trip, and ``index.<lang>.md``.
 
     Every file is written atomically. Returns the sheet paths in plan order, then the
@@ -393,7 +403,7 @@ def write_sheets(scenario: Scenario, plan: Plan, out_dir: str | Path,
     for vp in plan.volunteers:
         if not vp.trips:
             continue
-        text = render_sheet(scenario, plan, vp.volunteer, lang)  # validates before writing
+        text = render_sheet(scenario, plan, vp.volunteer, lang, contents)  # validates first
         name = sheet_file_name(vp.volunteer, lang)
         stem, k = name.removesuffix(f".{lang}.md"), 2
         while name.casefold() in used:  # distinct ids may clean up to the same name

@@ -85,9 +85,11 @@ def bench_one(path: Path, time_limit: float, deterministic: bool = False) -> Doo
 
 
 def example_paths(examples: str | Path, only: Iterable[str] | None = None) -> list[Path]:
-    """The example scenarios, smallest file first (plans are not examples)."""
+    """The example doorstep scenarios, smallest file first (plans and cycle scenarios,
+    ``*-cycle.json``, are not doorstep examples)."""
     paths = sorted(Path(examples).glob("*.json"), key=lambda p: p.stat().st_size)
-    paths = [p for p in paths if not p.name.endswith(".plan.json")]
+    paths = [p for p in paths
+             if not p.name.endswith(".plan.json") and not p.stem.endswith("-cycle")]
     if only:
         wanted = set(only)
         missing = sorted(wanted - {p.stem for p in paths})

@@ -1,0 +1,116 @@
+"""One day of a cycle as doorstep scenarios: the delivery round and the garbage round.
+
+Each is an ordinary :class:`~supplyroute.models.Scenario`, planned by the doorstep
+planner and checked by the doorstep checker like any other:
+
+- The delivery round serves the households due a delivery (their packed bags), an
+  order, or a ledger visit (a light check-in item, so that the visit is routed like a
+  delivery and takes a hand-over at the door). Bags are released at the packing gate
+  in the packing staff's batches; only the volunteers on duty that day take part.
+- The garbage round starts from the collection point, no earlier than the round's
+  start and each volunteer's return from deliveries plus the walk there: garbage never
+  shares a trip with food or medicine. Red and orange homes are served only in full
+  PPE (both are red in this round), and each such trip is followed by disinfection.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from supplyroute.models import Plan, Risk, Scenario
+from supplyroute.models.cycle import CycleScenario
+from supplyroute.models.horizon import PackedBag
+from supplyroute.supplies.packing_line import Batch
+from supplyroute.travel import project
+
+VISIT_KG = 0.1  #: a ledger visit's check-in item (a card, a thermometer reading).
+COLLECTION_GATE = "collection-point"
+
+
+def delivery_scenario(cs: CycleScenario, day: int, bags: dict[str, list[PackedBag]],
+                      visits: list[str], batches: list[Batch]) -> Scenario:
+    """The day's delivery round."""
+    data = cs.compound.model_dump(mode="json", exclude_none=True)
+    data["name"] = f"{cs.name} day {day + 1} deliveries"
+    data["description"] = (f"Day {day + 1} of {cs.days}: {len(bags)} deliveries, "
+                           f"{len(visits)} visits")
+    data["notes"] = [f"Made by supplyroute cycle from {cs.name!r}, day {day} (0-based)."]
+    gate = cs.packing_gate()
+    for g in data["gates"]:
+        g["releases"] = []
+        if g["id"] == gate:
+            g["releases"] = [{"at": round(max(0.0, b.release_s), 2),
+                              "households": list(b.households)} for b in batches]
+    wanted = set(bags) | set(visits)
+    households = []
+    for h in data["households"]:
+        if h["id"] not in wanted:
+            continue
+        if h["id"] in bags:
+            h["bags"] = [{"kind": b.kind, "weight_kg": b.weight_kg} for b in bags[h["id"]]]
+        else:
+            h["bags"] = [{"kind": "visit", "weight_kg": VISIT_KG}]
+        households.append(h)
+    data["households"] = households
+    on_duty = set(cs.on_duty(day))
+    data["volunteers"] = [v for v in data["volunteers"] if v["id"] in on_duty]
+    return Scenario.model_validate(data)
+
+
+def garbage_scenario(cs: CycleScenario, day: int, bags: dict[str, list[PackedBag]],
+                     deliveries: Plan, delivery_scenario: Scenario) -> Scenario | None:
+    """The day's garbage round, after each volunteer's deliveries; None if no volunteer
+    has time left for it."""
+    assert cs.garbage is not None
+    garbage = cs.garbage
+    data = cs.compound.model_dump(mode="json", exclude_none=True)
+    data["name"] = f"{cs.name} day {day + 1} garbage"
+    data["description"] = f"Day {day + 1} of {cs.days}: garbage from {len(bags)} homes"
+    data["notes"] = [f"Made by supplyroute cycle from {cs.name!r}, day {day} (0-based)."]
+    point = garbage.collection_point.model_dump(exclude_none=True)
+    data["gates"] = [{"id": COLLECTION_GATE, "position": point}]
+    params = dict(data.get("parameters", {}))
+    params["disinfection_s"] = garbage.disinfection_s
+    data["parameters"] = params
+    households = []
+    for h in data["households"]:
+        if h["id"] not in bags:
+            continue
+        risky = h.get("risk") in (Risk.RED.value, Risk.ORANGE.value)
+        households.append({
+            "id": h["id"], "stairwell": h["stairwell"], "floor": h["floor"],
+            "residents": h.get("residents", 1), "risk": "red" if risky else "green",
+            "bags": [{"kind": b.kind, "weight_kg": b.weight_kg} for b in bags[h["id"]]],
+            "needs": ["garbage"],
+        })
+    data["households"] = households
+    back = {vp.volunteer: max((t.return_s for t in vp.trips), default=0.0)
+            for vp in deliveries.volunteers}
+    walk_s = _walk_to_point_s(cs, delivery_scenario)
+    volunteers = []
+    for v in delivery_scenario.volunteers:
+        start = max(garbage.start, v.shift.start, back.get(v.id, 0.0) + walk_s.get(v.gate, 0.0))
+        if start >= v.shift.end - 60:
+            continue
+        entry: dict[str, Any] = v.model_dump(mode="json", exclude_none=True)
+        entry["gate"] = COLLECTION_GATE
+        entry["shift"] = {"start": round(start, 2), "end": v.shift.end}
+        volunteers.append(entry)
+    if not volunteers or not households:
+        return None
+    data["volunteers"] = volunteers
+    return Scenario.model_validate(data)
+
+
+def _walk_to_point_s(cs: CycleScenario, scenario: Scenario) -> dict[str, float]:
+    """Walking time from each gate to the collection point (straight line x detour)."""
+    assert cs.garbage is not None
+    p = scenario.parameters
+    positions = [g.position for g in scenario.gates] + [cs.garbage.collection_point]
+    xy = project(positions)
+    point = xy[-1]
+    out = {}
+    for g, at in zip(scenario.gates, xy[:-1], strict=True):
+        metres = float(((at - point) ** 2).sum() ** 0.5) * p.detour_factor
+        out[g.id] = metres / p.walk_speed_mps
+    return out

@@ -1,0 +1,532 @@
+"""Planning a supply cycle: every day's bags, packing, rounds, and who does the climbing.
+
+For each day, in order (stock carries over): open the day's stock (expired lots out,
+arrivals and donations in); fill the day's orders; share the rest out by the rations
+(:mod:`supplyroute.supplies.allocate`: enough for everyone, or a proven fair split when
+short); pack every household's share into bags (:mod:`supplyroute.supplies.bags`);
+schedule the packing staff into release batches; and build the delivery round. Then
+every day's delivery round is planned by the doorstep planner (days in parallel where
+``workers`` allow), interchangeable volunteers swap days so that the same people do not
+climb the tall walk-ups every day, and each day's garbage round is planned after its
+deliveries. The result holds every day's doorstep scenarios and plans and the horizon
+plan that summarises them.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import multiprocessing
+import statistics
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from supplyroute.clock import hhmm
+from supplyroute.cycles.calendar import Calendar, make_calendar
+from supplyroute.cycles.days import delivery_scenario, garbage_scenario
+from supplyroute.models import Plan, Priority, Scenario
+from supplyroute.models.cycle import CycleScenario
+from supplyroute.models.horizon import (
+    Allocation,
+    CategoryShare,
+    DayPlan,
+    Fairness,
+    HorizonPlan,
+    HorizonSummary,
+    HouseholdDelivery,
+    PackedBag,
+    ReleaseBatch,
+    RoundSummary,
+    VolunteerLoad,
+)
+from supplyroute.planner import PlanOptions, plan
+from supplyroute.supplies.allocate import Claim, Share, coverage, share_out
+from supplyroute.supplies.bags import pack, split_weight
+from supplyroute.supplies.packing_line import Batch, pack_line
+from supplyroute.supplies.stock import Stock
+from supplyroute.travel import Travel
+
+log = logging.getLogger("supplyroute.cycle")
+
+#: Of a day's time limit, the share the delivery round gets (the garbage round the rest).
+DELIVERY_SHARE = 2 / 3
+
+
+@dataclass(frozen=True)
+class CycleProgress:
+    elapsed_s: float
+    stage: str
+    day: int | None = None
+
+
+@dataclass(frozen=True)
+class CycleOptions:
+    """How to plan a cycle. ``time_limit_s`` is per day (both rounds together)."""
+
+    time_limit_s: float = 10.0
+    deterministic: bool = False
+    workers: int = 1  #: days planned in parallel processes.
+    allocation_time_limit_s: float = 30.0  #: per short day, CP-SAT's limit.
+    progress: Callable[[CycleProgress], None] | None = None
+
+    def __post_init__(self) -> None:
+        if self.time_limit_s <= 0:
+            raise ValueError("time_limit_s must be positive")
+        if self.workers < 1:
+            raise ValueError("workers must be at least 1")
+
+
+@dataclass
+class DayRounds:
+    """One day's doorstep scenarios and plans (None where there is no such round)."""
+
+    delivery: tuple[Scenario, Plan] | None = None
+    garbage: tuple[Scenario, Plan] | None = None
+    picklist: str = ""
+
+
+@dataclass
+class CycleResult:
+    horizon: HorizonPlan
+    rounds: list[DayRounds] = field(default_factory=list)
+
+
+def plan_cycle(cs: CycleScenario, options: CycleOptions | None = None) -> CycleResult:
+    """Plan every day of ``cs``; see the module's docstring."""
+    options = options or CycleOptions()
+    started = time.monotonic()
+
+    def tell(stage: str, day: int | None = None) -> None:
+        if options.progress is not None:
+            options.progress(CycleProgress(round(time.monotonic() - started, 1), stage, day))
+
+    travel = Travel(cs.compound)
+    calendar = make_calendar(cs, travel)
+    tell("calendar")
+    stock = Stock(cs)
+    drafts = []
+    for day in range(cs.days):
+        drafts.append(_supply_day(cs, calendar, stock, day, options))
+        tell("bags packed", day)
+
+    delivery_limit = options.time_limit_s * (DELIVERY_SHARE if cs.garbage else 1.0)
+    scenarios = [d.scenario for d in drafts]
+    plans = _plan_rounds(scenarios, delivery_limit, options, tell, "delivery round")
+    # Swap interchangeable volunteers' days, the day's heaviest climbing to whoever has
+    # climbed least so far; with rotating carts, a group's carts go round too.
+    climbed: dict[str, float] = {v.id: 0.0 for v in cs.compound.volunteers}
+    relabels = []
+    for day, (scenario, planned) in enumerate(zip(scenarios, plans, strict=True)):
+        if planned is None:
+            relabels.append({})
+            continue
+        mapping = _relabel(scenario, planned, climbed, cs.rotate_carts)
+        scenarios[day] = _renamed_scenario(scenario, mapping)
+        plans[day] = _renamed(planned, mapping, scenarios[day])
+        relabels.append({a: b for a, b in mapping.items() if a != b})
+        for vp in plans[day].volunteers:
+            climbed[vp.volunteer] += vp.floors_climbed
+
+    garbage_scenarios: list[Scenario | None] = [None] * cs.days
+    garbage_plans: list[Plan | None] = [None] * cs.days
+    if cs.garbage is not None:
+        limit_g = round(cs.bag_limit_kg() * 1000)
+        for day in range(cs.days):
+            planned = plans[day]
+            pickups = {
+                hid: split_weight("garbage", round(
+                    cs.compound.household_by_id[hid].residents
+                    * cs.garbage.kg_per_resident_day * cs.garbage.every_days * 1000), limit_g)
+                for hid in calendar.garbage[day]
+            }
+            if planned is not None and pickups:
+                garbage_scenarios[day] = garbage_scenario(cs, day, pickups, planned,
+                                                          scenarios[day])
+        todo = [s for s in garbage_scenarios if s is not None]
+        done = iter(_plan_rounds(todo, options.time_limit_s - delivery_limit, options, tell,
+                                 "garbage round"))
+        garbage_plans = [next(done) if s is not None else None for s in garbage_scenarios]
+
+    rounds = []
+    days = []
+    for day, draft in enumerate(drafts):
+        planned = plans[day]
+        rounds.append(DayRounds(
+            delivery=(scenarios[day], planned) if planned is not None else None,
+            garbage=((garbage_scenarios[day], garbage_plans[day])
+                     if garbage_scenarios[day] is not None and garbage_plans[day] is not None
+                     else None),
+            picklist=picklist(cs, day, draft, planned),
+        ))
+        days.append(_day_plan(cs, day, draft, calendar, rounds[-1], relabels[day]))
+    solve_s = None if options.deterministic else round(time.monotonic() - started, 3)
+    horizon = HorizonPlan(
+        scenario=cs.name,
+        summary=_summary(days, rounds, calendar, solve_s),
+        days=tuple(days),
+        volunteers=tuple(_loads(cs, rounds)),
+    )
+    tell("done")
+    return CycleResult(horizon, rounds)
+
+
+@dataclass
+class _Draft:
+    """A day before its rounds are planned."""
+
+    deliveries: list[HouseholdDelivery]
+    visits: list[str]
+    share: Share
+    batches: list[Batch]
+    scenario: Scenario
+    stock: tuple
+    bags: dict[str, list[PackedBag]]
+
+
+def _supply_day(cs: CycleScenario, calendar: Calendar, stock: Stock, day: int,
+                options: CycleOptions) -> _Draft:
+    compound = cs.compound
+    on_hand = stock.open_day(day)
+    unit_g = {i.id: round(i.unit_kg * 1000) for i in cs.catalogue}
+    category_of = {i.id: i.category for i in cs.catalogue}
+    due = calendar.deliveries[day]
+    priority = {hid for hid in due
+                if compound.household_by_id[hid].priority is not Priority.STANDARD}
+
+    # Orders first: bought by the household, urgent and vulnerable first.
+    ordered: dict[str, dict[str, int]] = {}
+    order_short: dict[str, list[str]] = {}
+    for hid in sorted(calendar.orders[day], key=lambda h: (h not in priority, due.index(h))):
+        for item, units in calendar.orders[day][hid]:
+            got = min(units, on_hand[item])
+            on_hand[item] -= got
+            if got:
+                ordered.setdefault(hid, {})
+                ordered[hid][item] = ordered[hid].get(item, 0) + got
+            if got < units:
+                order_short.setdefault(hid, []).append(
+                    f"ordered {units} x {item}, {got} in stock")
+
+    # Rations, shared out.
+    freshness = _freshness(stock)
+    claims = []
+    for hid in due:
+        days_covered = calendar.next_delivery[day, hid]
+        if days_covered == 0:
+            continue
+        residents = compound.household_by_id[hid].residents
+        need = {c: round(kg * residents * days_covered * 1000)
+                for c, kg in cs.rations_of(hid).items()}
+        items = {c: tuple(sorted((i.id for i in cs.catalogue
+                                  if i.category == c and cs.suits(i, hid)),
+                                 key=lambda i: freshness.get(i, math.inf)))
+                 for c in need}
+        claims.append(Claim(hid, hid in priority, need, items))
+    share = share_out(claims, on_hand, unit_g, category_of,
+                      options.allocation_time_limit_s, options.deterministic)
+    claim_of = {c.household: c for c in claims}
+
+    limit_g = round(cs.bag_limit_kg() * 1000)
+    bags: dict[str, list[PackedBag]] = {}
+    contents: dict[str, dict[str, int]] = {}
+    for hid in due:
+        units = dict(share.units.get(hid, {}))
+        for item, n in ordered.get(hid, {}).items():
+            units[item] = units.get(item, 0) + n
+        if units:
+            contents[hid] = units
+            bags[hid] = pack(units, unit_g, category_of, limit_g)
+
+    batches, unpacked = pack_line(_packing_order(compound, bags, priority), cs.packing)
+    for hid in unpacked:
+        bags.pop(hid)
+        contents.pop(hid)
+    for units in contents.values():
+        for item, n in units.items():
+            stock.take(item, n)
+
+    deliveries = []
+    for hid in due:
+        claim = claim_of.get(hid)
+        shares: list[CategoryShare] = []
+        cover = 1.0
+        reasons = list(order_short.get(hid, []))
+        if hid in unpacked:
+            reasons.append("not packed: the packing shifts end before its bags")
+        if claim is not None:
+            units = contents.get(hid, {})  # rations and orders alike
+            by_category = coverage(claim, units, unit_g, category_of)
+            for c, need_g in claim.need_g.items():
+                packed_g = sum(n * unit_g[i] for i, n in units.items() if category_of[i] == c)
+                shares.append(CategoryShare(category=c, need_kg=need_g / 1000,
+                                            packed_kg=packed_g / 1000))
+                if by_category[c] < 1 and hid not in unpacked:
+                    reasons.append(f"{c}: {packed_g / 1000:g} of {need_g / 1000:g} kg "
+                                   "(stock short, shared fairly)")
+            cover = min(by_category.values(), default=1.0) if hid not in unpacked else 0.0
+        deliveries.append(HouseholdDelivery(
+            household=hid,
+            days_covered=calendar.next_delivery[day, hid],
+            bags=tuple(bags.get(hid, ())),
+            shares=tuple(shares),
+            coverage=round(cover, 4),
+            short="; ".join(reasons) or None,
+        ))
+    visits = list(calendar.visits[day])
+    scenario = delivery_scenario(cs, day, bags, visits, batches)
+    return _Draft(deliveries, visits, share, batches, scenario, stock.ledger(), bags)
+
+
+def _freshness(stock: Stock) -> dict[str, float]:
+    """Per item, the day its oldest lot expires (hand those out first)."""
+    return {item: min((lot.expires_day for lot in lots if lot.expires_day is not None),
+                      default=math.inf)
+            for item, lots in stock.lots.items()}
+
+
+def _packing_order(compound: Scenario, bags: dict[str, list[PackedBag]],
+                   priority: set[str]) -> list[tuple[str, int]]:
+    """Urgent and vulnerable first; then stairwell by stairwell, alternating buildings,
+    so that every group's first loads are ready first."""
+    rank: dict[str, tuple[int, int]] = {}
+    for b_i, b in enumerate(compound.buildings):
+        for s_i, w in enumerate(b.stairwells):
+            rank[w.id] = (s_i, b_i)
+    index = {h.id: i for i, h in enumerate(compound.households)}
+
+    def key(hid: str) -> tuple:
+        h = compound.household_by_id[hid]
+        return (hid not in priority, rank[h.stairwell], index[hid])
+
+    return [(hid, len(bags[hid])) for hid in sorted(bags, key=key)]
+
+
+def _round_options(limit_s: float, options: CycleOptions) -> PlanOptions:
+    return PlanOptions(time_limit_s=max(1.0, limit_s), deterministic=options.deterministic)
+
+
+def _plan_one(args: tuple[Scenario, PlanOptions]) -> Plan:
+    scenario, round_options = args
+    return plan(scenario, round_options)
+
+
+def _plan_rounds(scenarios: list[Scenario], limit_s: float, options: CycleOptions,
+                 tell: Callable[[str, int | None], None], stage: str) -> list[Plan | None]:
+    """Plan each scenario (one a day), in parallel processes where ``workers`` > 1."""
+    round_options = _round_options(limit_s, options)
+    jobs = [(s, round_options) for s in scenarios]
+    if options.workers == 1 or len(jobs) < 2:
+        out: list[Plan | None] = []
+        for day, job in enumerate(jobs):
+            out.append(_plan_one(job))
+            tell(stage, day)
+        return out
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=options.workers, mp_context=context) as pool:
+        results: list[Plan | None] = []
+        for day, planned in enumerate(pool.map(_plan_one, jobs)):
+            results.append(planned)
+            tell(stage, day)
+    return results
+
+
+def _relabel(scenario: Scenario, planned: Plan, climbed: dict[str, float],
+             rotate_carts: bool) -> dict[str, str]:
+    """Planned volunteer id -> the interchangeable volunteer who takes that work.
+
+    Volunteers are interchangeable when they differ in nothing but their id (and, with
+    rotating carts, their cart): the same gate, zone, shift, skills and capacities."""
+    classes: dict[str, list[str]] = {}
+    for v in scenario.volunteers:
+        key = v.model_dump_json(exclude={"id", "cart"} if rotate_carts else {"id"})
+        classes.setdefault(key, []).append(v.id)
+    floors = {vp.volunteer: vp.floors_climbed for vp in planned.volunteers}
+    mapping = {}
+    for members in classes.values():
+        work = sorted(members, key=lambda vid: (-floors.get(vid, 0), vid))
+        people = sorted(members, key=lambda vid: (climbed.get(vid, 0.0), vid))
+        mapping.update(zip(work, people, strict=True))
+    return mapping
+
+
+def _renamed_scenario(scenario: Scenario, mapping: dict[str, str]) -> Scenario:
+    """The day's scenario with each planned volunteer's role (its cart, if any) under
+    the id of the person who takes it, in the scenario's order of people."""
+    if all(a == b for a, b in mapping.items()):
+        return scenario
+    order = {v.id: i for i, v in enumerate(scenario.volunteers)}
+    roles = sorted((v.model_copy(update={"id": mapping.get(v.id, v.id)})
+                    for v in scenario.volunteers), key=lambda v: order[v.id])
+    return scenario.with_changes(volunteers=tuple(roles))
+
+
+def _renamed(planned: Plan, mapping: dict[str, str], scenario: Scenario) -> Plan:
+    if all(a == b for a, b in mapping.items()):
+        return planned
+    order = {v.id: i for i, v in enumerate(scenario.volunteers)}
+    volunteers = sorted((vp.model_copy(update={"volunteer": mapping.get(vp.volunteer,
+                                                                        vp.volunteer)})
+                         for vp in planned.volunteers), key=lambda vp: order[vp.volunteer])
+    deliveries = tuple(d.model_copy(update={"volunteer": mapping.get(d.volunteer, d.volunteer)})
+                       for d in planned.deliveries)
+    return planned.model_copy(update={"volunteers": tuple(volunteers),
+                                      "deliveries": deliveries})
+
+
+def picklist(cs: CycleScenario, day: int, draft: _Draft, planned: Plan | None) -> str:
+    """The packing staff's pick list: per release batch, building by building and
+    stairwell by stairwell, households in the order the volunteers will load them."""
+    compound = cs.compound
+    loaded: dict[str, float] = {}
+    if planned is not None:
+        trips = {vp.volunteer: vp.trips for vp in planned.volunteers}
+        for d in planned.deliveries:
+            loaded[d.household] = trips[d.volunteer][d.trip].start_s
+    names = {i.id: i.name or i.id for i in cs.catalogue}
+    lines = [f"# Pick list, day {day + 1}: {cs.name}", ""]
+    total = sum(b.bags for b in draft.batches)
+    lines.append(f"{total} bags in {len(draft.batches)} batches at gate {cs.packing_gate()}.")
+    for b_i, batch in enumerate(draft.batches):
+        lines += ["", f"## Batch {b_i + 1}: {batch.bags} bags, packed by "
+                  f"{_clock(batch.packed_s)}, released {_clock(max(0.0, batch.release_s))}", ""]
+        by_well: dict[tuple[str, str], list[str]] = {}
+        for hid in batch.households:
+            h = compound.household_by_id[hid]
+            building = compound.stairwell_building[h.stairwell].id
+            by_well.setdefault((building, h.stairwell), []).append(hid)
+        wells = sorted(by_well, key=lambda k: (min(loaded.get(h, math.inf) for h in by_well[k]),
+                                               k))
+        for building, stairwell in wells:
+            lines.append(f"### {building} / {stairwell}")
+            lines.append("")
+            lines.append("| household | loads at | bag | kg | contents |")
+            lines.append("|---|---|---|---|---|")
+            for hid in sorted(by_well[building, stairwell],
+                              key=lambda h: (loaded.get(h, math.inf), h)):
+                at = _clock(loaded[hid]) if hid in loaded else "-"
+                for bag in draft.bags[hid]:
+                    items = ", ".join(f"{u.units} x {names[u.item]}" for u in bag.contents)
+                    lines.append(f"| {hid} | {at} | {bag.kind} | {bag.weight_kg:g} | {items} |")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _clock(seconds: float) -> str:
+    if seconds < 0:
+        return f"{hhmm(seconds + 86400)} the day before"
+    return hhmm(seconds)
+
+
+def _round_summary(day: int, kind: str, scenario: Scenario, planned: Plan) -> RoundSummary:
+    folder = f"day-{day + 1:02d}"
+    s = planned.summary
+    return RoundSummary(
+        scenario_file=f"{folder}/{kind}.scenario.json",
+        plan_file=f"{folder}/{kind}.plan.json",
+        households=len(scenario.households),
+        served=s.households_served,
+        makespan_s=s.makespan_s,
+        lower_bound_s=s.lower_bound_s,
+        gap=s.gap,
+        last_delivery_s=s.last_delivery_s,
+    )
+
+
+def _day_plan(cs: CycleScenario, day: int, draft: _Draft, calendar: Calendar,
+              rounds: DayRounds, relabel: dict[str, str]) -> DayPlan:
+    share = draft.share
+    households_short = sum(1 for d in draft.deliveries if d.coverage < 1)
+    return DayPlan(
+        day=day,
+        volunteers_on_duty=len(cs.on_duty(day)),
+        deliveries=tuple(draft.deliveries),
+        visits=tuple(draft.visits),
+        garbage=tuple(calendar.garbage[day]),
+        allocation=Allocation(
+            status=share.status,  # type: ignore[arg-type]
+            min_coverage=round(min((d.coverage for d in draft.deliveries if d.shares),
+                                   default=1.0), 4),
+            min_coverage_priority=round(share.min_coverage_priority, 4),
+            households_short=households_short,
+            solve_s=share.solve_s,
+        ),
+        stock=draft.stock,
+        releases=tuple(ReleaseBatch(at=round(max(0.0, b.release_s), 2),
+                                    packed_s=round(b.packed_s, 2), bags=b.bags,
+                                    households=b.households) for b in draft.batches),
+        work_s=round(sum(vp.busy_s for pair in (rounds.delivery, rounds.garbage)
+                         if pair is not None for vp in pair[1].volunteers), 1),
+        estimated_work_s=round(calendar.work_s[day], 1),
+        delivery_round=(_round_summary(day, "delivery", *rounds.delivery)
+                        if rounds.delivery else None),
+        garbage_round=(_round_summary(day, "garbage", *rounds.garbage)
+                       if rounds.garbage else None),
+        picklist_file=f"day-{day + 1:02d}/picklist.md",
+        relabel=relabel,
+    )
+
+
+def _loads(cs: CycleScenario, rounds: list[DayRounds]) -> list[VolunteerLoad]:
+    totals = {v.id: [0, 0, 0.0, 0.0] for v in cs.compound.volunteers}  # days, floors, kg, s
+    for day in rounds:
+        worked: set[str] = set()
+        for pair in (day.delivery, day.garbage):
+            if pair is None:
+                continue
+            for vp in pair[1].volunteers:
+                t = totals[vp.volunteer]
+                t[1] += vp.floors_climbed
+                t[2] += sum(trip.carry_kg for trip in vp.trips)
+                t[3] += vp.busy_s
+                if vp.trips:
+                    worked.add(vp.volunteer)
+        for vid in worked:
+            totals[vid][0] += 1
+    return [VolunteerLoad(volunteer=vid, days=int(t[0]), floors_climbed=int(t[1]),
+                          carry_kg=round(t[2], 1), hours=round(t[3] / 3600, 2))
+            for vid, t in totals.items()]
+
+
+def _ratio(values: list[float]) -> float:
+    mean = statistics.fmean(values) if values else 0.0
+    return round(max(values) / mean, 4) if mean > 0 else 1.0
+
+
+def _summary(days: list[DayPlan], rounds: list[DayRounds], calendar: Calendar,
+             solve_s: float | None) -> HorizonSummary:
+    loads = {}
+    for day in rounds:
+        for pair in (day.delivery, day.garbage):
+            if pair is None:
+                continue
+            for vp in pair[1].volunteers:
+                t = loads.setdefault(vp.volunteer, [0.0, 0.0, 0.0])
+                t[0] += vp.floors_climbed
+                t[1] += sum(trip.carry_kg for trip in vp.trips)
+                t[2] += vp.busy_s
+    gaps = [d.delivery_round.gap for d in days
+            if d.delivery_round is not None and d.delivery_round.gap is not None]
+    unserved = sum(
+        len(pair[1].unserved) for day in rounds for pair in (day.delivery, day.garbage)
+        if pair is not None
+    )
+    return HorizonSummary(
+        days=len(days),
+        deliveries=sum(len(d.deliveries) for d in days),
+        visits=sum(len(d.visits) for d in days),
+        garbage_pickups=sum(len(d.garbage) for d in days),
+        busiest_day_over_mean=_ratio([d.work_s for d in days]),
+        worst_gap=round(max(gaps), 4) if gaps else None,
+        unserved=unserved,
+        short_days=sum(1 for d in days if d.allocation.households_short),
+        fairness=Fairness(
+            floors_max_over_mean=_ratio([t[0] for t in loads.values()]),
+            kg_max_over_mean=_ratio([t[1] for t in loads.values()]),
+            hours_max_over_mean=_ratio([t[2] for t in loads.values()]),
+        ),
+        solve_s=solve_s,
+    )
+
+

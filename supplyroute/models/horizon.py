@@ -1,0 +1,148 @@
+"""The horizon plan: a supply cycle's days, each with its bags, its rounds and its stock.
+
+Written as a folder: ``horizon.json`` (this model) and, per day, the doorstep scenario
+and plan of the delivery round and of the garbage round, which the doorstep checker
+checks as any other, and a pick list for the packing staff. Quantities are whole units
+of catalogue items; kg are the items' unit weights times units.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from supplyroute.models.plan import _Frozen
+
+HORIZON_FORMAT = "supplyroute.horizon"
+HORIZON_VERSION = 1
+
+
+class Units(_Frozen):
+    item: str
+    units: int = Field(ge=1)
+
+
+class PackedBag(_Frozen):
+    """One bag as packed at the gate: its kind, contents and weight."""
+
+    kind: str  #: prevention, living, medicine, order, visit, garbage.
+    weight_kg: float
+    contents: tuple[Units, ...] = ()
+
+
+class CategoryShare(_Frozen):
+    category: str
+    need_kg: float  #: residents x ration x days covered.
+    packed_kg: float
+
+
+class HouseholdDelivery(_Frozen):
+    """What one household gets on a day."""
+
+    household: str
+    days_covered: int  #: the days until its next delivery (0: an order or visit only).
+    bags: tuple[PackedBag, ...]
+    shares: tuple[CategoryShare, ...] = ()
+    coverage: float  #: the smallest share of need covered over its categories (1: all).
+    short: str | None = None  #: why it got less than its need, if it did.
+
+
+class StockLine(_Frozen):
+    """One item's stock at the gate over a day, in units."""
+
+    item: str
+    opening: int
+    arrived: int
+    expired: int  #: past its shelf life at the start of the day, thrown away.
+    used: int
+    closing: int
+
+
+class Allocation(_Frozen):
+    """How the day's stock was shared out (CP-SAT, lexicographic max-min)."""
+
+    status: Literal["optimal", "feasible", "enough"]  #: "enough": stock covers every need.
+    min_coverage: float  #: the smallest coverage share over every household served.
+    min_coverage_priority: float  #: the same over urgent and vulnerable households.
+    households_short: int
+    solve_s: float | None = None
+
+
+class ReleaseBatch(_Frozen):
+    """Bags packed together and released at the gate at ``at``."""
+
+    at: float  #: seconds from the day's midnight.
+    packed_s: float  #: the last bag of the batch packed.
+    bags: int
+    households: tuple[str, ...]
+
+
+class RoundSummary(_Frozen):
+    """A day's round (deliveries or garbage), as its doorstep plan's summary says."""
+
+    scenario_file: str  #: relative to the horizon folder.
+    plan_file: str
+    households: int
+    served: int
+    makespan_s: float
+    lower_bound_s: float
+    gap: float | None
+    last_delivery_s: float
+
+
+class DayPlan(_Frozen):
+    day: int
+    volunteers_on_duty: int
+    deliveries: tuple[HouseholdDelivery, ...]
+    visits: tuple[str, ...] = ()  #: ledger households visited without a delivery.
+    garbage: tuple[str, ...] = ()  #: households whose garbage is collected.
+    allocation: Allocation
+    stock: tuple[StockLine, ...]
+    releases: tuple[ReleaseBatch, ...]
+    work_s: float  #: volunteers' busy time in both rounds, as planned.
+    estimated_work_s: float  #: the calendar's estimate of it (what it balanced).
+    delivery_round: RoundSummary | None
+    garbage_round: RoundSummary | None = None
+    picklist_file: str | None = None
+    #: The day's volunteer ids as planned -> the volunteer who does that work (the
+    #: planner swaps interchangeable volunteers' days to share the climbing out).
+    relabel: dict[str, str] = Field(default_factory=dict)
+
+
+class VolunteerLoad(_Frozen):
+    """One volunteer's work over the horizon, both rounds."""
+
+    volunteer: str
+    days: int
+    floors_climbed: int
+    carry_kg: float
+    hours: float  #: busy time (loading to return), summed.
+
+
+class Fairness(_Frozen):
+    floors_max_over_mean: float
+    kg_max_over_mean: float
+    hours_max_over_mean: float
+
+
+class HorizonSummary(_Frozen):
+    days: int
+    deliveries: int
+    visits: int
+    garbage_pickups: int
+    busiest_day_over_mean: float  #: the busiest day's planned work over the mean day's.
+    worst_gap: float | None  #: the largest delivery-round gap to its bound.
+    unserved: int  #: household-days left unserved in some round.
+    short_days: int  #: days on which stock did not cover every need.
+    fairness: Fairness
+    solve_s: float | None
+
+
+class HorizonPlan(_Frozen):
+    format: Literal["supplyroute.horizon"] = HORIZON_FORMAT
+    version: Literal[1] = HORIZON_VERSION
+    scenario: str
+    summary: HorizonSummary
+    days: tuple[DayPlan, ...]
+    volunteers: tuple[VolunteerLoad, ...]
