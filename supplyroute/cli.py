@@ -275,7 +275,7 @@ def _check_horizon(args: argparse.Namespace) -> int:
 
 
 def _cycle(args: argparse.Namespace) -> int:
-    from supplyroute.cycles.folder import write_horizon
+    from supplyroute.cycles.folder import check_target, write_horizon
     from supplyroute.cycles.planner import CycleOptions, CycleProgress, plan_cycle
 
     cs = load_cycle_scenario(args.scenario)
@@ -284,7 +284,7 @@ def _cycle(args: argparse.Namespace) -> int:
             raise InputError(InputIssue("days", f"{args.days} is more than the scenario's "
                                         f"horizon of {cs.days} days"))
         cs = cs.model_copy(update={"days": args.days})
-    _writable_folder(args.output)
+    check_target(args.output)
 
     def show(p: CycleProgress) -> None:
         day = f" day {p.day + 1}" if p.day is not None else ""
@@ -297,15 +297,6 @@ def _cycle(args: argparse.Namespace) -> int:
     print("\n".join(_horizon_lines(result.horizon)))
     print(f"horizon written to {args.output}")
     return ExitCode.UNSERVED if result.horizon.summary.unserved else ExitCode.OK
-
-
-def _writable_folder(path: Path) -> None:
-    """Refuse an output folder that cannot be written before any solving starts."""
-    parent = path.parent if not path.exists() else path
-    while not parent.exists():
-        parent = parent.parent
-    if not os.access(parent, os.W_OK):
-        raise InputError(InputIssue("output", f"{path} cannot be written here"))
 
 
 def _horizon_lines(h: HorizonPlan) -> list[str]:

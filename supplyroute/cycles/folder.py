@@ -23,12 +23,7 @@ HORIZON_FILE = "horizon.json"
 
 def write_horizon(horizon: HorizonPlan, rounds: list, out: str | Path) -> Path:
     """Write ``horizon`` and its days' rounds (``DayRounds``) to the folder ``out``."""
-    target = Path(out)
-    if target.exists() and not target.is_dir():
-        raise InputError(InputIssue("output", f"{target} exists and is not a folder"))
-    if target.is_dir() and any(target.iterdir()) and not (target / HORIZON_FILE).exists():
-        raise InputError(InputIssue("output", f"{target} is a folder with other files in "
-                                    "it; give a new or empty folder, or an earlier horizon"))
+    target = check_target(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
@@ -53,6 +48,23 @@ def write_horizon(horizon: HorizonPlan, rounds: list, out: str | Path) -> Path:
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+    return target
+
+
+def check_target(out: str | Path) -> Path:
+    """Refuse, before any work, a target that is a file, a folder of other files, or in
+    a place that cannot be written."""
+    target = Path(out)
+    if target.exists() and not target.is_dir():
+        raise InputError(InputIssue("output", f"{target} exists and is not a folder"))
+    if target.is_dir() and any(target.iterdir()) and not (target / HORIZON_FILE).exists():
+        raise InputError(InputIssue("output", f"{target} is a folder with other files in "
+                                    "it; give a new or empty folder, or an earlier horizon"))
+    existing = target if target.exists() else target.parent
+    while not existing.exists():
+        existing = existing.parent
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(InputIssue("output", f"{target} cannot be written here"))
     return target
 
 

@@ -53,5 +53,5 @@ def pack(units: dict[str, int], unit_g: dict[str, int], category_of: dict[str, s
 def split_weight(kind: str, total_g: int, limit_g: int) -> list[PackedBag]:
     """Bags of a loose weight (garbage): as few as the limit allows, evenly filled."""
     count = max(1, -(-total_g // limit_g))
-    each = total_g / count
-    return [PackedBag(kind=kind, weight_kg=round(each / 1000, 3)) for _ in range(count)]
+    each, extra = divmod(total_g, count)  # whole grams: the bags add up exactly
+    return [PackedBag(kind=kind, weight_kg=(each + (k < extra)) / 1000) for k in range(count)]
