@@ -289,11 +289,8 @@ def _check_references(s: CycleScenario) -> list[InputIssue]:
                     issues.append(InputIssue(
                         f"{path}.diets", f"no {category!r} item suits {', '.join(h.diets)}"))
     for i, a in enumerate(s.stock):
-        if a.item not in items:
+        if a.item not in items:  # (days past the horizon are allowed, and not used)
             issues.append(InputIssue(f"stock[{i}].item", f"unknown item {a.item!r}"))
-        elif a.day >= s.days:
-            issues.append(InputIssue(f"stock[{i}].day", f"day {a.day} is past the horizon "
-                                     f"of {s.days} days"))
     for i, o in enumerate(s.orders):
         if o.household not in households:
             issues.append(InputIssue(f"orders[{i}].household",
