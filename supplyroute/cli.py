@@ -296,7 +296,8 @@ def _cycle(args: argparse.Namespace) -> int:
     write_horizon(result.horizon, result.rounds, args.output)
     print("\n".join(_horizon_lines(result.horizon)))
     print(f"horizon written to {args.output}")
-    return ExitCode.UNSERVED if result.horizon.summary.unserved else ExitCode.OK
+    s = result.horizon.summary
+    return ExitCode.UNSERVED if s.unserved or s.undelivered else ExitCode.OK
 
 
 def _horizon_lines(h: HorizonPlan) -> list[str]:
@@ -322,7 +323,8 @@ def _horizon_lines(h: HorizonPlan) -> list[str]:
     lines += [f"worst gap     {gap}; busiest day {s.busiest_day_over_mean:.2f} x the mean",
               f"fairness      max/mean floors {f.floors_max_over_mean:.2f}, kg "
               f"{f.kg_max_over_mean:.2f}, hours {f.hours_max_over_mean:.2f}",
-              f"unserved      {s.unserved} household-days; short days {s.short_days}"]
+              f"unserved      {s.unserved} household-days in the rounds, {s.undelivered} "
+              f"deliveries with nothing to carry; short days {s.short_days}"]
     return lines
 
 

@@ -305,11 +305,20 @@ class _HorizonChecker:
                 out[hid].append(day.day)
         return out
 
-    # 4. Every household delivered within its cycle, each delivery covering the gap.
+    # 4. Every household delivered within its cycle, each delivery covering the gap. A
+    # delivery that could not be made counts when the plan says why: nothing packed for
+    # it (no bags, a reason; the stock and fairness rules check the reason) or the
+    # day's round lists it as unserved with a reason (the doorstep checker checks it).
     def cycle(self) -> None:
         cs = self.cs
-        served = {day.day: _served(p[1] if (p := self.round_of(day, "delivery")) else None)
-                  for _d_i, day in self.days}
+        served: dict[int, set[str]] = {}
+        for _d_i, day in self.days:
+            pair = self.round_of(day, "delivery")
+            served[day.day] = set(_served(pair[1] if pair else None))
+            if pair is not None:
+                served[day.day] |= {u.household for u in pair[1].unserved}
+            served[day.day] |= {x.household for x in day.deliveries
+                                if not x.bags and x.short}
         rationed: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         for d_i, day in self.days:
             for x_i, x in enumerate(day.deliveries):
@@ -779,6 +788,7 @@ class _HorizonChecker:
             "visits": sum(len(d.visits) for _, d in self.days),
             "garbage_pickups": sum(len(d.garbage) for _, d in self.days),
             "unserved": sum(len(p[1].unserved) for _, _, p in rounds),
+            "undelivered": sum(1 for _, d in self.days for x in d.deliveries if not x.bags),
             "short_days": short_days,
             "worst_gap": max(gaps) if gaps else None,
             "busiest_day_over_mean": _ratio([d.work_s for _, d in self.days]),

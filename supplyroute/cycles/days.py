@@ -58,9 +58,10 @@ def delivery_scenario(cs: CycleScenario, day: int, bags: dict[str, list[PackedBa
 
 
 def garbage_scenario(cs: CycleScenario, day: int, bags: dict[str, list[PackedBag]],
-                     deliveries: Plan, delivery_scenario: Scenario) -> Scenario | None:
-    """The day's garbage round, after each volunteer's deliveries; None if no volunteer
-    has time left for it."""
+                     deliveries: Plan | None, delivery_scenario: Scenario | None,
+                     ) -> Scenario | None:
+    """The day's garbage round, after each volunteer's deliveries (if there were any
+    that day); None if no volunteer has time left for it."""
     assert cs.garbage is not None
     garbage = cs.garbage
     data = cs.compound.model_dump(mode="json", exclude_none=True)
@@ -85,10 +86,13 @@ def garbage_scenario(cs: CycleScenario, day: int, bags: dict[str, list[PackedBag
         })
     data["households"] = households
     back = {vp.volunteer: max((t.return_s for t in vp.trips), default=0.0)
-            for vp in deliveries.volunteers}
-    walk_s = _walk_to_point_s(cs, delivery_scenario)
+            for vp in (deliveries.volunteers if deliveries is not None else ())}
+    on_duty = set(cs.on_duty(day))
+    crew = (delivery_scenario.volunteers if delivery_scenario is not None else
+            tuple(v for v in cs.compound.volunteers if v.id in on_duty))
+    walk_s = _walk_to_point_s(cs, cs.compound)
     volunteers = []
-    for v in delivery_scenario.volunteers:
+    for v in crew:
         start = max(garbage.start, v.shift.start, back.get(v.id, 0.0) + walk_s.get(v.gate, 0.0))
         if start >= v.shift.end - 60:
             continue

@@ -119,7 +119,7 @@ def plan_cycle(cs: CycleScenario, options: CycleOptions | None = None) -> CycleR
     climbed: dict[str, float] = {v.id: 0.0 for v in cs.compound.volunteers}
     relabels = []
     for day, (scenario, planned) in enumerate(zip(scenarios, plans, strict=True)):
-        if planned is None:
+        if scenario is None or planned is None:
             relabels.append({})
             continue
         mapping = _relabel(scenario, planned, climbed, cs.rotate_carts)
@@ -141,20 +141,19 @@ def plan_cycle(cs: CycleScenario, options: CycleOptions | None = None) -> CycleR
                     * cs.garbage.kg_per_resident_day * cs.garbage.every_days * 1000), limit_g)
                 for hid in calendar.garbage[day]
             }
-            if planned is not None and pickups:
+            if pickups:
                 garbage_scenarios[day] = garbage_scenario(cs, day, pickups, planned,
                                                           scenarios[day])
-        todo = [s for s in garbage_scenarios if s is not None]
-        done = iter(_plan_rounds(todo, options.time_limit_s - delivery_limit, options, tell,
-                                 "garbage round"))
-        garbage_plans = [next(done) if s is not None else None for s in garbage_scenarios]
+        garbage_plans = _plan_rounds(garbage_scenarios, options.time_limit_s - delivery_limit,
+                                     options, tell, "garbage round")
 
     rounds = []
     days = []
     for day, draft in enumerate(drafts):
         planned = plans[day]
         rounds.append(DayRounds(
-            delivery=(scenarios[day], planned) if planned is not None else None,
+            delivery=((scenarios[day], planned)  # type: ignore[arg-type]
+                      if scenarios[day] is not None and planned is not None else None),
             garbage=((garbage_scenarios[day], garbage_plans[day])
                      if garbage_scenarios[day] is not None and garbage_plans[day] is not None
                      else None),
@@ -180,7 +179,7 @@ class _Draft:
     visits: list[str]
     share: Share
     batches: list[Batch]
-    scenario: Scenario
+    scenario: Scenario | None
     stock: tuple
     bags: dict[str, list[PackedBag]]
 
@@ -274,8 +273,12 @@ def _supply_day(cs: CycleScenario, calendar: Calendar, stock: Stock, day: int,
             coverage=round(cover, 4),
             short="; ".join(reasons) or None,
         ))
-    visits = list(calendar.visits[day])
-    scenario = delivery_scenario(cs, day, bags, visits, batches)
+    # A ledger household due a delivery that gets nothing still gets its daily visit.
+    missed = {hid for hid in due if hid not in bags and cs.visits_daily(hid)}
+    visits = [hid for hid in calendar.deliveries[day] + calendar.visits[day]
+              if hid in missed or hid in calendar.visits[day]]
+    scenario = (delivery_scenario(cs, day, bags, visits, batches) if bags or visits
+                else None)  # nothing to carry that day: no round
     return _Draft(deliveries, visits, share, batches, scenario, stock.ledger(), bags)
 
 
@@ -312,24 +315,25 @@ def _plan_one(args: tuple[Scenario, PlanOptions]) -> Plan:
     return plan(scenario, round_options)
 
 
-def _plan_rounds(scenarios: list[Scenario], limit_s: float, options: CycleOptions,
+def _plan_rounds(scenarios: list[Scenario | None], limit_s: float, options: CycleOptions,
                  tell: Callable[[str, int | None], None], stage: str) -> list[Plan | None]:
-    """Plan each scenario (one a day), in parallel processes where ``workers`` > 1."""
+    """Plan each day's scenario (None: no round that day), in parallel processes where
+    ``workers`` > 1."""
     round_options = _round_options(limit_s, options)
-    jobs = [(s, round_options) for s in scenarios]
+    days = [day for day, s in enumerate(scenarios) if s is not None]
+    jobs = [(scenarios[day], round_options) for day in days]
+    out: list[Plan | None] = [None] * len(scenarios)
     if options.workers == 1 or len(jobs) < 2:
-        out: list[Plan | None] = []
-        for day, job in enumerate(jobs):
-            out.append(_plan_one(job))
+        for day, job in zip(days, jobs, strict=True):
+            out[day] = _plan_one(job)  # type: ignore[arg-type]
             tell(stage, day)
         return out
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=options.workers, mp_context=context) as pool:
-        results: list[Plan | None] = []
-        for day, planned in enumerate(pool.map(_plan_one, jobs)):
-            results.append(planned)
+        for day, planned in zip(days, pool.map(_plan_one, jobs), strict=True):
+            out[day] = planned
             tell(stage, day)
-    return results
+    return out
 
 
 def _relabel(scenario: Scenario, planned: Plan, climbed: dict[str, float],
@@ -448,7 +452,10 @@ def _day_plan(cs: CycleScenario, day: int, draft: _Draft, calendar: Calendar,
             status=share.status,  # type: ignore[arg-type]
             min_coverage=round(min((d.coverage for d in draft.deliveries if d.shares),
                                    default=1.0), 4),
-            min_coverage_priority=round(share.min_coverage_priority, 4),
+            min_coverage_priority=round(min(
+                (d.coverage for d in draft.deliveries if d.shares and cs.compound
+                 .household_by_id[d.household].priority is not Priority.STANDARD),
+                default=1.0), 4),
             households_short=households_short,
             solve_s=share.solve_s,
         ),
@@ -520,6 +527,7 @@ def _summary(days: list[DayPlan], rounds: list[DayRounds], calendar: Calendar,
         busiest_day_over_mean=_ratio([d.work_s for d in days]),
         worst_gap=round(max(gaps), 4) if gaps else None,
         unserved=unserved,
+        undelivered=sum(1 for d in days for x in d.deliveries if not x.bags),
         short_days=sum(1 for d in days if d.allocation.households_short),
         fairness=Fairness(
             floors_max_over_mean=_ratio([t[0] for t in loads.values()]),

@@ -55,8 +55,8 @@ class Ration(_Frozen):
     kg_per_resident_day: float = Field(ge=0, le=10)
 
 
-#: Documented defaults (about 1.6 kg of food a resident a day, as a two-day living bag
-#: of 8-10 kg for two or three residents in the reports' photos, and a prevention kit).
+#: Documented defaults: about 1.6 kg of food a resident a day (a two-day living bag of
+#: about 10 kg for three residents, as the reports' living bags), and a prevention kit.
 DEFAULT_RATIONS: tuple[Ration, ...] = (
     Ration(category="prevention", kg_per_resident_day=0.05),
     Ration(category="staple", kg_per_resident_day=0.5),
@@ -137,7 +137,8 @@ class OrderLine(_Frozen):
 
 class Order(_Frozen):
     """An order placed on ``day`` ("order today, delivered tomorrow"): its items are
-    delivered the next day, in a bag of their own kind, from the gate's stock."""
+    delivered the next day from the gate's stock, packed with the household's bags by
+    category (food in living bags, medicine and prevention in the small bag)."""
 
     household: str
     day: int = Field(ge=-1, le=365)

@@ -26,7 +26,7 @@ class Units(_Frozen):
 class PackedBag(_Frozen):
     """One bag as packed at the gate: its kind, contents and weight."""
 
-    kind: str  #: prevention, living, medicine, order, visit, garbage.
+    kind: str  #: prevention (with any medicine), medicine (alone), living (food).
     weight_kg: float
     contents: tuple[Units, ...] = ()
 
@@ -134,6 +134,7 @@ class HorizonSummary(_Frozen):
     busiest_day_over_mean: float  #: the busiest day's planned work over the mean day's.
     worst_gap: float | None  #: the largest delivery-round gap to its bound.
     unserved: int  #: household-days left unserved in some round.
+    undelivered: int  #: deliveries due with nothing to carry (no stock, no packing time).
     short_days: int  #: days on which stock did not cover every need.
     fairness: Fairness
     solve_s: float | None
