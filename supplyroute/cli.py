@@ -443,18 +443,24 @@ def _bench(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _examples_bench_limits(args: argparse.Namespace, name: str) -> list[float]:
+    """The examples' benchmarks take one time limit and none of the routing options."""
+    for flag, value in (("grid", args.grid), ("solvers", args.solvers),
+                        ("scheduler", args.scheduler)):
+        if value:
+            raise InputError(InputIssue(flag, f"does not apply to the {name} benchmark"))
+    limits = [t for group in args.time_limit or [] for t in group]
+    if len(limits) > 1:
+        raise InputError(InputIssue("time-limit", f"the {name} benchmark takes one limit"))
+    return limits
+
+
 def _bench_doorstep(args: argparse.Namespace) -> int:
     """The examples' doorstep benchmark (``benchmarks/doorstep.py``) from the CLI."""
     from supplyroute.bench import doorstep
     from supplyroute.bench.plot import markdown_table
 
-    for flag, value in (("grid", args.grid), ("solvers", args.solvers),
-                        ("scheduler", args.scheduler)):
-        if value:
-            raise InputError(InputIssue(flag, "does not apply to the doorstep benchmark"))
-    limits = [t for group in args.time_limit or [] for t in group]
-    if len(limits) > 1:
-        raise InputError(InputIssue("time-limit", "the doorstep benchmark takes one limit"))
+    limits = _examples_bench_limits(args, "doorstep")
     # No --time-limit: the issue's per-example limits; one given: that limit everywhere.
     time_limit = limits[0] if limits else doorstep.DEFAULT_TIME_LIMIT_S
     per_example = {} if limits else None
@@ -493,13 +499,7 @@ def _bench_cycle(args: argparse.Namespace) -> int:
     from supplyroute.bench import cycle
     from supplyroute.bench.doorstep import default_examples, machine
 
-    for flag, value in (("grid", args.grid), ("solvers", args.solvers),
-                        ("scheduler", args.scheduler)):
-        if value:
-            raise InputError(InputIssue(flag, "does not apply to the cycle benchmark"))
-    limits = [t for group in args.time_limit or [] for t in group]
-    if len(limits) > 1:
-        raise InputError(InputIssue("time-limit", "the cycle benchmark takes one limit"))
+    limits = _examples_bench_limits(args, "cycle")
     examples = args.instances or default_examples()
     try:
         cycle.cycle_paths(examples, args.only)
@@ -511,8 +511,9 @@ def _bench_cycle(args: argparse.Namespace) -> int:
               f"{row['violations']}, {row['wall_s']} s", file=sys.stderr, flush=True)
 
     time_limit = limits[0] if limits else 10.0
-    rows, days = cycle.run(examples, time_limit, max(args.workers, 2) if args.workers == 1
-                           else args.workers, args.only, args.deterministic, report)
+    # Days go two at a time at least (as ``supplyroute cycle`` plans them by default).
+    rows, days = cycle.run(examples, time_limit, max(2, args.workers), args.only,
+                           args.deterministic, report)
     header = (f"{machine()}; {time_limit:g} s per day; command: supplyroute bench cycle "
               f"--time-limit {time_limit:g}")
     cycle.write(rows, days, args.output, header)

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from supplyroute.bench.doorstep import default_examples
+from supplyroute.bench.doorstep import default_examples, named_paths
 from supplyroute.cycles.check import check_horizon
 from supplyroute.cycles.folder import read_horizon, write_horizon
 from supplyroute.cycles.planner import CycleOptions, plan_cycle
@@ -38,16 +38,7 @@ Row = dict[str, object]
 
 def cycle_paths(examples: str | Path, only: Iterable[str] | None = None) -> list[Path]:
     """The cycle examples (``*-cycle.json``), smallest file first."""
-    paths = sorted(Path(examples).glob("*-cycle.json"), key=lambda p: p.stat().st_size)
-    if only:
-        wanted = set(only)
-        missing = sorted(wanted - {p.stem for p in paths})
-        if missing:
-            raise FileNotFoundError(f"no cycle example {missing[0]!r} in {examples}")
-        paths = [p for p in paths if p.stem in wanted]
-    if not paths:
-        raise FileNotFoundError(f"no cycle examples (*-cycle.json) in {examples}")
-    return paths
+    return named_paths(examples, "*-cycle.json", only, "cycle examples")
 
 
 def bench_one(path: Path, time_limit_s: float, workers: int = 2,

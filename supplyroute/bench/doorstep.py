@@ -87,17 +87,25 @@ def bench_one(path: Path, time_limit: float, deterministic: bool = False) -> Doo
 def example_paths(examples: str | Path, only: Iterable[str] | None = None) -> list[Path]:
     """The example doorstep scenarios, smallest file first (plans and cycle scenarios,
     ``*-cycle.json``, are not doorstep examples)."""
-    paths = sorted(Path(examples).glob("*.json"), key=lambda p: p.stat().st_size)
-    paths = [p for p in paths
-             if not p.name.endswith(".plan.json") and not p.stem.endswith("-cycle")]
+    return named_paths(examples, "*.json", only, "example scenarios",
+                       lambda p: not p.name.endswith(".plan.json")
+                       and not p.stem.endswith("-cycle"))
+
+
+def named_paths(examples: str | Path, pattern: str, only: Iterable[str] | None, what: str,
+                keep: Callable[[Path], bool] = lambda p: True) -> list[Path]:
+    """The files of ``examples`` matching ``pattern`` that ``keep`` keeps, smallest
+    first, or those named in ``only`` (a name that is not there is an error)."""
+    paths = sorted((p for p in Path(examples).glob(pattern) if keep(p)),
+                   key=lambda p: p.stat().st_size)
     if only:
         wanted = set(only)
         missing = sorted(wanted - {p.stem for p in paths})
         if missing:
-            raise FileNotFoundError(f"no example {missing[0]!r} in {examples}")
+            raise FileNotFoundError(f"no {what.split()[0]} {missing[0]!r} in {examples}")
         paths = [p for p in paths if p.stem in wanted]
     if not paths:
-        raise FileNotFoundError(f"no example scenarios (*.json) in {examples}")
+        raise FileNotFoundError(f"no {what} ({pattern}) in {examples}")
     return paths
 
 

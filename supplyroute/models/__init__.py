@@ -1,4 +1,5 @@
-"""Pydantic models: the scenario (input) and the plan (output)."""
+"""Pydantic models: the scenario (input) and the plan (output) of a doorstep round; the
+cycle scenario (``cycle``) and the horizon plan (``horizon``) of a supply cycle."""
 
 from supplyroute.models.plan import (
     Delivery,
