@@ -67,22 +67,22 @@ def validate_document(model: type[M], data: Any) -> M:
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario JSON file."""
-    return validate_document(Scenario, read_json(path))
+    data = read_json(path)
+    if isinstance(data, dict) and "compound" in data:
+        raise InputError(InputIssue("compound", "this is a cycle scenario: plan it with "
+                                    "'supplyroute cycle', check it against its horizon "
+                                    "folder"))
+    return validate_document(Scenario, data)
 
 
 def load_cycle_scenario(path: str | Path) -> CycleScenario:
     """Read and validate a cycle scenario JSON file."""
-    return validate_document(CycleScenario, read_json(path))
-
-
-def is_cycle_document(path: str | Path) -> bool:
-    """Does this JSON file hold a cycle scenario (it has a ``compound``)? Unreadable or
-    malformed files are left to the loader that reports them."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
-        return False
-    return isinstance(data, dict) and "compound" in data
+    data = read_json(path)
+    if isinstance(data, dict) and "compound" not in data and "households" in data:
+        raise InputError(InputIssue("compound", "missing: this is a doorstep scenario; a "
+                                    "cycle scenario holds one under 'compound' with its "
+                                    "catalogue, rations and stock (docs/formats.md)"))
+    return validate_document(CycleScenario, data)
 
 
 def load_horizon(path: str | Path) -> HorizonPlan:

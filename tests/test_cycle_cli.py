@@ -104,3 +104,13 @@ def test_schema_of_the_cycle_documents() -> None:
         done = run("schema", document)
         assert done.returncode == 0
         assert json.loads(done.stdout)["type"] == "object"
+
+
+def test_a_doorstep_scenario_is_not_a_cycle_and_the_other_way_round(tmp_path: Path) -> None:
+    doorstep = DATA / "valid_small.json"
+    done = run("cycle", str(doorstep), "-o", str(tmp_path / "o"), "--quiet")
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: compound: missing: this is a doorstep scenario")
+    done = run("plan", str(SMALL), "-o", str(tmp_path / "p.json"), "--quiet")
+    assert done.returncode == 2
+    assert "supplyroute cycle" in done.stderr
