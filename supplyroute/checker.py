@@ -17,7 +17,7 @@ from enum import Enum
 
 import networkx as nx
 
-from supplyroute.models import Plan, Risk, Scenario, Volunteer
+from supplyroute.models import Plan, Priority, Risk, Scenario, Volunteer
 from supplyroute.models.plan import StairRun, Trip
 
 TOLERANCE_S = 0.5  #: plans round times to 0.01 s; sums over a trip stay well inside this.
@@ -442,25 +442,74 @@ class _Checker:
                 self.flag(ViolationKind.BAGS, "volunteers",
                           f"household {h.id!r} gets bags {sorted(set(given))} of {count}")
 
+    def floors(self, trip: Trip) -> int:
+        """Floors climbed on a trip: each run to its top floor (none where a lift runs)."""
+        climbed = 0
+        for stop in trip.stops:
+            building = self.s.stairwell_building.get(stop.stairwell)
+            if building is None or building.lift:
+                continue
+            climbed += sum(run.top_floor - 1 for run in stop.runs)
+        return climbed
+
     def summary(self) -> None:
         sm = self.plan.summary
         t0 = min(v.shift.start for v in self.s.volunteers)
         last = max(self.delivered.values(), default=t0)
-        expected = {
+        trips = [t for vp in self.plan.volunteers for t in vp.trips]
+        households = self.s.household_by_id
+        limited = [h for h in self.s.households if h.latest_s is not None]
+        expected: dict[str, float | None] = {
             "makespan_s": last - t0,
+            "round_start_s": t0,
+            "last_delivery_s": last,
+            "finish_s": max((t.return_s for t in trips), default=t0),
             "households_served": len(self.delivered),
             "households_unserved": len(self.plan.unserved),
-            "trips": sum(len(vp.trips) for vp in self.plan.volunteers),
+            "trips": len(trips),
+            "bags_delivered": sum(t.bags for t in trips),
+            "walk_m": sum(t.walk_m for t in trips),
+            "floors_climbed": sum(self.floors(t) for t in trips),
+            "deadlines_total": len(limited),
+            "deadlines_met": sum(1 for h in limited if h.id in self.delivered
+                                 and self.delivered[h.id] <= h.latest_s + TOLERANCE_S),
         }
+        for priority in (Priority.URGENT, Priority.VULNERABLE):
+            times = [t for hid, t in self.delivered.items()
+                     if hid in households and households[hid].priority is priority]
+            expected[f"{priority.value}_served_by_s"] = max(times) if times else None
         for name, value in expected.items():
-            if abs(getattr(sm, name) - value) > TOLERANCE_S:
+            stated = getattr(sm, name)
+            # Walking is rounded to 0.1 m per trip, per volunteer and in the summary.
+            slack = 0.1 * (len(self.plan.volunteers) + 1) if name == "walk_m" else TOLERANCE_S
+            if (stated is None) != (value is None) or (
+                    value is not None and abs(stated - value) > max(TOLERANCE_S, slack)):
                 self.flag(ViolationKind.SUMMARY, f"summary.{name}",
-                          f"stated {getattr(sm, name)}, the trips give {value:g}")
+                          f"stated {stated}, the trips give "
+                          f"{'none' if value is None else format(value, 'g')}")
+        if self.plan.unserved and sm.gap is not None:
+            self.flag(ViolationKind.SUMMARY, "summary.gap",
+                      "a plan that leaves households unserved states a gap")
+        for v_i, vp in enumerate(self.plan.volunteers):
+            own = {"busy_s": sum(t.return_s - t.start_s for t in vp.trips),
+                   "walk_m": sum(t.walk_m for t in vp.trips),
+                   "floors_climbed": sum(self.floors(t) for t in vp.trips)}
+            for name, value in own.items():
+                slack = 0.1 * (len(vp.trips) + 1) if name == "walk_m" else TOLERANCE_S
+                if abs(getattr(vp, name) - value) > max(TOLERANCE_S, slack):
+                    self.flag(ViolationKind.SUMMARY, f"volunteers[{v_i}].{name}",
+                              f"stated {getattr(vp, name)}, its trips give {value:g}")
         if sm.gap is not None and sm.lower_bound_s > 0 and \
                 abs(sm.gap - (sm.makespan_s / sm.lower_bound_s - 1)) > 1e-4:
             self.flag(ViolationKind.SUMMARY, "summary.gap",
                       "is not makespan_s / lower_bound_s - 1")
         ledger = {d.household: (d_i, d) for d_i, d in enumerate(self.plan.deliveries)}
+        for hid, (d_i, d) in ledger.items():
+            h = households.get(hid)
+            if h is not None and (d.priority != h.priority.value or d.latest_s != h.latest_s):
+                self.flag(ViolationKind.SUMMARY, f"deliveries[{d_i}]",
+                          f"household {hid!r} is {h.priority.value} with latest "
+                          f"{h.latest_s}, the ledger says {d.priority} with {d.latest_s}")
         for hid, when in self.delivered.items():
             if hid not in ledger:
                 self.flag(ViolationKind.SUMMARY, "deliveries",

@@ -182,6 +182,31 @@ def test_summary_that_lies(scenario: Scenario, good: Plan) -> None:
     assert ViolationKind.SUMMARY in kinds(scenario, broken)
 
 
+@pytest.mark.parametrize(("field", "lie"), [
+    ("bags_delivered", lambda x: 5),
+    ("walk_m", lambda x: 1.0),
+    ("floors_climbed", lambda x: x + 3),
+    ("deadlines_met", lambda x: x - 1),
+    ("deadlines_total", lambda x: x + 1),
+    ("last_delivery_s", lambda x: x - 60),
+    ("finish_s", lambda x: x + 60),
+    ("round_start_s", lambda x: x + 60),
+    ("urgent_served_by_s", lambda x: None),
+])
+def test_every_summary_figure_is_recomputed(scenario: Scenario, good: Plan, field: str,
+                                            lie: Callable[[Any], Any]) -> None:
+    broken = edit(good, ["summary", field], lie)
+    assert [v.where for v in check(scenario, broken)] == [f"summary.{field}"]
+
+
+def test_volunteer_totals_and_ledger_are_recomputed(scenario: Scenario, good: Plan) -> None:
+    broken = edit(good, ["volunteers", 0, "floors_climbed"], lambda x: x + 7)
+    assert ViolationKind.SUMMARY in kinds(scenario, broken)
+    broken = edit(good, ["deliveries", 0, "priority"], lambda x: "standard" if x != "standard"
+                  else "urgent")
+    assert ViolationKind.SUMMARY in kinds(scenario, broken)
+
+
 def test_served_and_unserved(scenario: Scenario, good: Plan) -> None:
     from supplyroute.models import Unserved, UnservedReason
 
