@@ -22,6 +22,7 @@ from supplyroute.models import (
     Scenario,
     Summary,
     Unserved,
+    UnservedReason,
     VolunteerPlan,
 )
 from supplyroute.rounds import carry, exact, manual
@@ -80,6 +81,16 @@ def plan(scenario: Scenario, options: PlanOptions | None = None) -> Plan:
     built = assemble(ctx, result, bound, options.method, solve_s)
     budget.tell("done", built.summary.makespan_s, bound.value_s)
     return built
+
+
+def _only_unservable(ctx: Context, unserved: list[Unserved]) -> bool:
+    """Every household left out is one no volunteer may serve (zone, skills, capacity)."""
+    if not unserved:
+        return True
+    parcels = {q.id: q for q in ctx.demand.parcels}
+    return all(not ctx.eligible[parcels[u.household].index]
+               and ctx.why_unservable(parcels[u.household])[0]
+               is UnservedReason.NO_ELIGIBLE_VOLUNTEER for u in unserved)
 
 
 def assemble(ctx: Context, result: SolverResult, bound: Bound, method: str,
@@ -143,7 +154,10 @@ def assemble(ctx: Context, result: SolverResult, bound: Bound, method: str,
         method=method,
         makespan_s=makespan,
         lower_bound_s=lb,
-        gap=round(makespan / lb - 1, 5) if deliveries and lb > 0 and not unserved else None,
+        # The bound covers the households any plan could serve: with only the others
+        # left out, the gap still says how close the plan is.
+        gap=(round(makespan / lb - 1, 5) if deliveries and lb > 0
+             and _only_unservable(ctx, unserved) else None),
         proven_optimal=result.proven_optimal,
         bound=bound.kind,
         round_start_s=t0,

@@ -228,3 +228,17 @@ def _shift_trip(trip, delta: float):
         return node
 
     return type(trip).model_validate(move(data))
+
+
+def test_a_gap_with_only_unservable_households_left_out(scenario: Scenario) -> None:
+    # Nobody in full PPE: the red home cannot be served by any plan; the others can.
+    volunteers = tuple(v.model_copy(update={"skills": ()}) for v in scenario.volunteers)
+    without_ppe = scenario.with_changes(volunteers=volunteers)
+    result = plan(without_ppe, PlanOptions(deterministic=True, exact_max_households=0))
+    assert [u.household for u in result.unserved] == ["r"]
+    assert result.summary.gap is not None and result.summary.gap >= 0
+    assert check(without_ppe, result) == []
+    # A gap stated while a servable household is left out is refused.
+    dropped = edit(result, ["unserved"], lambda u: (*u, u[0].model_copy(update={
+        "household": "a"})))
+    assert "summary.gap" in {v.where for v in check(without_ppe, dropped)}

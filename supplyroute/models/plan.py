@@ -117,7 +117,8 @@ class Summary(_Frozen):
     method: str
     makespan_s: float  #: last delivery minus the round's start.
     lower_bound_s: float  #: no plan of this scenario can have a smaller makespan.
-    gap: float | None  #: makespan / lower bound - 1 (None unless every household is served).
+    #: makespan / lower bound - 1; None if a household that some plan could serve is not.
+    gap: float | None
     proven_optimal: bool  #: the makespan was proved optimal by exhaustive search.
     bound: str  #: which argument gives the lower bound.
     round_start_s: float

@@ -25,7 +25,11 @@ class Progress:
 
     @property
     def gap(self) -> float | None:
+        """makespan / bound - 1; None where they do not compare: a makespan below the
+        bound is that of a round that leaves households out (a timed one, say)."""
         if self.makespan_s is None or not self.lower_bound_s:
+            return None
+        if self.makespan_s < self.lower_bound_s:
             return None
         return self.makespan_s / self.lower_bound_s - 1
 
