@@ -3,6 +3,7 @@
 ``calendar`` decides which household gets a delivery (and a visit, and a garbage
 collection) on which day; ``days`` turns one day into the doorstep scenarios of its
 delivery round and its garbage round; ``planner`` runs the whole horizon (stock,
-fair shares, bags, packing, both rounds, fairness among volunteers); ``check``
-checks a horizon plan from the cycle scenario alone.
+fair shares, bags, packing, both rounds, fairness among volunteers); ``folder``
+writes and reads the horizon folder; ``check`` checks a horizon plan from the cycle
+scenario alone.
 """
