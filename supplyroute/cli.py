@@ -358,7 +358,7 @@ def _horizon_sheets(args: argparse.Namespace) -> int:
     scenario, result = folder.rounds[day, args.round]
     names = {i.id: i.name or i.id for i in cs.catalogue}
     contents = {
-        d.household: [", ".join(f"{u.units} × {names[u.item]}" for u in bag.contents)
+        d.household: ["; ".join(f"{u.units} × {names[u.item]}" for u in bag.contents)
                       for bag in d.bags]
         for d in folder.horizon.days[day].deliveries
     }

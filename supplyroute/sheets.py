@@ -295,7 +295,7 @@ def _stop_lines(scenario: Scenario, stop: Stop, n: int, lang: str,
         cell = t["bags_cell"].format(count=len(bags), kinds=kinds)
         packed = (contents or {}).get(hid)
         if packed:  # what is in each bag, as packed at the gate
-            cell += ": " + "; ".join(packed[i] for i in idx if i < len(packed) and packed[i])
+            cell += ": " + " / ".join(packed[i] for i in idx if i < len(packed) and packed[i])
         return _row((climb, floor, hid, cell,
                      t["by"].format(t=hhmm(at)), _marks(_household(scenario, hid), lang), "☐"))
 

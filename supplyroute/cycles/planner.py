@@ -411,7 +411,7 @@ def picklist(cs: CycleScenario, day: int, draft: _Draft, planned: Plan | None) -
                               key=lambda h: (loaded.get(h, math.inf), h)):
                 at = _clock(loaded[hid]) if hid in loaded else "-"
                 for bag in draft.bags[hid]:
-                    items = ", ".join(f"{u.units} x {names[u.item]}" for u in bag.contents)
+                    items = "; ".join(f"{u.units} × {names[u.item]}" for u in bag.contents)
                     lines.append(f"| {hid} | {at} | {bag.kind} | {bag.weight_kg:g} | {items} |")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
