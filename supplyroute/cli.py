@@ -305,7 +305,7 @@ def _horizon_lines(h: HorizonPlan) -> list[str]:
     gap = "n/a" if s.worst_gap is None else f"{s.worst_gap:.2%}"
     lines = [f"scenario      {h.scenario}: {s.days} days, {s.deliveries} deliveries, "
              f"{s.visits} visits, {s.garbage_pickups} garbage collections",
-             "day  deliveries  served  makespan  bound   gap     garbage  stock"]
+             "day       homes  served  makespan  bound   gap     garbage  stock"]
     for d in h.days:
         r = d.delivery_round
         g = d.garbage_round
