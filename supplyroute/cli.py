@@ -244,16 +244,21 @@ def _check(args: argparse.Namespace) -> int:
         return _check_horizon(args)
     scenario = load_scenario(args.scenario)
     result = load_plan(args.plan)
-    violations = check(scenario, result)
-    for v in violations:
-        print(v)
-    if violations:
-        print(f"{len(violations)} violations")
+    if _report_violations(check(scenario, result)):
         return ExitCode.VIOLATIONS
     print(f"ok: 0 violations; {result.summary.households_served} households served, "
           f"{result.summary.households_unserved} unserved, makespan "
           f"{result.summary.makespan_s / 60:.1f} min")
     return ExitCode.OK
+
+
+def _report_violations(violations: Sequence[object]) -> bool:
+    """Print each violation and their count; True if there are any."""
+    for v in violations:
+        print(v)
+    if violations:
+        print(f"{len(violations)} violations")
+    return bool(violations)
 
 
 def _check_horizon(args: argparse.Namespace) -> int:
@@ -262,11 +267,7 @@ def _check_horizon(args: argparse.Namespace) -> int:
 
     cs = load_cycle_scenario(args.scenario)
     folder = read_horizon(args.plan)
-    violations = check_horizon(cs, folder)
-    for v in violations:
-        print(v)
-    if violations:
-        print(f"{len(violations)} violations")
+    if _report_violations(check_horizon(cs, folder)):
         return ExitCode.VIOLATIONS
     s = folder.horizon.summary
     print(f"ok: 0 violations; {s.days} days, {s.deliveries} deliveries, {s.visits} visits, "
