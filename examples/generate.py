@@ -307,17 +307,23 @@ EXAMPLES = {"nanxiu12": nanxiu12, "bjxilu7": bjxilu7, "kandan576": kandan576,
             "anzhen4389": anzhen4389}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def write_examples(builders: dict[str, Any], model: type, argv: list[str] | None,
+                   description: str) -> int:
+    """Build, validate against ``model`` and write each example to ``--out``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--out", type=Path, default=HERE)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, build in EXAMPLES.items():
+    for name, build in builders.items():
         data = build()
-        validate_document(Scenario, data)
+        validate_document(model, data)
         text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
         (args.out / f"{name}.json").write_text(text, encoding="utf-8")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return write_examples(EXAMPLES, Scenario, argv, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

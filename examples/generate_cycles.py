@@ -19,13 +19,14 @@ life).
 
 from __future__ import annotations
 
-import argparse
 import copy
 import json
 import math
 import random
 from pathlib import Path
 from typing import Any
+
+from generate import write_examples  # the examples' own writer, beside this file
 
 from supplyroute.cycles.calendar import make_calendar
 from supplyroute.io import validate_document
@@ -395,16 +396,7 @@ CYCLES = {"kandan576-cycle": kandan576_cycle, "bjxilu7-cycle": bjxilu7_cycle}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=HERE)
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, build in CYCLES.items():
-        data = build()
-        validate_document(CycleScenario, data)
-        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-        (args.out / f"{name}.json").write_text(text, encoding="utf-8")
-    return 0
+    return write_examples(CYCLES, CycleScenario, argv, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

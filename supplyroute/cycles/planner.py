@@ -161,11 +161,12 @@ def plan_cycle(cs: CycleScenario, options: CycleOptions | None = None) -> CycleR
         ))
         days.append(_day_plan(cs, day, draft, calendar, rounds[-1], relabels[day]))
     solve_s = None if options.deterministic else round(time.monotonic() - started, 3)
+    totals = _totals(rounds)
     horizon = HorizonPlan(
         scenario=cs.name,
-        summary=_summary(days, rounds, calendar, solve_s),
+        summary=_summary(days, rounds, totals, solve_s),
         days=tuple(days),
-        volunteers=tuple(_loads(cs, rounds)),
+        volunteers=tuple(_loads(cs, totals)),
     )
     tell("done")
     return CycleResult(horizon, rounds)
@@ -475,15 +476,16 @@ def _day_plan(cs: CycleScenario, day: int, draft: _Draft, calendar: Calendar,
     )
 
 
-def _loads(cs: CycleScenario, rounds: list[DayRounds]) -> list[VolunteerLoad]:
-    totals = {v.id: [0, 0, 0.0, 0.0] for v in cs.compound.volunteers}  # days, floors, kg, s
+def _totals(rounds: list[DayRounds]) -> dict[str, list[float]]:
+    """Per volunteer in any round's plan: days worked, floors, kg carried, busy seconds."""
+    totals: dict[str, list[float]] = {}
     for day in rounds:
         worked: set[str] = set()
         for pair in (day.delivery, day.garbage):
             if pair is None:
                 continue
             for vp in pair[1].volunteers:
-                t = totals[vp.volunteer]
+                t = totals.setdefault(vp.volunteer, [0, 0, 0.0, 0.0])
                 t[1] += vp.floors_climbed
                 t[2] += sum(trip.carry_kg for trip in vp.trips)
                 t[3] += vp.busy_s
@@ -491,9 +493,16 @@ def _loads(cs: CycleScenario, rounds: list[DayRounds]) -> list[VolunteerLoad]:
                     worked.add(vp.volunteer)
         for vid in worked:
             totals[vid][0] += 1
-    return [VolunteerLoad(volunteer=vid, days=int(t[0]), floors_climbed=int(t[1]),
-                          carry_kg=round(t[2], 1), hours=round(t[3] / 3600, 2))
-            for vid, t in totals.items()]
+    return totals
+
+
+def _loads(cs: CycleScenario, totals: dict[str, list[float]]) -> list[VolunteerLoad]:
+    loads = []
+    for v in cs.compound.volunteers:
+        days, floors, kg, busy_s = totals.get(v.id, (0, 0, 0.0, 0.0))
+        loads.append(VolunteerLoad(volunteer=v.id, days=int(days), floors_climbed=int(floors),
+                                   carry_kg=round(kg, 1), hours=round(busy_s / 3600, 2)))
+    return loads
 
 
 def _ratio(values: list[float]) -> float:
@@ -501,18 +510,8 @@ def _ratio(values: list[float]) -> float:
     return round(max(values) / mean, 4) if mean > 0 else 1.0
 
 
-def _summary(days: list[DayPlan], rounds: list[DayRounds], calendar: Calendar,
+def _summary(days: list[DayPlan], rounds: list[DayRounds], totals: dict[str, list[float]],
              solve_s: float | None) -> HorizonSummary:
-    loads = {}
-    for day in rounds:
-        for pair in (day.delivery, day.garbage):
-            if pair is None:
-                continue
-            for vp in pair[1].volunteers:
-                t = loads.setdefault(vp.volunteer, [0.0, 0.0, 0.0])
-                t[0] += vp.floors_climbed
-                t[1] += sum(trip.carry_kg for trip in vp.trips)
-                t[2] += vp.busy_s
     gaps = [d.delivery_round.gap for d in days
             if d.delivery_round is not None and d.delivery_round.gap is not None]
     unserved = sum(
@@ -530,9 +529,9 @@ def _summary(days: list[DayPlan], rounds: list[DayRounds], calendar: Calendar,
         undelivered=sum(1 for d in days for x in d.deliveries if not x.bags),
         short_days=sum(1 for d in days if d.allocation.households_short),
         fairness=Fairness(
-            floors_max_over_mean=_ratio([t[0] for t in loads.values()]),
-            kg_max_over_mean=_ratio([t[1] for t in loads.values()]),
-            hours_max_over_mean=_ratio([t[2] for t in loads.values()]),
+            floors_max_over_mean=_ratio([t[1] for t in totals.values()]),
+            kg_max_over_mean=_ratio([t[2] for t in totals.values()]),
+            hours_max_over_mean=_ratio([t[3] for t in totals.values()]),
         ),
         solve_s=solve_s,
     )

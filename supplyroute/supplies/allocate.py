@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 from ortools.sat.python import cp_model
@@ -52,9 +52,7 @@ class Share:
     units: dict[str, dict[str, int]]
     status: str  #: "enough", "optimal" or "feasible".
     min_coverage: float
-    min_coverage_priority: float
     solve_s: float | None = None
-    short_categories: list[str] = field(default_factory=list)
 
 
 def coverage(claim: Claim, units: dict[str, int], unit_g: dict[str, int],
@@ -103,13 +101,10 @@ def share_out(claims: list[Claim], on_hand: dict[str, int], unit_g: dict[str, in
                         left[item] -= n
     shares = {c.household: min(coverage(c, units[c.household], unit_g, category_of).values(),
                                default=1.0) for c in claims}
-    priority = [shares[c.household] for c in claims if c.priority]
     return Share(
         units=units, status=status,
         min_coverage=min(shares.values(), default=1.0),
-        min_coverage_priority=min(priority, default=1.0),
         solve_s=None if deterministic or not short else round(time.monotonic() - started, 3),
-        short_categories=short,
     )
 
 
