@@ -267,6 +267,10 @@ def _check_horizon(args: argparse.Namespace) -> int:
 
     cs = load_cycle_scenario(args.scenario)
     folder = read_horizon(args.plan)
+    planned = len(folder.horizon.days)
+    if 0 < planned < cs.days:  # 'cycle --days D': the first D days, checked as such
+        print(f"checking the first {planned} of the cycle's {cs.days} days")
+        cs = cs.model_copy(update={"days": planned})
     if _report_violations(check_horizon(cs, folder)):
         return ExitCode.VIOLATIONS
     s = folder.horizon.summary

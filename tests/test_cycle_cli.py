@@ -114,3 +114,13 @@ def test_a_doorstep_scenario_is_not_a_cycle_and_the_other_way_round(tmp_path: Pa
     done = run("plan", str(SMALL), "-o", str(tmp_path / "p.json"), "--quiet")
     assert done.returncode == 2
     assert "supplyroute cycle" in done.stderr
+
+
+def test_the_first_days_of_a_cycle_plan_and_check(tmp_path: Path) -> None:
+    out = tmp_path / "two"
+    done = run("cycle", str(SMALL), "-o", str(out), "--days", "2", "--time-limit", "1",
+               "--deterministic", "--workers", "1", "--quiet")
+    assert done.returncode in (0, 3), done.stderr
+    checked = run("check", str(SMALL), str(out))
+    assert checked.returncode == 0, checked.stdout
+    assert "first 2 of the cycle's 3 days" in checked.stdout
