@@ -242,3 +242,11 @@ def test_a_gap_with_only_unservable_households_left_out(scenario: Scenario) -> N
     dropped = edit(result, ["unserved"], lambda u: (*u, u[0].model_copy(update={
         "household": "a"})))
     assert "summary.gap" in {v.where for v in check(without_ppe, dropped)}
+
+
+def test_progress_shows_no_gap_below_the_bound() -> None:
+    from supplyroute import Progress
+
+    assert Progress(1.0, "search", makespan_s=2628.0, lower_bound_s=9180.0).gap is None
+    assert Progress(1.0, "search", makespan_s=110.0, lower_bound_s=100.0).gap == \
+        pytest.approx(0.1)
