@@ -143,3 +143,21 @@ class Demand:
         if parcel.door and any(b.weight_kg > hand_kg + 1e-9 for b in bags):
             return False
         return self.release_s(parcel, volunteer) is not None
+
+    def may_ferry(self, parcel: Parcel, volunteer: Volunteer) -> bool:
+        """Relays: may this volunteer bring the parcel to its entrance for a climber?"""
+        s = self.scenario
+        if not s.may_ferry(volunteer, parcel.household):
+            return False
+        cap_bags, cap_kg = s.trip_capacity(volunteer)
+        if parcel.bags > cap_bags or parcel.kg > cap_kg + 1e-9:
+            return False
+        return self.release_s(parcel, volunteer) is not None
+
+    def may_climb(self, parcel: Parcel, volunteer: Volunteer) -> bool:
+        """Relays: may this volunteer take the parcel from its entrance to its door?"""
+        s = self.scenario
+        if not s.may_climb(volunteer, parcel.household):
+            return False
+        hand_kg = s.hand_capacity(volunteer)[1]
+        return all(b.weight_kg <= hand_kg + 1e-9 for b in s.bags_of(parcel.household))

@@ -18,6 +18,7 @@ from supplyroute.models import (
     Door,
     EntranceDrop,
     Priority,
+    RelayDrop,
     Risk,
     StairRun,
     Stop,
@@ -49,6 +50,8 @@ class StopShape:
     leave_off: float
     drops: tuple[tuple[Parcel, tuple[int, ...], float], ...]
     runs: tuple[RunShape, ...]
+    #: relay rounds: bags put down in the entrance buffer for a climber.
+    relays: tuple[tuple[Parcel, tuple[int, ...], float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ class TripShape:
     kg: float
     key: tuple[int, ...] = ()  #: the parcels' indices, sorted: identifies the load.
     standard: bool = True  #: no urgent or vulnerable household on board.
+    #: relay rounds: the indices of the parcels left at their entrance for a climber.
+    relayed: frozenset[int] = frozenset()
 
     @property
     def saving(self) -> float:
@@ -152,10 +157,37 @@ class TripBuilder:
             runs[-1].append((parcel, tuple(chunk)))
         return runs
 
+    def time_run(self, stairwell: str, group: list[tuple[Parcel, tuple[int, ...]]],
+                 start: float) -> RunShape:
+        """One climb from ``stairwell``'s entrance with ``group`` in the hands, from
+        ``start``: doors in rising floor order, then down from the top."""
+        p = self.scenario.parameters
+        stairs = self.travel.stairs[stairwell]
+        t = start
+        floor_now = 1
+        doors = []
+        for parcel, bag_idx in sorted(group, key=lambda d: (d[0].floor, d[0].index)):
+            t += stairs.between_s(floor_now, parcel.floor)
+            floor_now = parcel.floor
+            t += p.handover_s
+            doors.append((parcel, bag_idx, t))
+        t += stairs.down_s(floor_now)
+        weights = self.scenario.bags_of
+        return RunShape(
+            start_off=start,
+            end_off=t,
+            top_floor=floor_now,
+            bags=sum(len(idx) for _, idx in group),
+            kg=sum(weights(q.household)[i].weight_kg for q, idx in group for i in idx),
+            doors=tuple(doors),
+        )
+
     def shape(self, v: int, parcels: list[Parcel] | tuple[Parcel, ...],
-              order: list[str] | tuple[str, ...] | None = None) -> TripShape:
+              order: list[str] | tuple[str, ...] | None = None,
+              relayed: frozenset[int] = frozenset()) -> TripShape:
         """Time a trip of volunteer ``v`` carrying ``parcels``, from loading onwards,
-        visiting the stairwells in ``order`` (default: the shortest walk)."""
+        visiting the stairwells in ``order`` (default: the shortest walk). The parcels
+        whose index is in ``relayed`` are left at their entrance for a climber."""
         p = self.scenario.parameters
         by_stairwell: dict[str, list[Parcel]] = {}
         for parcel in parcels:
@@ -182,32 +214,25 @@ class TripBuilder:
                     t += parcel.bags * p.entrance_drop_s_per_bag
                     drops.append((parcel, tuple(range(parcel.bags)), t))
                     last = max(last, t)
+            relays = []
+            for parcel in sorted(by_stairwell[stairwell], key=lambda q: (q.rank, -q.floor,
+                                                                          q.index)):
+                if parcel.door and parcel.index in relayed:
+                    t += parcel.bags * p.relay_drop_s
+                    relays.append((parcel, tuple(range(parcel.bags)), t))
             stairs = self.travel.stairs[stairwell]
-            run_groups = self.runs(v, [q for q in by_stairwell[stairwell] if q.door])
+            run_groups = self.runs(v, [q for q in by_stairwell[stairwell]
+                                       if q.door and q.index not in relayed])
             run_groups.sort(key=lambda r: (min(q.rank for q, _ in r), max(q.floor for q, _ in r)))
             run_shapes = []
             for group in run_groups:
-                start = t
-                floor_now = 1
-                doors = []
-                for parcel, bag_idx in sorted(group, key=lambda d: (d[0].floor, d[0].index)):
-                    t += stairs.between_s(floor_now, parcel.floor)
-                    floor_now = parcel.floor
-                    t += p.handover_s
-                    doors.append((parcel, bag_idx, t))
-                    last = max(last, t)
-                t += stairs.down_s(floor_now)
-                climbed += stairs.floors_climbed(floor_now)
-                weights = self.scenario.bags_of
-                run_shapes.append(RunShape(
-                    start_off=start,
-                    end_off=t,
-                    top_floor=floor_now,
-                    bags=sum(len(idx) for _, idx in group),
-                    kg=sum(weights(q.household)[i].weight_kg for q, idx in group for i in idx),
-                    doors=tuple(doors),
-                ))
-            stops.append(StopShape(stairwell, arrive, t, tuple(drops), tuple(run_shapes)))
+                run = self.time_run(stairwell, group, t)
+                t = run.end_off
+                last = max([last, *(off for _, _, off in run.doors)])
+                climbed += stairs.floors_climbed(run.top_floor)
+                run_shapes.append(run)
+            stops.append(StopShape(stairwell, arrive, t, tuple(drops), tuple(run_shapes),
+                                   tuple(relays)))
         gate = self.gate_place[v]
         walk_m += float(self.travel.dist_m[here, gate])
         t += self.walk_s(v, here, gate)
@@ -226,6 +251,7 @@ class TripBuilder:
             kg=sum(q.kg for q in parcels),
             key=tuple(sorted(q.index for q in parcels)),
             standard=all(q.rank == STANDARD_RANK for q in parcels),
+            relayed=frozenset(q.index for q in parcels if q.door and q.index in relayed),
         )
 
 
@@ -233,41 +259,56 @@ def _r(x: float) -> float:
     return round(x, 2)
 
 
-def to_trip(builder: TripBuilder, shape: TripShape, start_s: float) -> Trip:
-    """The plan model of a timed trip that starts loading at ``start_s``."""
+def to_run(run: RunShape, at_s: float) -> StairRun:
+    """The plan model of a stair run timed from ``at_s``."""
+    return StairRun(
+        start_s=_r(at_s + run.start_off),
+        end_s=_r(at_s + run.end_off),
+        top_floor=run.top_floor,
+        bags=run.bags,
+        carry_kg=_r(run.kg),
+        doors=tuple(
+            Door(household=q.id, floor=q.floor, bags=idx, delivered_s=_r(at_s + off))
+            for q, idx, off in run.doors
+        ),
+    )
+
+
+def to_trip(builder: TripBuilder, shape: TripShape, start_s: float,
+            waits: dict[int, float] | None = None) -> Trip:
+    """The plan model of a timed trip that starts loading at ``start_s``; ``waits``
+    (relay rounds) maps a relayed parcel's index to the seconds its ferry waited for
+    room in the entrance buffer before putting it down."""
     volunteer = builder.volunteers[shape.volunteer]
+    waits = waits or {}
+    shift = 0.0
     stops = []
     for stop in shape.stops:
+        at = start_s + shift
+        arrive, drops = at + stop.arrive_off, tuple(
+            EntranceDrop(household=q.id, bags=idx, delivered_s=_r(at + off))
+            for q, idx, off in stop.drops
+        )
+        relays = []
+        for q, idx, off in stop.relays:
+            shift += waits.get(q.index, 0.0)
+            relays.append(RelayDrop(household=q.id, bags=idx,
+                                    dropped_s=_r(start_s + shift + off)))
+        at = start_s + shift
         stops.append(Stop(
             stairwell=stop.stairwell,
-            arrive_s=_r(start_s + stop.arrive_off),
-            leave_s=_r(start_s + stop.leave_off),
-            drops=tuple(
-                EntranceDrop(household=q.id, bags=idx, delivered_s=_r(start_s + off))
-                for q, idx, off in stop.drops
-            ),
-            runs=tuple(
-                StairRun(
-                    start_s=_r(start_s + run.start_off),
-                    end_s=_r(start_s + run.end_off),
-                    top_floor=run.top_floor,
-                    bags=run.bags,
-                    carry_kg=_r(run.kg),
-                    doors=tuple(
-                        Door(household=q.id, floor=q.floor, bags=idx,
-                             delivered_s=_r(start_s + off))
-                        for q, idx, off in run.doors
-                    ),
-                )
-                for run in stop.runs
-            ),
+            arrive_s=_r(arrive),
+            leave_s=_r(at + stop.leave_off),
+            drops=drops,
+            relays=tuple(relays),
+            runs=tuple(to_run(run, at) for run in stop.runs),
         ))
     return Trip(
         gate=volunteer.gate,
         mode="cart" if volunteer.cart is not None else "hands",
         start_s=_r(start_s),
         depart_s=_r(start_s + shape.depart_off),
-        return_s=_r(start_s + shape.return_off),
+        return_s=_r(start_s + shift + shape.return_off),
         bags=shape.bags,
         carry_kg=_r(shape.kg),
         walk_m=_r(shape.walk_m),

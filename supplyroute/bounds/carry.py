@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from supplyroute.bounds.lp import minimise_makespan
@@ -84,13 +85,13 @@ def modes(scenario: Scenario, volunteer: Volunteer) -> list[tuple[int, float, fl
     return out
 
 
-def parcel_cost(demand: Demand, travel: Travel, v: int, parcel: Parcel,
-                by_bags: tuple[bool, ...] | None = None, by_hand_bags: bool = True) -> float:
-    """The parcel's linear share of volunteer ``v``'s work: the cheaper of its trip
-    modes (``by_bags[m]``: mode m shares trips by bag count, else by weight)."""
+def trip_cost(demand: Demand, travel: Travel, v: int, parcel: Parcel,
+              by_bags: tuple[bool, ...] | None = None) -> float:
+    """The parcel's linear share of the trips that bring it from volunteer ``v``'s gate
+    to its stairwell and back: the cheaper of the volunteer's trip modes (``by_bags[m]``:
+    mode m shares trips by bag count, else by weight)."""
     s = demand.scenario
     volunteer = s.volunteers[v]
-    hand_bags, hand_kg = s.hand_capacity(volunteer)
     p = s.parameters
     gate = travel.place(volunteer.gate, gate=True)
     u = travel.place(parcel.stairwell)
@@ -99,15 +100,51 @@ def parcel_cost(demand: Demand, travel: Travel, v: int, parcel: Parcel,
     for m, (cap_bags, cap_kg, speed) in enumerate(modes(s, volunteer)):
         share = parcel.bags / cap_bags if by_bags is None or by_bags[m] else parcel.kg / cap_kg
         trip = min(trip, share * (p.load_s + metres / speed))
-    cost = trip
+    return trip
+
+
+def stair_cost(demand: Demand, travel: Travel, v: int, parcel: Parcel,
+               by_hand_bags: bool = True) -> float:
+    """The parcel's linear share of volunteer ``v``'s climbing: its share of the hands
+    times the climb to its floor and back, and its hand-overs."""
+    s = demand.scenario
+    hand_bags, hand_kg = s.hand_capacity(s.volunteers[v])
+    stairs = travel.stairs[parcel.stairwell]
+    hand = parcel.bags / hand_bags if by_hand_bags else parcel.kg / hand_kg
+    return (hand * (stairs.up_s(parcel.floor) + stairs.down_s(parcel.floor))
+            + math.ceil(parcel.bags / hand_bags) * s.parameters.handover_s)
+
+
+def parcel_cost(demand: Demand, travel: Travel, v: int, parcel: Parcel,
+                by_bags: tuple[bool, ...] | None = None, by_hand_bags: bool = True) -> float:
+    """The parcel's linear share of volunteer ``v``'s work when it brings the parcel
+    and takes it up: its trip share, then its climb or its entrance drop."""
+    cost = trip_cost(demand, travel, v, parcel, by_bags)
     if parcel.door:
-        stairs = travel.stairs[parcel.stairwell]
-        hand = parcel.bags / hand_bags if by_hand_bags else parcel.kg / hand_kg
-        cost += hand * (stairs.up_s(parcel.floor) + stairs.down_s(parcel.floor))
-        cost += math.ceil(parcel.bags / hand_bags) * p.handover_s
-    else:
-        cost += parcel.bags * p.entrance_drop_s_per_bag
-    return cost
+        return cost + stair_cost(demand, travel, v, parcel, by_hand_bags)
+    return cost + parcel.bags * demand.scenario.parameters.entrance_drop_s_per_bag
+
+
+def share_modes(scenario: Scenario, parcels: list[Parcel]
+                ) -> tuple[list[tuple[bool, ...]], list[bool]]:
+    """Which share (bags or kg) each volunteer's trip modes and hands use in the LP:
+    the one that makes the total larger (either is valid)."""
+    total_bags = sum(q.bags for q in parcels)
+    total_kg = sum(q.kg for q in parcels)
+    by_bags = [tuple(total_bags / bags >= total_kg / kg for bags, kg, _ in modes(scenario, vol))
+               for vol in scenario.volunteers]
+    by_hand = [total_bags / scenario.hand_capacity(vol)[0]
+               >= total_kg / scenario.hand_capacity(vol)[1] for vol in scenario.volunteers]
+    return by_bags, by_hand
+
+
+def walk_back_s(demand: Demand, travel: Travel, v: int, parcel: Parcel) -> float:
+    """From the parcel's stairwell back to ``v``'s gate, at the slower of its speeds."""
+    s = demand.scenario
+    volunteer = s.volunteers[v]
+    gate = travel.place(volunteer.gate, gate=True)
+    slowest = min(speed for _, _, speed in modes(s, volunteer))
+    return float(travel.dist_m[travel.place(parcel.stairwell), gate]) / slowest
 
 
 def _solo_delivery_s(demand: Demand, travel: Travel, v: int, parcel: Parcel) -> float:
@@ -136,13 +173,7 @@ def work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
     at their mean cost, so that the optimum hands out whole stairwells."""
     s = demand.scenario
     volunteers = list(s.volunteers)
-    # Which share (bags or kg) each volunteer's bound uses: the larger total.
-    total_bags = sum(q.bags for q in parcels)
-    total_kg = sum(q.kg for q in parcels)
-    by_bags = [tuple(total_bags / bags >= total_kg / kg for bags, kg, _ in modes(s, vol))
-               for vol in volunteers]
-    by_hand = [total_bags / s.hand_capacity(vol)[0] >= total_kg / s.hand_capacity(vol)[1]
-               for vol in volunteers]
+    by_bags, by_hand = share_modes(s, parcels)
 
     # Pool identical columns.
     groups: dict[tuple, list[Parcel]] = {}
@@ -165,11 +196,8 @@ def work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
         q = max(unit, key=lambda p: p.floor if p.door else 0)
         row = {}
         for v in eligible[q.index]:
-            vol = volunteers[v]
-            gate = travel.place(vol.gate, gate=True)
             down = travel.stairs[q.stairwell].down_s(q.floor) if q.door else 0.0
-            slowest = min(speed for _, _, speed in modes(s, vol))
-            row[v] = down + float(travel.dist_m[travel.place(q.stairwell), gate]) / slowest
+            row[v] = down + walk_back_s(demand, travel, v, q)
         savings.append(row)
     offsets = list(offsets_s) if offsets_s is not None else [0.0] * len(volunteers)
     value, shares = minimise_makespan(
@@ -195,21 +223,27 @@ def lower_bound(demand: Demand, travel: Travel, parcels: list[Parcel] | None = N
         parcels = [q for q in demand.parcels if eligible[q.index]]
     if not parcels:
         return Bound(0.0, "empty", 0.0, 0.0, 0.0)
-    t0 = demand.round_start_s
-
     lp_value, _ = work_lp(demand, travel, parcels, eligible)
-    work_lp_s = max(0.0, lp_value * (1 - LP_RELATIVE_SLACK))
 
-    single = 0.0
-    for q in parcels:
+    def quickest(q: Parcel, not_before: float) -> float:
         best = math.inf
         for v in eligible[q.index]:
             vol = volunteers[v]
-            release = demand.release_s(q, vol) or 0.0
-            start = max(vol.shift.start, release)
-            best = min(best, max(start + _solo_delivery_s(demand, travel, v, q),
-                                 q.earliest_s))
-        single = max(single, best - t0)
+            start = max(vol.shift.start, demand.release_s(q, vol) or 0.0, not_before)
+            best = min(best, start + _solo_delivery_s(demand, travel, v, q))
+        return max(best, q.earliest_s)
+
+    return combine(demand, parcels, lp_value, quickest, "work-lp")
+
+
+def combine(demand: Demand, parcels: list[Parcel], lp_value: float,
+            quickest: Callable[[Parcel, float], float], lp_kind: str) -> Bound:
+    """The best of the work LP's optimum and the single-parcel and release-pool
+    arguments, given ``quickest(parcel, t)``: the earliest hand-over of the parcel by
+    work that leaves a gate at ``t`` or later."""
+    t0 = demand.round_start_s
+    work_lp_s = max(0.0, lp_value * (1 - LP_RELATIVE_SLACK))
+    single = max(quickest(q, -math.inf) - t0 for q in parcels)
 
     pool_bound = 0.0
     pooled = [q for q in parcels if q.named_gate is None]
@@ -219,13 +253,9 @@ def lower_bound(demand: Demand, travel: Travel, parcels: list[Parcel] | None = N
         for t in times:
             before = sum(p.released_by(t - 1e-6) for p in demand.pools.values())
             if before < needed:
-                quickest = min(
-                    max(t, volunteers[v].shift.start) + _solo_delivery_s(demand, travel, v, q)
-                    for q in pooled for v in eligible[q.index]
-                )
-                pool_bound = max(pool_bound, quickest - t0)
+                pool_bound = max(pool_bound, min(quickest(q, t) for q in pooled) - t0)
 
-    value, kind = max((work_lp_s, "work-lp"), (single, "single-parcel"),
+    value, kind = max((work_lp_s, lp_kind), (single, "single-parcel"),
                       (pool_bound, "release-pool"))
     log.info("lower bound %.0f s (%s): work LP %.0f, single parcel %.0f, pool %.0f",
              value, kind, work_lp_s, single, pool_bound)

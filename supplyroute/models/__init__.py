@@ -2,10 +2,12 @@
 cycle scenario (``cycle``) and the horizon plan (``horizon``) of a supply cycle."""
 
 from supplyroute.models.plan import (
+    Climb,
     Delivery,
     Door,
     EntranceDrop,
     Plan,
+    RelayDrop,
     StairRun,
     Stop,
     Summary,
@@ -26,6 +28,7 @@ from supplyroute.models.scenario import (
     Priority,
     Release,
     Risk,
+    Role,
     Scenario,
     Shift,
     Stairwell,
@@ -35,8 +38,9 @@ from supplyroute.models.scenario import (
 )
 
 __all__ = [
-    "Bag", "Building", "Cart", "Delivery", "DeliveryMode", "Door", "EntranceDrop", "Gate",
-    "Household", "Parameters", "Plan", "Position", "Priority", "Release", "Risk", "Scenario",
+    "Bag", "Building", "Cart", "Climb", "Delivery", "DeliveryMode", "Door", "EntranceDrop", "Gate",
+    "Household", "Parameters", "Plan", "Position", "Priority", "RelayDrop", "Release", "Risk",
+    "Role", "Scenario",
     "Shift", "StairRun", "Stairwell", "Stop", "Summary", "Trip", "Unserved", "UnservedReason",
     "Volunteer", "VolunteerPlan", "Walkways", "Window",
 ]

@@ -10,6 +10,17 @@ Timing semantics (the checker recomputes all of them):
 - A household is *delivered* when the hand-over at its door (or its entrance drop)
   ends. The makespan is the last delivery, measured from the round's start (the
   earliest shift start).
+
+Relay rounds add two things:
+
+- At a stop, after the entrance drops, a ferry puts bags down in the entrance buffer
+  for a climber (``relays``, ``relay_drop_s_per_bag`` a bag). A relay drop may wait
+  (``dropped_s`` later than the work before it allows) for room in a full buffer.
+- A climber's ``climbs``: each walks from where the volunteer was (its gate at the
+  start of the shift or after a trip, else the previous climb's stairwell) to a
+  stairwell entrance, waits there if need be, and makes one stair run with bags a ferry
+  dropped there before the run starts. A bag waits in the buffer from its
+  ``dropped_s`` until the start of the run that takes it.
 """
 
 from __future__ import annotations
@@ -55,6 +66,14 @@ class EntranceDrop(_Frozen):
     delivered_s: float
 
 
+class RelayDrop(_Frozen):
+    """Bags a ferry leaves in a stairwell's entrance buffer, for a climber to take up."""
+
+    household: str
+    bags: tuple[int, ...]
+    dropped_s: float  #: when the last of them is down in the buffer.
+
+
 class Stop(_Frozen):
     """A visit to one stairwell entrance during a trip."""
 
@@ -62,7 +81,19 @@ class Stop(_Frozen):
     arrive_s: float
     leave_s: float
     drops: tuple[EntranceDrop, ...] = ()
+    relays: tuple[RelayDrop, ...] = ()
     runs: tuple[StairRun, ...] = ()
+
+
+class Climb(_Frozen):
+    """A climber's stair run with bags that a ferry left at the entrance."""
+
+    stairwell: str
+    #: walked from where the volunteer was: its gate (at the start of the shift or after a
+    #: trip) or the stairwell of its previous climb.
+    walk_m: float
+    arrive_s: float  #: at the entrance.
+    run: StairRun
 
 
 class Trip(_Frozen):
@@ -82,6 +113,8 @@ class Trip(_Frozen):
 class VolunteerPlan(_Frozen):
     volunteer: str
     trips: tuple[Trip, ...] = ()
+    climbs: tuple[Climb, ...] = ()  #: relay rounds: stair runs with ferried bags.
+    #: the trips from loading to return, plus each climb's walk and run.
     busy_s: float = 0.0
     walk_m: float = 0.0
     floors_climbed: int = 0
@@ -107,14 +140,20 @@ class Delivery(_Frozen):
 
     household: str
     priority: str
-    volunteer: str
-    trip: int  #: index into the volunteer's trips.
+    volunteer: str  #: who handed the bags over (a climber, in a relay).
+    trip: int | None = None  #: index into the volunteer's trips, if it brought them.
+    climb: int | None = None  #: index into the volunteer's climbs, if it took them up.
+    ferry: str | None = None  #: who brought them to the entrance, in a relay.
     delivered_s: float
     latest_s: float | None = None  #: the deadline or window end, if any.
 
 
 class Summary(_Frozen):
     method: str
+    #: "carry": whoever brings the bags takes them up; "relay": ferries and climbers.
+    mode: Literal["carry", "relay"] = "carry"
+    #: with ``--mode auto``, the makespan each mode reached (the better one is kept).
+    mode_makespans_s: dict[str, float] | None = None
     makespan_s: float  #: last delivery minus the round's start.
     lower_bound_s: float  #: no plan of this scenario can have a smaller makespan.
     #: makespan / lower bound - 1; None if a household that some plan could serve is not.
@@ -128,6 +167,7 @@ class Summary(_Frozen):
     households_unserved: int
     bags_delivered: int
     trips: int
+    climbs: int = 0  #: relay rounds: climbers' stair runs.
     walk_m: float
     floors_climbed: int
     urgent_served_by_s: float | None

@@ -108,6 +108,19 @@ class Parameters(_Frozen):
     disinfection_s: float = Field(0.0, ge=0, le=7200)
     #: Orange households, like red ones, need a volunteer with skill "ppe".
     ppe_for_orange: bool = False
+    #: Relays: what a ferry spends per bag putting it down in an entrance buffer for a
+    #: climber (default: ``entrance_drop_s_per_bag``).
+    relay_drop_s_per_bag: float | None = Field(None, ge=0, le=3600)
+    #: Relays: how many bags may wait at any stairwell door (default: no limit); a
+    #: stairwell's own ``buffer_bags`` overrides it.
+    entrance_buffer_bags: int | None = Field(None, ge=1, le=100_000)
+
+    @property
+    def relay_drop_s(self) -> float:
+        """Seconds per bag for a ferry's drop into an entrance buffer."""
+        if self.relay_drop_s_per_bag is None:
+            return self.entrance_drop_s_per_bag
+        return self.relay_drop_s_per_bag
 
 
 class Release(_Frozen):
@@ -147,6 +160,9 @@ class Stairwell(_Frozen):
     entrance: Position
     floors: int | None = Field(default=None, ge=1, le=200)  #: default: the building's.
     node: str | None = None  #: walkway point at the entrance (default: nearest).
+    #: Relays: how many bags may wait at this door at once (default:
+    #: ``parameters.entrance_buffer_bags``).
+    buffer_bags: int | None = Field(default=None, ge=1, le=100_000)
 
 
 class Building(_Frozen):
@@ -242,6 +258,14 @@ class Shift(_Frozen):
     end: TimeS
 
 
+class Role(str, Enum):
+    """What a volunteer does in a relay round."""
+
+    ANY = "any"  #: carries and climbs, ferries, or climbs: the planner decides.
+    FERRY = "ferry"  #: moves bags from the gate to entrances; never climbs stairs.
+    CLIMBER = "climber"  #: takes bags from an entrance up the stairs; no gate trips.
+
+
 class Volunteer(_Frozen):
     """A volunteer (志愿者): shift, gate, what they can carry, where they may go."""
 
@@ -255,6 +279,10 @@ class Volunteer(_Frozen):
     skills: tuple[str, ...] = ()  #: e.g. "ppe" (full PPE, for red homes), "medical".
     zone: tuple[str, ...] | None = None  #: building ids the volunteer's group covers.
     group: str | None = None
+    role: Role = Role.ANY
+    #: Where a climber may take bags up: stairwell or building ids (default: anywhere
+    #: its zone allows).
+    station: tuple[str, ...] | None = Field(default=None, min_length=1)
 
 
 class WalkwayPoint(_Frozen):
@@ -287,6 +315,9 @@ class Scenario(_Frozen):
     households: tuple[Household, ...] = Field(min_length=1)
     volunteers: tuple[Volunteer, ...] = Field(min_length=1)
     walkways: Walkways | None = None
+    #: Whether bags may wait at a stairwell door for a climber (false where they may
+    #: not be left unattended): relay rounds are planned only where this holds.
+    relay: bool = True
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -353,11 +384,46 @@ class Scenario(_Frozen):
             household.risk is Risk.ORANGE and self.parameters.ppe_for_orange)
 
     def may_serve(self, volunteer: Volunteer, household: Household) -> bool:
-        """Zone and skill rules: may this volunteer deliver to this household at all?"""
+        """Zone, skill and role rules: may this volunteer bring this household's bags
+        from the gate to where it takes them (a ferry never climbs; a climber makes no
+        trips from the gate)?"""
+        if volunteer.role is Role.CLIMBER:
+            return False
+        if volunteer.role is Role.FERRY and household.delivery is DeliveryMode.DOOR:
+            return False
         building = self.stairwell_building[household.stairwell]
         if volunteer.zone is not None and building.id not in volunteer.zone:
             return False
         return not self.needs_ppe(household) or "ppe" in volunteer.skills
+
+    def may_ferry(self, volunteer: Volunteer, household: Household) -> bool:
+        """May this volunteer bring the household's bags to its entrance for a climber?
+        (Only door deliveries are relayed; the climber needs the PPE, not the ferry.)"""
+        if not self.relay or volunteer.role is Role.CLIMBER:
+            return False
+        if household.delivery is not DeliveryMode.DOOR:
+            return False
+        building = self.stairwell_building[household.stairwell]
+        return volunteer.zone is None or building.id in volunteer.zone
+
+    def may_climb(self, volunteer: Volunteer, household: Household) -> bool:
+        """May this volunteer take the household's bags from its entrance to its door?"""
+        if not self.relay or volunteer.role is Role.FERRY:
+            return False
+        if household.delivery is not DeliveryMode.DOOR:
+            return False
+        building = self.stairwell_building[household.stairwell]
+        if volunteer.zone is not None and building.id not in volunteer.zone:
+            return False
+        if volunteer.station is not None and not {household.stairwell, building.id} \
+                & set(volunteer.station):
+            return False
+        return not self.needs_ppe(household) or "ppe" in volunteer.skills
+
+    def buffer_bags(self, stairwell: str) -> int | None:
+        """How many bags may wait at this stairwell's door (None: no limit)."""
+        own = self.stairwells[stairwell].buffer_bags
+        return own if own is not None else self.parameters.entrance_buffer_bags
 
 
 def _duplicates(items: tuple[Any, ...], path: str) -> list[InputIssue]:
@@ -454,6 +520,21 @@ def _check_references(s: Scenario) -> list[InputIssue]:
         for z_i, bid in enumerate(v.zone or ()):
             if bid not in building_ids:
                 issues.append(InputIssue(f"{path}.zone[{z_i}]", f"unknown building {bid!r}"))
+        for s_i, place in enumerate(v.station or ()):
+            if place in building_ids:
+                building_id = place
+            elif place in stairwells:
+                building_id = stairwells[place].id
+            else:
+                issues.append(InputIssue(f"{path}.station[{s_i}]",
+                                         f"unknown stairwell or building {place!r}"))
+                continue
+            if v.zone is not None and building_id not in v.zone:
+                issues.append(InputIssue(f"{path}.station[{s_i}]",
+                                         f"{place!r} is outside the volunteer's zone"))
+        if v.station is not None and v.role is Role.FERRY:
+            issues.append(InputIssue(f"{path}.station", "a ferry never climbs: a station is "
+                                     "for volunteers who climb (role 'climber' or 'any')"))
         if v.cart is not None:
             hand_bags, hand_kg = s.hand_capacity(v)
             if v.cart.capacity_bags < hand_bags or v.cart.capacity_kg < hand_kg:
