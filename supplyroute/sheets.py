@@ -4,23 +4,32 @@ A sheet tells a volunteer, trip by trip, when to load at the gate, what to load,
 stairwells to visit, what to leave at each entrance and which doors to climb to, in
 climbing order and by when. Urgent, vulnerable and red-risk homes are marked. Times are
 ``HH:MM`` (hours keep counting past midnight: ``25:10``). The module never prints.
+
+In a relay round (``plan.summary.mode == "relay"``) the header also states the
+volunteer's role in the plan. A ferry's stops list, after the entrance drops, the bags
+to put down in the entrance buffer and the climber who takes them up; a climber's
+climbs list, in time order with any trips, the bags waiting at the entrance (from which
+ferry, put down when) and the doors of the stair run.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from supplyroute.clock import hhmm
 from supplyroute.io import write_atomic
 from supplyroute.models import (
     Bag,
+    Climb,
     DeliveryMode,
     Household,
     Plan,
     Priority,
+    RelayDrop,
     Risk,
     Scenario,
     Stop,
@@ -87,6 +96,36 @@ _LABELS: dict[str, dict[str, str]] = {
         "col_first": "First start",
         "col_last": "Last return",
         "generated_for": "Plan method: {method}",
+        # relay rounds
+        "role": "Role in this plan",
+        "role_carrier": "carrier",
+        "role_ferry": "ferry",
+        "role_climber": "climber",
+        "role_sep": " and ",
+        "station": "Station",
+        "summary_relay": "Trips: {trips} · climbs: {climbs} · households: {households} · "
+                         "bags: {bags} · on foot: {walk} m · floors climbed: {floors}",
+        "no_work": "No trips or climbs for this volunteer in this plan.",
+        "load_relay": " · {bags} of them to leave for climbers",
+        "relay_line": "**Leave in the entrance buffer for a climber (do not carry up):** "
+                      "{bags} bag(s) for {households} household(s)",
+        "buffer": "buffer",
+        "down_by": "down by {t}",
+        "for_climber": "left for climber **{climber}**, not carried up",
+        "for_a_climber": "left for a climber, not carried up",
+        "climb": "Climb {n}: stairwell {stairwell}, building {building}",
+        "climb_times": "Arrive at the entrance **{arrive}** ({walk} m on foot) · "
+                       "start climbing **{start}** · back down **{end}**",
+        "waiting": "**Waiting in the entrance buffer:**",
+        "col_from": "From ferry",
+        "col_down": "Put down",
+        "not_dropped": "no drop in the plan",
+        "carry_up": "**Carry up:** {bags} bag(s), top floor {top}",
+        "col_role": "Role",
+        "col_climbs": "Climbs",
+        "col_last_done": "Last done",
+        "index_summary_relay": "{volunteers} volunteers with work · {trips} trips · "
+                               "{climbs} climbs · {households} households · {bags} bags",
     },
     "zh": {
         "title": "路线单",
@@ -137,6 +176,35 @@ _LABELS: dict[str, dict[str, str]] = {
         "col_first": "首次装货",
         "col_last": "最后返回",
         "generated_for": "方案算法：{method}",
+        # relay rounds
+        "role": "本次角色",
+        "role_carrier": "送货员",
+        "role_ferry": "转运员",
+        "role_climber": "爬楼员",
+        "role_sep": "兼",
+        "station": "驻守位置",
+        "summary_relay": "共{trips}趟 · 接力上楼{climbs}次 · {households}户 · {bags}袋 · "
+                         "步行{walk}米 · 爬楼{floors}层",
+        "no_work": "本方案中该志愿者没有任务。",
+        "load_relay": " · 其中{bags}袋放门口暂存，交爬楼员",
+        "relay_line": "**门口暂存，交爬楼员送上楼（本人不上楼）**：{bags}袋，共{households}户",
+        "buffer": "门口暂存",
+        "down_by": "{t}前放下",
+        "for_climber": "交爬楼员 **{climber}** 送上楼，本人不上楼",
+        "for_a_climber": "交爬楼员送上楼，本人不上楼",
+        "climb": "第{n}次接力上楼：楼栋 {building} · 单元 {stairwell}",
+        "climb_times": "到达单元门口 **{arrive}**（步行{walk}米）· 开始上楼 **{start}** · "
+                       "下楼 **{end}**",
+        "waiting": "**门口暂存的物资**：",
+        "col_from": "转运员",
+        "col_down": "放下时间",
+        "not_dropped": "方案中无转运记录",
+        "carry_up": "**送上楼**：{bags}袋，最高{top}层",
+        "col_role": "角色",
+        "col_climbs": "接力上楼",
+        "col_last_done": "最后完成",
+        "index_summary_relay": "有任务的志愿者{volunteers}人 · 共{trips}趟 · 接力上楼{climbs}次 · "
+                               "{households}户 · {bags}袋",
     },
 }
 
@@ -218,14 +286,24 @@ def _kinds_text(bags: Iterable[Bag], lang: str) -> str:
 
 
 def _stop_entries(stop: Stop) -> Iterable[tuple[str, tuple[int, ...]]]:
+    """What a stop hands over or puts down, per household: drops, relays, then runs."""
     for drop in stop.drops:
         yield drop.household, drop.bags
+    for relay in stop.relays:
+        yield relay.household, relay.bags
     for run in stop.runs:
         for door in run.doors:
             yield door.household, door.bags
 
 
+def _climb_entries(climb: Climb) -> Iterable[tuple[str, tuple[int, ...]]]:
+    """What a climber hands over on one climb, per household."""
+    for door in climb.run.doors:
+        yield door.household, door.bags
+
+
 def _trip_bags(scenario: Scenario, trip: Trip) -> list[Bag]:
+    """Every bag loaded at the gate for a trip, relayed ones included."""
     return [b for stop in trip.stops for hid, idx in _stop_entries(stop)
             for b in _bags(scenario, hid, idx)]
 
@@ -238,6 +316,84 @@ def _trip_households(trips: Iterable[Trip]) -> list[str]:
             for hid, _ in _stop_entries(stop):
                 seen.setdefault(hid, None)
     return list(seen)
+
+
+def _households(vp: VolunteerPlan) -> list[str]:
+    """Household ids a volunteer brings, puts down or takes up: trips, then climbs."""
+    seen = dict.fromkeys(_trip_households(vp.trips))
+    for climb in vp.climbs:
+        for hid, _ in _climb_entries(climb):
+            seen.setdefault(hid, None)
+    return list(seen)
+
+
+def _handled_bags(scenario: Scenario, vp: VolunteerPlan) -> int:
+    """How many distinct bags pass through a volunteer's hands (a bag it ferries and
+    later takes up itself counts once)."""
+    entries = [*(e for trip in vp.trips for stop in trip.stops for e in _stop_entries(stop)),
+               *(e for climb in vp.climbs for e in _climb_entries(climb))]
+    for hid, idx in entries:
+        _bags(scenario, hid, idx)  # validates the indices
+    return len({(hid, i) for hid, idx in entries for i in idx})
+
+
+class _Relays:
+    """Who meets whom at the entrance buffers of a relay plan.
+
+    ``climber_of`` comes from the deliveries (the volunteer of a ferried household's
+    ledger line); ``drops`` lists, per stairwell and household, each ferry's relay drops.
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        self.climber_of: dict[str, str] = {
+            d.household: d.volunteer for d in plan.deliveries if d.ferry is not None}
+        self.drops: dict[tuple[str, str], list[tuple[str, RelayDrop]]] = {}
+        for vp in plan.volunteers:
+            for trip in vp.trips:
+                for stop in trip.stops:
+                    for relay in stop.relays:
+                        key = (stop.stairwell, relay.household)
+                        self.drops.setdefault(key, []).append((vp.volunteer, relay))
+
+    def arrivals(self, stairwell: str, household: str, bags: tuple[int, ...]
+                 ) -> Iterator[tuple[str | None, tuple[int, ...], float | None]]:
+        """Where a door's bags come from: ``(ferry, bag indices, dropped_s)`` for each
+        ferry's drop that holds some of them, then ``(None, rest, None)`` for bags no
+        drop at this stairwell holds (a plan the checker would refuse)."""
+        left = list(bags)
+        for ferry, relay in sorted(self.drops.get((stairwell, household), ()),
+                                   key=lambda fr: fr[1].dropped_s):
+            mine = tuple(i for i in left if i in relay.bags)
+            if mine:
+                left = [i for i in left if i not in mine]
+                yield ferry, mine, relay.dropped_s
+        if left:
+            yield None, tuple(left), None
+
+
+def _is_relay(plan: Plan) -> bool:
+    """Does the plan have ferries and climbers (its sheets then say who does what)?"""
+    return plan.summary.mode == "relay" or any(vp.climbs for vp in plan.volunteers)
+
+
+def _roles(vp: VolunteerPlan) -> list[str]:
+    """What a volunteer does in a relay plan: ``carrier`` (takes bags from the gate up to
+    doors, or leaves them for households at entrances), ``ferry`` (leaves them in an
+    entrance buffer), ``climber`` (takes buffered bags up); in that order."""
+    stops = [stop for trip in vp.trips for stop in trip.stops]
+    roles = []
+    if any(stop.drops or stop.runs for stop in stops):
+        roles.append("carrier")
+    if any(stop.relays for stop in stops):
+        roles.append("ferry")
+    if vp.climbs:
+        roles.append("climber")
+    return roles
+
+
+def _role_text(vp: VolunteerPlan, lang: str) -> str:
+    t = _labels(lang)
+    return t["role_sep"].join(t[f"role_{r}"] for r in _roles(vp)) or t["none"]
 
 
 def _marks(household: Household, lang: str) -> str:
@@ -267,14 +423,53 @@ def _marks(household: Household, lang: str) -> str:
     return "; ".join(marks)
 
 
-def _stop_lines(scenario: Scenario, stop: Stop, n: int, lang: str,
-                contents: Contents | None = None) -> list[str]:
-    t = _labels(lang)
-    building = scenario.stairwell_building.get(stop.stairwell)
+def _building_of(scenario: Scenario, stairwell: str) -> str:
+    """The id of the building a stairwell of the plan belongs to."""
+    building = scenario.stairwell_building.get(stairwell)
     if building is None:
-        raise ValueError(f"stairwell {stop.stairwell!r} of the plan is not in the scenario")
+        raise ValueError(f"stairwell {stairwell!r} of the plan is not in the scenario")
+    return building.id
+
+
+def _bags_cell(scenario: Scenario, hid: str, idx: tuple[int, ...], lang: str,
+               contents: Contents | None = None) -> str:
+    """``2 (prevention, insulin)``, and what is in each bag if known."""
+    t = _labels(lang)
+    bags = _bags(scenario, hid, idx)
+    kinds = t["list_sep"].join(_word(b.kind, lang) for b in bags)
+    cell = t["bags_cell"].format(count=len(bags), kinds=kinds)
+    packed = (contents or {}).get(hid)
+    if packed:  # what is in each bag, as packed at the gate
+        cell += ": " + " / ".join(packed[i] for i in idx if i < len(packed) and packed[i])
+    return cell
+
+
+def _handover_cells(scenario: Scenario, hid: str, idx: tuple[int, ...], at: float,
+                    lang: str, contents: Contents | None) -> tuple[str, ...]:
+    """Household, bags, planned time, marks and the tick box of one hand-over."""
+    t = _labels(lang)
+    return (hid, _bags_cell(scenario, hid, idx, lang, contents), t["by"].format(t=hhmm(at)),
+            _marks(_household(scenario, hid), lang), "☐")
+
+
+def _relay_row(scenario: Scenario, relay: RelayDrop, lang: str, relays: _Relays | None,
+               contents: Contents | None) -> str:
+    """A ferry's line for bags it leaves in the entrance buffer, and for whom."""
+    t = _labels(lang)
+    climber = relays.climber_of.get(relay.household) if relays is not None else None
+    note = (t["for_climber"].format(climber=climber) if climber is not None
+            else t["for_a_climber"])
+    return _row((t["buffer"], "-", relay.household,
+                 _bags_cell(scenario, relay.household, relay.bags, lang, contents),
+                 t["down_by"].format(t=hhmm(relay.dropped_s)), note, "☐"))
+
+
+def _stop_lines(scenario: Scenario, stop: Stop, n: int, lang: str,
+                contents: Contents | None = None, relays: _Relays | None = None) -> list[str]:
+    t = _labels(lang)
+    building = _building_of(scenario, stop.stairwell)
     lines = [
-        f"### {t['stop'].format(n=n, stairwell=stop.stairwell, building=building.id)}",
+        f"### {t['stop'].format(n=n, stairwell=stop.stairwell, building=building)}",
         "",
         t["arrive"].format(arrive=hhmm(stop.arrive_s), leave=hhmm(stop.leave_s)),
         "",
@@ -282,48 +477,110 @@ def _stop_lines(scenario: Scenario, stop: Stop, n: int, lang: str,
     if stop.drops:
         dropped = sum(len(d.bags) for d in stop.drops)
         lines += [t["drop_line"].format(bags=dropped, households=len(stop.drops)), ""]
+    if stop.relays:
+        relayed = sum(len(r.bags) for r in stop.relays)
+        lines += [t["relay_line"].format(bags=relayed, households=len(stop.relays)), ""]
     if stop.runs:
         top = max(door.floor for run in stop.runs for door in run.doors)
         lines += [t["climb_line"].format(runs=len(stop.runs), top=top), ""]
     lines.append(_row(t[c] for c in ("col_climb", "col_floor", "col_household", "col_bags",
                                      "col_by", "col_notes", "col_done")))
     lines.append("|:-:|--:|---|---|:-:|---|:-:|")
-
-    def entry(climb: str, floor: object, hid: str, idx: tuple[int, ...], at: float) -> str:
-        bags = _bags(scenario, hid, idx)
-        kinds = t["list_sep"].join(_word(b.kind, lang) for b in bags)
-        cell = t["bags_cell"].format(count=len(bags), kinds=kinds)
-        packed = (contents or {}).get(hid)
-        if packed:  # what is in each bag, as packed at the gate
-            cell += ": " + " / ".join(packed[i] for i in idx if i < len(packed) and packed[i])
-        return _row((climb, floor, hid, cell,
-                     t["by"].format(t=hhmm(at)), _marks(_household(scenario, hid), lang), "☐"))
-
     for drop in stop.drops:
-        lines.append(entry(t["entrance"], "-", drop.household, drop.bags, drop.delivered_s))
+        lines.append(_row((t["entrance"], "-", *_handover_cells(
+            scenario, drop.household, drop.bags, drop.delivered_s, lang, contents))))
+    for relay in stop.relays:
+        lines.append(_relay_row(scenario, relay, lang, relays, contents))
     for k, run in enumerate(stop.runs, start=1):
         for door in sorted(run.doors, key=lambda d: d.floor):  # climbing order
-            lines.append(entry(str(k), door.floor, door.household, door.bags, door.delivered_s))
+            lines.append(_row((str(k), door.floor, *_handover_cells(
+                scenario, door.household, door.bags, door.delivered_s, lang, contents))))
     lines.append("")
     return lines
 
 
 def _trip_lines(scenario: Scenario, trip: Trip, n: int, lang: str,
-                contents: Contents | None = None) -> list[str]:
+                contents: Contents | None = None, relays: _Relays | None = None) -> list[str]:
     t = _labels(lang)
     bags = _trip_bags(scenario, trip)
+    load = t["load"].format(bags=len(bags), kinds=_kinds_text(bags, lang),
+                            kg=_number(sum(b.weight_kg for b in bags)))
+    relayed = sum(len(r.bags) for stop in trip.stops for r in stop.relays)
+    if relayed:
+        load += t["load_relay"].format(bags=relayed)
     lines = [
         f"## {t['trip'].format(n=n)}",
         "",
         t["times"].format(start=hhmm(trip.start_s), depart=hhmm(trip.depart_s),
                           back=hhmm(trip.return_s)),
         "",
-        t["load"].format(bags=len(bags), kinds=_kinds_text(bags, lang),
-                         kg=_number(sum(b.weight_kg for b in bags))),
+        load,
         "",
     ]
     for k, stop in enumerate(trip.stops, start=1):
-        lines += _stop_lines(scenario, stop, k, lang, contents)
+        lines += _stop_lines(scenario, stop, k, lang, contents, relays)
+    return lines
+
+
+def _arrival_rows(scenario: Scenario, climb: Climb, lang: str, relays: _Relays) -> list[str]:
+    """Per door of the climb, in climbing order: which bags a ferry left, and when."""
+    t = _labels(lang)
+    rows = []
+    for door in sorted(climb.run.doors, key=lambda d: d.floor):
+        for ferry, idx, dropped_s in relays.arrivals(climb.stairwell, door.household,
+                                                     door.bags):
+            rows.append(_row((
+                door.household, _bags_cell(scenario, door.household, idx, lang),
+                ferry if ferry is not None else t["not_dropped"],
+                hhmm(dropped_s) if dropped_s is not None else "-",
+            )))
+    return rows
+
+
+def _climb_lines(scenario: Scenario, climb: Climb, n: int, lang: str, relays: _Relays,
+                 contents: Contents | None = None) -> list[str]:
+    """A climber's section: where and when to be, what waits there, the doors in order."""
+    t = _labels(lang)
+    run = climb.run
+    building = _building_of(scenario, climb.stairwell)
+    return [
+        f"## {t['climb'].format(n=n, stairwell=climb.stairwell, building=building)}",
+        "",
+        t["climb_times"].format(arrive=hhmm(climb.arrive_s), walk=round(climb.walk_m),
+                                start=hhmm(run.start_s), end=hhmm(run.end_s)),
+        "",
+        t["waiting"],
+        "",
+        _row(t[c] for c in ("col_household", "col_bags", "col_from", "col_down")),
+        "|---|---|---|:-:|",
+        *_arrival_rows(scenario, climb, lang, relays),
+        "",
+        t["carry_up"].format(bags=sum(len(d.bags) for d in run.doors),
+                             top=max(d.floor for d in run.doors)),
+        "",
+        _row(t[c] for c in ("col_floor", "col_household", "col_bags", "col_by", "col_notes",
+                            "col_done")),
+        "|--:|---|---|:-:|---|:-:|",
+        *(_row((door.floor, *_handover_cells(scenario, door.household, door.bags,
+                                             door.delivered_s, lang, contents)))
+          for door in sorted(run.doors, key=lambda d: d.floor)),  # climbing order
+        "",
+    ]
+
+
+def _work_lines(scenario: Scenario, plan: Plan, vp: VolunteerPlan, lang: str,
+                contents: Contents | None) -> list[str]:
+    """Trips and climbs, each numbered in its own series, merged in time order (a trip
+    from when loading starts, a climb from its arrival at the entrance)."""
+    relays = _Relays(plan)
+    trips = ((trip.start_s, 0, n, trip) for n, trip in enumerate(vp.trips, start=1))
+    climbs = ((climb.arrive_s, 1, n, climb) for n, climb in enumerate(vp.climbs, start=1))
+    lines: list[str] = []
+    for _, _, n, item in heapq.merge(trips, climbs, key=lambda e: (e[0], e[1])):
+        if isinstance(item, Trip):
+            lines += _trip_lines(scenario, item, n, lang, contents, relays)
+        else:
+            lines += _climb_lines(scenario, item, n, lang, relays, contents)
     return lines
 
 
@@ -337,6 +594,50 @@ def _find(scenario: Scenario, plan: Plan, volunteer_id: str) -> tuple[Volunteer,
     return volunteer, VolunteerPlan(volunteer=volunteer_id)
 
 
+def _header_fields(scenario: Scenario, plan: Plan, volunteer: Volunteer, vp: VolunteerPlan,
+                   lang: str) -> list[tuple[str, str]]:
+    """The sheet's header as (label key, value); a relay plan adds role and station."""
+    t = _labels(lang)
+    if volunteer.cart is not None:
+        carry = t["cart"].format(bags=volunteer.cart.capacity_bags,
+                                 kg=_number(volunteer.cart.capacity_kg))
+    else:
+        hand_bags, hand_kg = scenario.hand_capacity(volunteer)
+        carry = t["hands"].format(bags=hand_bags, kg=_number(hand_kg))
+    skills = t["list_sep"].join(_word(s, lang) for s in volunteer.skills) or t["none"]
+    fields = [("volunteer", volunteer.id)]
+    if _is_relay(plan):
+        fields.append(("role", _role_text(vp, lang)))
+    fields += [
+        ("group", volunteer.group or t["none"]),
+        ("gate", volunteer.gate),
+    ]
+    if _is_relay(plan) and volunteer.station is not None:
+        fields.append(("station", t["list_sep"].join(volunteer.station)))
+    fields += [
+        ("shift", f"{hhmm(volunteer.shift.start)}-{hhmm(volunteer.shift.end)}"),
+        ("carry", carry),
+        ("skills", skills),
+    ]
+    return fields
+
+
+def _summary_line(scenario: Scenario, plan: Plan, vp: VolunteerPlan, lang: str) -> str:
+    t = _labels(lang)
+    if _is_relay(plan):
+        text = t["summary_relay"].format(
+            trips=len(vp.trips), climbs=len(vp.climbs), households=len(_households(vp)),
+            bags=_handled_bags(scenario, vp), walk=round(vp.walk_m),
+            floors=vp.floors_climbed)
+    else:
+        all_bags = [b for trip in vp.trips for b in _trip_bags(scenario, trip)]
+        text = t["summary"].format(trips=len(vp.trips),
+                                   households=len(_trip_households(vp.trips)),
+                                   bags=len(all_bags), walk=round(vp.walk_m),
+                                   floors=vp.floors_climbed)
+    return f"**{text}**"
+
+
 def render_sheet(scenario: Scenario, plan: Plan, volunteer_id: str, lang: str = "en",
                  contents: Contents | None = None) -> str:
     """The route sheet of one volunteer as Markdown text.
@@ -346,36 +647,18 @@ def render_sheet(scenario: Scenario, plan: Plan, volunteer_id: str, lang: str = 
     """
     t = _labels(lang)
     volunteer, vp = _find(scenario, plan, volunteer_id)
-    if volunteer.cart is not None:
-        carry = t["cart"].format(bags=volunteer.cart.capacity_bags,
-                                 kg=_number(volunteer.cart.capacity_kg))
-    else:
-        hand_bags, hand_kg = scenario.hand_capacity(volunteer)
-        carry = t["hands"].format(bags=hand_bags, kg=_number(hand_kg))
-    skills = t["list_sep"].join(_word(s, lang) for s in volunteer.skills) or t["none"]
-    all_bags = [b for trip in vp.trips for b in _trip_bags(scenario, trip)]
     lines = [
         f"# {t['title']} · {volunteer.id}",
         "",
-        *(t["field"].format(key=t[key], value=value) for key, value in (
-            ("volunteer", volunteer.id),
-            ("group", volunteer.group or t["none"]),
-            ("gate", volunteer.gate),
-            ("shift", f"{hhmm(volunteer.shift.start)}-{hhmm(volunteer.shift.end)}"),
-            ("carry", carry),
-            ("skills", skills),
-        )),
+        *(t["field"].format(key=t[key], value=value)
+          for key, value in _header_fields(scenario, plan, volunteer, vp, lang)),
         "",
-        "**" + t["summary"].format(trips=len(vp.trips),
-                                   households=len(_trip_households(vp.trips)),
-                                   bags=len(all_bags), walk=round(vp.walk_m),
-                                   floors=vp.floors_climbed) + "**",
+        _summary_line(scenario, plan, vp, lang),
         "",
     ]
-    if not vp.trips:
-        lines += [t["no_trips"], ""]
-    for n, trip in enumerate(vp.trips, start=1):
-        lines += _trip_lines(scenario, trip, n, lang, contents)
+    if not vp.trips and not vp.climbs:
+        lines += [t["no_work" if _is_relay(plan) else "no_trips"], ""]
+    lines += _work_lines(scenario, plan, vp, lang, contents)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -385,23 +668,39 @@ def sheet_file_name(volunteer_id: str, lang: str) -> str:
     return f"{stem}.{lang}.md"
 
 
+def _index_row(scenario: Scenario, vp: VolunteerPlan, link: str, relay: bool,
+               lang: str) -> str:
+    """A volunteer's line in the index; a relay plan adds role and climbs."""
+    group = scenario.volunteer_by_id[vp.volunteer].group or ""
+    if not relay:
+        return _row((link, group, len(vp.trips), len(_trip_households(vp.trips)),
+                     hhmm(min(tr.start_s for tr in vp.trips)),
+                     hhmm(max(tr.return_s for tr in vp.trips))))
+    starts = [tr.start_s for tr in vp.trips] + [c.arrive_s for c in vp.climbs]
+    ends = [tr.return_s for tr in vp.trips] + [c.run.end_s for c in vp.climbs]
+    return _row((link, group, _role_text(vp, lang), len(vp.trips), len(vp.climbs),
+                 len(_households(vp)), hhmm(min(starts)), hhmm(max(ends))))
+
+
 def write_sheets(scenario: Scenario, plan: Plan, out_dir: str | Path,
                  lang: str = "en", contents: Contents | None = None) -> list[Path]:
-    """Write a sheet per volunteer with at least one trip, and ``index.<lang>.md``.
+    """Write a sheet per volunteer with at least one trip or climb, and
+    ``index.<lang>.md``.
 
     Every file is written atomically. Returns the sheet paths in plan order, then the
     index path.
     """
     t = _labels(lang)
+    relay = _is_relay(plan)
     out = Path(out_dir)
     index_name = f"index.{lang}.md"
     used = {index_name.casefold()}
     rendered: list[tuple[Path, str]] = []
     rows: list[str] = []
-    total_trips = total_bags = 0
+    total_trips = total_climbs = total_bags = 0
     households: set[str] = set()
     for vp in plan.volunteers:
-        if not vp.trips:
+        if not vp.trips and not vp.climbs:
             continue
         text = render_sheet(scenario, plan, vp.volunteer, lang, contents)  # validates first
         name = sheet_file_name(vp.volunteer, lang)
@@ -410,26 +709,34 @@ def write_sheets(scenario: Scenario, plan: Plan, out_dir: str | Path,
             name, k = f"{stem}-{k}.{lang}.md", k + 1
         used.add(name.casefold())
         rendered.append((out / name, text))
-        mine = _trip_households(vp.trips)
-        households.update(mine)
+        households.update(_households(vp))
         total_trips += len(vp.trips)
-        total_bags += sum(len(_trip_bags(scenario, trip)) for trip in vp.trips)
-        group = scenario.volunteer_by_id[vp.volunteer].group or ""
+        total_climbs += len(vp.climbs)
+        total_bags += sum(len(_trip_bags(scenario, trip)) for trip in vp.trips)  # gate out
         link = f"[{vp.volunteer.replace('[', '(').replace(']', ')')}]({name})"
-        rows.append(_row((link, group, len(vp.trips), len(mine),
-                          hhmm(min(tr.start_s for tr in vp.trips)),
-                          hhmm(max(tr.return_s for tr in vp.trips)))))
+        rows.append(_index_row(scenario, vp, link, relay, lang))
+    if relay:
+        summary = t["index_summary_relay"].format(
+            volunteers=len(rows), trips=total_trips, climbs=total_climbs,
+            households=len(households), bags=total_bags)
+        columns = ("col_volunteer", "col_group", "col_role", "col_trips", "col_climbs",
+                   "col_households", "col_first", "col_last_done")
+        align = "|---|---|---|--:|--:|--:|:-:|:-:|"
+    else:
+        summary = t["index_summary"].format(volunteers=len(rows), trips=total_trips,
+                                            households=len(households), bags=total_bags)
+        columns = ("col_volunteer", "col_group", "col_trips", "col_households",
+                   "col_first", "col_last")
+        align = "|---|---|--:|--:|:-:|:-:|"
     index = [
         f"# {t['index_title'].format(scenario=plan.scenario)}",
         "",
         t["generated_for"].format(method=plan.summary.method),
         "",
-        "**" + t["index_summary"].format(volunteers=len(rows), trips=total_trips,
-                                         households=len(households), bags=total_bags) + "**",
+        f"**{summary}**",
         "",
-        _row(t[c] for c in ("col_volunteer", "col_group", "col_trips", "col_households",
-                            "col_first", "col_last")),
-        "|---|---|--:|--:|:-:|:-:|",
+        _row(t[c] for c in columns),
+        align,
         *rows,
     ]
     paths = []
