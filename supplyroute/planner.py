@@ -11,28 +11,38 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from supplyroute.bounds.carry import Bound, lower_bound
+from supplyroute.bounds.relay import relay_eligibility, relay_lower_bound
+from supplyroute.demand import Parcel
+from supplyroute.errors import InputError, InputIssue
 from supplyroute.models import (
+    Climb,
     Delivery,
     Plan,
     Priority,
     Scenario,
     Summary,
+    Trip,
     Unserved,
     UnservedReason,
     VolunteerPlan,
 )
-from supplyroute.rounds import carry, exact, manual
+from supplyroute.rounds import carry, exact, manual, relay
 from supplyroute.rounds.base import Budget, Context, Progress, SolverResult
-from supplyroute.trips import to_trip
+from supplyroute.trips import to_run, to_trip
 
 log = logging.getLogger("supplyroute.planner")
 
 Method = Literal["optimized", "manual"]
 METHODS: tuple[str, ...] = ("optimized", "manual")
+Mode = Literal["carry", "relay", "auto"]
+MODES: tuple[str, ...] = ("carry", "relay", "auto")
+#: With ``mode="auto"``, the share of the time limit the carry plan gets; the relay
+#: plan, which has two kinds of work to synchronise, gets the rest.
+AUTO_CARRY_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,9 @@ class PlanOptions:
     """
 
     method: Method = "optimized"
+    #: "carry": whoever brings the bags takes them up; "relay": ferries bring them to
+    #: the entrances and climbers take them up; "auto": both, the better kept.
+    mode: Mode = "carry"
     time_limit_s: float = 30.0
     deterministic: bool = False
     #: How much longer (a share of the makespan) the round may be so that the urgent
@@ -56,6 +69,10 @@ class PlanOptions:
     def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise ValueError(f"method {self.method!r} not understood; use one of {METHODS}")
+        if self.mode not in MODES:
+            raise ValueError(f"mode {self.mode!r} not understood; use one of {MODES}")
+        if self.method == "manual" and self.mode != "carry":
+            raise ValueError("the by-hand method plans carry rounds only")
         if self.time_limit_s <= 0:
             raise ValueError("time_limit_s must be positive")
         if not 0 <= self.vulnerable_preference <= 1:
@@ -65,6 +82,17 @@ class PlanOptions:
 def plan(scenario: Scenario, options: PlanOptions | None = None) -> Plan:
     """Plan a doorstep round for ``scenario``."""
     options = options or PlanOptions()
+    if options.mode == "relay" and not scenario.relay:
+        raise InputError([InputIssue("relay", "the scenario forbids relays (bags may not "
+                                     "wait at the doors): plan it with mode 'carry'")])
+    if options.mode == "auto" and scenario.relay:
+        return _plan_auto(scenario, options)
+    if options.mode == "relay":
+        return _plan_relay(scenario, options)
+    return _plan_carry(scenario, options)
+
+
+def _plan_carry(scenario: Scenario, options: PlanOptions) -> Plan:
     started = time.monotonic()
     budget = Budget(options.time_limit_s, options.deterministic, report=options.progress)
     ctx = Context(scenario)
@@ -83,11 +111,56 @@ def plan(scenario: Scenario, options: PlanOptions | None = None) -> Plan:
     return built
 
 
-def _only_unservable(ctx: Context, unserved: list[Unserved]) -> bool:
+def _plan_relay(scenario: Scenario, options: PlanOptions) -> Plan:
+    started = time.monotonic()
+    budget = Budget(options.time_limit_s, options.deterministic, report=options.progress)
+    ctx = Context(scenario)
+    eligible = relay_eligibility(ctx.demand)
+    bound = relay_lower_bound(ctx.demand, ctx.travel, eligible=eligible)
+    budget.tell("relay lower bound", lower_bound_s=bound.value_s)
+    result = relay.solve(ctx, budget, bound, eligible)
+    solve_s = None if options.deterministic else round(time.monotonic() - started, 3)
+    built = assemble_relay(ctx, result, bound, options.method, solve_s,
+                           lambda q: eligible.servable(q))
+    budget.tell("done", built.summary.makespan_s, bound.value_s)
+    return built
+
+
+def _plan_auto(scenario: Scenario, options: PlanOptions) -> Plan:
+    """Both modes, each with its share of the time limit; the better plan (fewer
+    households left out, then the shorter makespan) is kept, measured against the
+    relay bound (a carry plan is a relay plan without relays)."""
+    carried = _plan_carry(scenario, replace(
+        options, mode="carry", time_limit_s=options.time_limit_s * AUTO_CARRY_SHARE))
+    relayed = _plan_relay(scenario, replace(
+        options, mode="relay", time_limit_s=options.time_limit_s * (1 - AUTO_CARRY_SHARE)))
+    makespans = {"carry": carried.summary.makespan_s, "relay": relayed.summary.makespan_s}
+
+    def key(p: Plan) -> tuple[int, float]:
+        return p.summary.households_unserved, p.summary.makespan_s
+
+    best = carried if key(carried) <= key(relayed) else relayed
+    bound_s = relayed.summary.lower_bound_s
+    sm = best.summary
+    gap = (round(sm.makespan_s / bound_s - 1, 5)
+           if sm.gap is not None and bound_s > 0 else None)
+    solve_s = None if options.deterministic else round(
+        (carried.summary.solve_s or 0.0) + (relayed.summary.solve_s or 0.0), 3)
+    summary = sm.model_copy(update={
+        "mode_makespans_s": makespans, "lower_bound_s": bound_s, "gap": gap,
+        "bound": relayed.summary.bound, "solve_s": solve_s,
+        "proven_optimal": False})  # optimal among carry plans is not among relay plans
+    return best.model_copy(update={"summary": summary})
+
+
+def _only_unservable(ctx: Context, unserved: list[Unserved],
+                     servable: Callable[[Parcel], bool] | None = None) -> bool:
     """Every household left out is one no volunteer may serve (zone, skills, capacity)."""
     if not unserved:
         return True
     parcels = {q.id: q for q in ctx.demand.parcels}
+    if servable is not None:
+        return all(not servable(parcels[u.household]) for u in unserved)
     return all(not ctx.eligible[parcels[u.household].index]
                and ctx.why_unservable(parcels[u.household])[0]
                is UnservedReason.NO_ELIGIBLE_VOLUNTEER for u in unserved)
@@ -99,22 +172,14 @@ def assemble(ctx: Context, result: SolverResult, bound: Bound, method: str,
     scenario = ctx.scenario
     table = result.timetable
     built_in = result.context or ctx
-    t0 = ctx.demand.round_start_s
     volunteer_plans = []
     deliveries = []
     for v, scheduled in enumerate(table.trips):
         trips = [to_trip(built_in.builder, item.shape, item.start_s) for item in scheduled]
         for trip_index, item in enumerate(scheduled):
             for parcel_id, offset in item.shape.delivered_offsets.items():
-                household = scenario.household_by_id[parcel_id]
-                deliveries.append(Delivery(
-                    household=parcel_id,
-                    priority=household.priority.value,
-                    volunteer=ctx.volunteers[v].id,
-                    trip=trip_index,
-                    delivered_s=round(item.start_s + offset, 2),
-                    latest_s=household.latest_s,
-                ))
+                deliveries.append(_delivery(scenario, parcel_id, ctx.volunteers[v].id,
+                                            item.start_s + offset, trip=trip_index))
         volunteer_plans.append(VolunteerPlan(
             volunteer=ctx.volunteers[v].id,
             trips=tuple(trips),
@@ -122,25 +187,113 @@ def assemble(ctx: Context, result: SolverResult, bound: Bound, method: str,
             walk_m=round(sum(t.walk_m for t in trips), 1),
             floors_climbed=sum(item.shape.floors_climbed for item in scheduled),
         ))
-    order = {h.id: i for i, h in enumerate(scenario.households)}
-    deliveries.sort(key=lambda d: order[d.household])
-
-    served = {d.household for d in deliveries}
     unserved = [
         Unserved(household=q.id, reason=reason, detail=detail)
         for q, reason, detail in table.unserved
     ]
     for q in ctx.demand.parcels:
-        if not ctx.eligible[q.index] and q.id not in served:
+        if not ctx.eligible[q.index] and q.id not in {d.household for d in deliveries}:
             reason, detail = ctx.why_unservable(q)
             unserved.append(Unserved(household=q.id, reason=reason, detail=detail))
+    return _plan_model(ctx, volunteer_plans, deliveries, unserved, bound, method, solve_s,
+                       result.proven_optimal, "carry", _only_unservable(ctx, unserved))
+
+
+def assemble_relay(ctx: Context, result: relay.RelayResult, bound: Bound, method: str,
+                   solve_s: float | None, servable: Callable[[Parcel], bool]) -> Plan:
+    """The plan model of a relay day: trip-makers' trips, climbers' climbs, and a
+    ledger line per household naming who took it up and who ferried it."""
+    scenario = ctx.scenario
+    table = result.timetable
+    p = scenario.parameters
+    volunteer_plans = []
+    deliveries: dict[str, Delivery] = {}
+    for v, vol in enumerate(ctx.volunteers):
+        trips = [to_trip(ctx.builder, done.shape, done.start_s, done.waits)
+                 for done in table.trips[v]]
+        for trip_index, done in enumerate(table.trips[v]):
+            waited = sum(done.waits.values())
+            for parcel_id, offset in done.shape.delivered_offsets.items():
+                # Hand-overs on a trip come after its relay drops (and their waits) at
+                # the same stop, but before those of later stops: take them from the
+                # trip model, which has them right.
+                deliveries[parcel_id] = _delivery(
+                    scenario, parcel_id, vol.id,
+                    _handed_over(trips[trip_index], parcel_id, done.start_s + offset + waited),
+                    trip=trip_index)
+        climbs = []
+        for climb_index, done in enumerate(table.climbs[v]):
+            run = to_run(done.task.run, done.start_s)
+            climbs.append(Climb(stairwell=done.stairwell, walk_m=round(done.walk_m, 1),
+                                arrive_s=round(done.arrive_s, 2), run=run))
+            for door in run.doors:
+                ferry_v, _ = table.ferry_of[ctx.household_index[door.household]]
+                deliveries[door.household] = _delivery(
+                    scenario, door.household, vol.id, max(
+                        door.delivered_s, deliveries[door.household].delivered_s
+                        if door.household in deliveries else -math.inf),
+                    climb=climb_index, ferry=ctx.volunteers[ferry_v].id)
+        speed = vol.walk_speed_mps or p.walk_speed_mps
+        floors = sum(done.shape.floors_climbed for done in table.trips[v])
+        floors += sum(ctx.travel.stairs[c.stairwell].floors_climbed(c.run.top_floor)
+                      for c in climbs)
+        volunteer_plans.append(VolunteerPlan(
+            volunteer=vol.id,
+            trips=tuple(trips),
+            climbs=tuple(climbs),
+            busy_s=round(sum(t.return_s - t.start_s for t in trips)
+                         + sum(c.run.end_s - c.run.start_s + c.walk_m / speed
+                               for c in climbs), 2),
+            walk_m=round(sum(t.walk_m for t in trips) + sum(c.walk_m for c in climbs), 1),
+            floors_climbed=floors,
+        ))
+    unserved = [Unserved(household=q.id, reason=reason, detail=detail)
+                for q, reason, detail in table.unserved]
+    listed = {u.household for u in unserved}
+    for q in ctx.demand.parcels:
+        if not servable(q) and q.id not in deliveries and q.id not in listed:
+            reason, detail = ctx.why_unservable(q)
+            unserved.append(Unserved(household=q.id, reason=reason, detail=detail))
+    return _plan_model(ctx, volunteer_plans, list(deliveries.values()), unserved, bound,
+                       method, solve_s, False, "relay",
+                       _only_unservable(ctx, unserved, servable))
+
+
+def _handed_over(trip: Trip, household_id: str, fallback: float) -> float:
+    """When the trip hands this household its bags (the latest, if several)."""
+    times = [d.delivered_s for st in trip.stops for d in st.drops if d.household == household_id]
+    times += [d.delivered_s for st in trip.stops for r in st.runs for d in r.doors
+              if d.household == household_id]
+    return max(times, default=fallback)
+
+
+def _delivery(scenario: Scenario, household_id: str, volunteer_id: str, delivered_s: float,
+              **where: int | str) -> Delivery:
+    household = scenario.household_by_id[household_id]
+    return Delivery(household=household_id, priority=household.priority.value,
+                    volunteer=volunteer_id, delivered_s=round(delivered_s, 2),
+                    latest_s=household.latest_s, **where)  # type: ignore[arg-type]
+
+
+def _plan_model(ctx: Context, volunteer_plans: list[VolunteerPlan],
+                deliveries: list[Delivery], unserved: list[Unserved], bound: Bound,
+                method: str, solve_s: float | None, proven_optimal: bool, mode: str,
+                gap_allowed: bool) -> Plan:
+    """The plan with its summary, computed from the volunteers' plans and the ledger."""
+    scenario = ctx.scenario
+    method_name = method
+    t0 = ctx.demand.round_start_s
+    order = {h.id: i for i, h in enumerate(scenario.households)}
+    deliveries.sort(key=lambda d: order[d.household])
     unserved.sort(key=lambda u: order[u.household])
+    served = {d.household for d in deliveries}
     missing = set(order) - served - {u.household for u in unserved}
     if missing:
-        raise RuntimeError(f"the {method} solver lost households {sorted(missing)[:5]}")
+        raise RuntimeError(f"the {method_name} solver lost households {sorted(missing)[:5]}")
 
     last = max((d.delivered_s for d in deliveries), default=t0)
-    finish = max((t.return_s for vp in volunteer_plans for t in vp.trips), default=t0)
+    finish = max([t.return_s for vp in volunteer_plans for t in vp.trips]
+                 + [c.run.end_s for vp in volunteer_plans for c in vp.climbs], default=t0)
     makespan = round(last - t0, 2)
 
     def served_by(priority: Priority) -> float | None:
@@ -151,14 +304,15 @@ def assemble(ctx: Context, result: SolverResult, bound: Bound, method: str,
     met = sum(1 for d in deliveries if d.latest_s is not None and d.delivered_s <= d.latest_s)
     lb = math.floor(bound.value_s * 100) / 100  # rounded down: a bound stays a bound
     summary = Summary(
-        method=method,
+        method=method_name,
+        mode=mode,  # type: ignore[arg-type]
         makespan_s=makespan,
         lower_bound_s=lb,
         # The bound covers the households any plan could serve: with only the others
         # left out, the gap still says how close the plan is.
-        gap=(round(makespan / lb - 1, 5) if deliveries and lb > 0
-             and _only_unservable(ctx, unserved) else None),
-        proven_optimal=result.proven_optimal,
+        gap=(round(makespan / lb - 1, 5) if deliveries and lb > 0 and gap_allowed
+             else None),
+        proven_optimal=proven_optimal,
         bound=bound.kind,
         round_start_s=t0,
         last_delivery_s=round(last, 2),
@@ -167,6 +321,7 @@ def assemble(ctx: Context, result: SolverResult, bound: Bound, method: str,
         households_unserved=len(unserved),
         bags_delivered=sum(t.bags for vp in volunteer_plans for t in vp.trips),
         trips=sum(len(vp.trips) for vp in volunteer_plans),
+        climbs=sum(len(vp.climbs) for vp in volunteer_plans),
         walk_m=round(sum(vp.walk_m for vp in volunteer_plans), 1),
         floors_climbed=sum(vp.floors_climbed for vp in volunteer_plans),
         urgent_served_by_s=served_by(Priority.URGENT),

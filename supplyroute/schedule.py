@@ -60,7 +60,8 @@ class Timetable:
 def latest_start(shape: TripShape) -> float:
     """The latest start at which every deadline on the trip is still met."""
     offsets = shape.delivered_offsets
-    limits = [q.latest_s - offsets[q.id] for q in shape.parcels if q.latest_s is not None]
+    limits = [q.latest_s - offsets[q.id] for q in shape.parcels
+              if q.latest_s is not None and q.id in offsets]  # relayed: the climber's
     return min(limits, default=math.inf)
 
 
@@ -72,7 +73,8 @@ def earliest_start(demand: Demand, shape: TripShape) -> float:
     for q in shape.parcels:
         if q.named_gate is not None:
             t = max(t, q.named_release_s or 0.0)
-        t = max(t, q.earliest_s - offsets[q.id])
+        if q.id in offsets:  # a relayed household's window is the climber's to keep
+            t = max(t, q.earliest_s - offsets[q.id])
     return t
 
 
@@ -80,7 +82,9 @@ def pooled_bags(shape: TripShape) -> int:
     return sum(q.bags for q in shape.parcels if q.named_gate is None)
 
 
-class _Simulation:
+class GateStock:
+    """The gates' pools of interchangeable bags, drawn in the order trips start."""
+
     def __init__(self, demand: Demand):
         self.demand = demand
         self.used = {gate: 0 for gate in demand.pools}
@@ -107,7 +111,7 @@ def schedule(demand: Demand, timed: list[list[TripShape]],
              regular: list[list[TripShape]]) -> Timetable:
     """Start every trip as early as its rules allow, in the queues' order."""
     volunteers = demand.scenario.volunteers
-    sim = _Simulation(demand)
+    sim = GateStock(demand)
     table = Timetable(trips=[[] for _ in volunteers])
     timed_q = [sorted(q, key=lambda s: (latest_start(s), s.parcels[0].index)) for q in timed]
     regular_q = [list(q) for q in regular]

@@ -92,32 +92,43 @@ def relay_eligibility(demand: Demand) -> RelayEligibility:
 
 def relay_work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
                   eligible: RelayEligibility, offsets_s: list[float] | None = None,
+                  by_stairwell: bool = False,
                   ) -> tuple[float, tuple[tuple[str, int, tuple[Parcel, ...], float], ...]]:
     """The work LP of the module docstring. Returns the optimum and the assignment as
-    (kind, volunteer, pooled parcels, how many of them). ``offsets_s`` adds fixed work
-    per volunteer (for steering the planner, never for the bound)."""
+    (kind, volunteer, pooled parcels, how many of them).
+
+    For steering the planner (never for the bound): ``offsets_s`` adds fixed work per
+    volunteer, and ``by_stairwell`` pools a stairwell's parcels whatever their floor,
+    at their mean cost (a far smaller LP, whose optimum hands out whole stairwells)."""
     s = demand.scenario
     by_bags, by_hand = share_modes(s, parcels)
     drop_s = s.parameters.relay_drop_s
     groups: dict[tuple, list[Parcel]] = {}
     for q in parcels:
-        key = (q.stairwell, q.floor, q.bags, q.kg, q.door,
-               *(tuple(eligible.of(kind)[q.index]) for kind in KINDS))
+        place = (q.stairwell,) if by_stairwell else (q.stairwell, q.floor, q.bags, q.kg)
+        key = (*place, q.door, *(tuple(eligible.of(kind)[q.index]) for kind in KINDS))
         groups.setdefault(key, []).append(q)
     units = list(groups.values())
     costs: dict[str, list[dict[int, float]]] = {kind: [] for kind in KINDS}
     savings: dict[str, list[dict[int, float]]] = {kind: [] for kind in KINDS}
     for unit in units:
         q = unit[0]
-        down = travel.stairs[q.stairwell].down_s(q.floor) if q.door else 0.0
+        top = max(unit, key=lambda p: p.floor)
+        down = travel.stairs[q.stairwell].down_s(top.floor) if q.door else 0.0
         carry = eligible.carry[q.index]
         ferry = eligible.ferry[q.index] if eligible.climb[q.index] else []
         climb = eligible.climb[q.index] if ferry else []
-        costs[CARRY].append({v: parcel_cost(demand, travel, v, q, by_bags[v], by_hand[v])
-                             for v in carry})
-        costs[FERRY].append({v: trip_cost(demand, travel, v, q, by_bags[v]) + q.bags * drop_s
-                             for v in ferry})
-        costs[CLIMB].append({v: stair_cost(demand, travel, v, q, by_hand[v]) for v in climb})
+
+        def cost(kind: str, v: int, p: Parcel) -> float:
+            if kind == CARRY:
+                return parcel_cost(demand, travel, v, p, by_bags[v], by_hand[v])
+            if kind == FERRY:
+                return trip_cost(demand, travel, v, p, by_bags[v]) + p.bags * drop_s
+            return stair_cost(demand, travel, v, p, by_hand[v])
+
+        for kind, who in ((CARRY, carry), (FERRY, ferry), (CLIMB, climb)):
+            costs[kind].append({v: sum(cost(kind, v, p) for p in unit) / len(unit)
+                                for v in who})
         savings[CARRY].append({v: down + walk_back_s(demand, travel, v, q) for v in carry})
         savings[FERRY].append({v: walk_back_s(demand, travel, v, q) for v in ferry})
         savings[CLIMB].append({v: down for v in climb})

@@ -72,6 +72,7 @@ class Context:
         self.demand = Demand(scenario)
         self.builder = TripBuilder(self.demand, self.travel)
         self.volunteers = list(scenario.volunteers)
+        self.household_index = {q.id: q.index for q in self.demand.parcels}
         self.eligible: dict[int, list[int]] = {
             q.index: [v for v, vol in enumerate(self.volunteers) if self.demand.eligible(q, vol)]
             for q in self.demand.parcels

@@ -234,13 +234,15 @@ def full_loads(ctx: Context, shares: list[list[Parcel]], offsets_s: list[float],
 
 
 def pack_trips(ctx: Context, v: int, parcels: list[Parcel],
-               priority_first: bool = True) -> list[TripShape]:
+               priority_first: bool = True,
+               relayed: frozenset[int] = frozenset()) -> list[TripShape]:
     """Loads for one volunteer. With ``priority_first``, the priority households
     (urgent, then vulnerable) ride in loads of their own that go first, each tier's
     last load topped up with the nearest households of the next tiers, so that no load
     leaves part-empty for them; else every household is packed alike (a cart's load
     then mixes one vulnerable household with a dozen others, and the last of them
-    waits for the cart's last trips).
+    waits for the cart's last trips). In a relay round, the parcels in ``relayed`` are
+    left at their entrance for a climber.
 
     Within a tier: each stairwell's full loads first (top floors first), then the
     remainders, farthest from the gate first, each topped up from the stairwells
@@ -261,7 +263,7 @@ def pack_trips(ctx: Context, v: int, parcels: list[Parcel],
             for r in ranks[k + 1:]:
                 tiers[r] = [q for q in tiers[r] if q.index not in taken]
         loads += packed
-    return [ctx.builder.shape(v, load) for load in loads if load]
+    return [ctx.builder.shape(v, load, relayed=relayed) for load in loads if load]
 
 
 def _fits(ctx: Context, v: int, load: list[Parcel], q: Parcel) -> bool:

@@ -1,0 +1,627 @@
+"""The relay planner: ferries bring bags to the entrances, climbers take them up.
+
+What the reports describe (seed 004): goods moved from the gate to the building doors,
+often by cart, and volunteers stationed in the buildings carry them up. A relay saves
+the walk from the gate on every climb and the climbs on every cart trip.
+
+1. **Timed households** (deadline or window) are carried, each on a trip of its own,
+   as in carry mode.
+2. **Roles.** The relay work LP (:func:`~supplyroute.bounds.relay.relay_work_lp`),
+   with whole stairwells as units, shares the work out in three kinds: carried (the
+   volunteer brings and climbs), ferried, climbed. Each volunteer the scenario leaves
+   free becomes a *trip-maker* (carries and ferries) or a *climber*, by the larger of
+   its two kinds of work; the LP is solved again within those roles.
+3. **Rounding.** Households are handed out by systematic rounding of the LP's
+   amounts (each to the volunteer furthest behind its LP work), then each ferried
+   household to a climber with work in its stairwell.
+4. **Loads and climbs.** Each trip-maker's households are packed into loads as in
+   carry mode (priority households first); at every stop the ferried households are
+   put down in the entrance buffer, and each climber's share of them is cut into stair
+   runs (top floors first, as much as the hands and the buffer hold).
+5. **The day, simulated.** Events in time order: a trip-maker starts its next load as
+   soon as the gate has the bags, choosing (priority first) the load whose climbers
+   will run out of work soonest; a drop waits while the buffer is full; a climber takes
+   the waiting run that is most urgent, or walks to where its next bags are due and
+   waits there. Every time is computed once and is what the plan states.
+6. **Steering.** The LP is solved again with each volunteer's measured overhead
+   (waiting, walking between stations, partial loads) as a fixed offset, while time
+   is left; the best day is kept.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from supplyroute.bounds.carry import Bound, parcel_cost, stair_cost, trip_cost
+from supplyroute.bounds.lp import CARRY, CLIMB, FERRY
+from supplyroute.bounds.relay import RelayEligibility, relay_work_lp
+from supplyroute.demand import PRIORITY_RANK, Parcel
+from supplyroute.models import Priority, Role, UnservedReason
+from supplyroute.rounds.base import Budget, Context
+from supplyroute.rounds.carry import assign_timed, pack_trips
+from supplyroute.schedule import EPS, GateStock, latest_start
+from supplyroute.trips import RunShape, TripShape
+
+log = logging.getLogger("supplyroute.relay")
+
+#: Steering rounds in deterministic mode (otherwise they run until the time limit).
+DETERMINISTIC_ROUNDS = 4
+#: A run waits this long for the climber its shares designate before any other
+#: climber allowed there may take it: stations keep climbers from criss-crossing the
+#: compound after every drop, and no bags wait long for a busy climber.
+STEAL_AFTER_S = 180.0
+#: How much of the measured overhead each steering round feeds back.
+STEERING_DAMPING = 0.7
+
+# Event kinds, in the order they are handled at equal times: a bag picked up frees room
+# before a ferry looks for room; a climber chooses before the next drops arrive.
+_PICKUP, _STEAL, _CLIMBER, _DROP, _FERRY = range(5)
+
+
+@dataclass
+class ClimbTask:
+    """One stair run a climber will make with bags a ferry leaves at an entrance."""
+
+    id: int
+    climber: int  #: the climber the LP's shares designate (whose hands shaped the run).
+    takers: frozenset[int]  #: every climber who may take it (zone, station, skills, hands).
+    stairwell: str
+    run: RunShape  #: timed from 0 at the entrance.
+    parcels: tuple[int, ...]  #: parcel indices whose bags it takes (all of them).
+    rank: int
+    trip: int  #: the ferry load that brings its bags.
+    missing: int = 0  #: parcels not yet down at the entrance.
+    expected_s: float | None = None  #: when the bags are due, once their ferry left.
+    ready_s: float | None = None  #: when the last of them was put down.
+    done: bool = False
+    cancelled: bool = False
+
+    @property
+    def duration_s(self) -> float:
+        return self.run.end_off - self.run.start_off
+
+
+@dataclass
+class Load:
+    """A trip-maker's load: its shape, the climbs it feeds, whether it is timed."""
+
+    id: int
+    volunteer: int
+    shape: TripShape
+    tasks: list[int]
+    timed: bool = False
+
+
+@dataclass
+class DoneTrip:
+    shape: TripShape
+    start_s: float
+    waits: dict[int, float] = field(default_factory=dict)  #: parcel index -> s waited.
+
+
+@dataclass
+class DoneClimb:
+    stairwell: str
+    walk_m: float
+    arrive_s: float
+    start_s: float
+    task: ClimbTask
+
+
+@dataclass
+class RelayTimetable:
+    """A relay day: every trip-maker's trips, every climber's climbs, and what could
+    not be done."""
+
+    trips: list[list[DoneTrip]]
+    climbs: list[list[DoneClimb]]
+    unserved: list[tuple[Parcel, UnservedReason, str]]
+    delivered: dict[int, float]  #: parcel index -> last hand-over.
+    ferry_of: dict[int, tuple[int, int]]  #: relayed parcel -> (ferry, trip index).
+
+    @property
+    def last_delivery_s(self) -> float:
+        return max(self.delivered.values(), default=math.nan)
+
+    def vulnerable_by_s(self, ctx: Context) -> float:
+        times = [t for i, t in self.delivered.items()
+                 if ctx.demand.parcels[i].household.priority is not Priority.STANDARD]
+        return max(times, default=-math.inf)
+
+
+@dataclass
+class RelayResult:
+    timetable: RelayTimetable
+    roles: dict[int, str]  #: volunteer -> "trips" or "climbs".
+
+
+class _Day:
+    """The event simulation of step 5."""
+
+    def __init__(self, ctx: Context, loads: list[Load], tasks: list[ClimbTask]):
+        self.ctx = ctx
+        self.s = ctx.scenario
+        self.loads = loads
+        self.tasks = tasks
+        self.stock = GateStock(ctx.demand)
+        self.heap: list[tuple[float, int, int, tuple]] = []
+        self.seq = itertools.count()
+        self.queue: dict[int, list[Load]] = defaultdict(list)
+        for load in loads:
+            self.queue[load.volunteer].append(load)
+        for q in self.queue.values():
+            q.sort(key=lambda load: (not load.timed, latest_start(load.shape) if load.timed
+                                     else 0.0, load.id))
+        self.tasks_of_parcel: dict[int, list[int]] = defaultdict(list)
+        self.tasks_of_climber: dict[int, list[int]] = defaultdict(list)
+        for task in tasks:
+            task.missing = len(task.parcels)
+            for i in task.parcels:
+                self.tasks_of_parcel[i].append(task.id)
+            for w in sorted(task.takers):
+                self.tasks_of_climber[w].append(task.id)
+        self.occupancy: dict[str, int] = defaultdict(int)
+        self.room_waiters: dict[str, list[tuple]] = defaultdict(list)
+        self.table = RelayTimetable(
+            trips=[[] for _ in ctx.volunteers], climbs=[[] for _ in ctx.volunteers],
+            unserved=[], delivered={}, ferry_of={})
+        # Climbers: where they are, since when they are free, and who waits for bags.
+        self.place: dict[int, int] = {}
+        self.free_s: dict[int, float] = {}
+        self.idle: set[int] = set()
+        # A volunteer with loads makes its trips first, then climbs (if it may).
+        for w in self.tasks_of_climber:
+            vol = ctx.volunteers[w]
+            self.place[w] = ctx.travel.place(vol.gate, gate=True)
+            self.free_s[w] = vol.shift.start
+            if w not in self.queue:
+                self.push(vol.shift.start, _CLIMBER, (w,))
+        for v in list(self.queue):
+            self.push(ctx.volunteers[v].shift.start, _FERRY, (v,))
+
+    def push(self, t: float, kind: int, data: tuple) -> None:
+        heapq.heappush(self.heap, (t, kind, next(self.seq), data))
+
+    def run(self) -> RelayTimetable:
+        while self.heap:
+            t, kind, _, data = heapq.heappop(self.heap)
+            if kind == _FERRY:
+                self.ferry_free(data[0], t)
+            elif kind == _DROP:
+                self.drop(t, *data)
+            elif kind == _PICKUP:
+                self.pickup(t, *data)
+            elif kind == _STEAL:
+                task = self.tasks[data[0]]
+                if not task.done and not task.cancelled:
+                    for w in sorted(task.takers & self.idle):
+                        self.idle.discard(w)
+                        self.push(t, _CLIMBER, (w,))
+            else:
+                self.climber_free(data[0], t)
+        for task in self.tasks:
+            if not task.done and not task.cancelled:
+                self.cancel(task, UnservedReason.NO_VOLUNTEER_TIME,
+                            "no climber could take these bags up in time")
+        return self.table
+
+    # Trip-makers.
+    def drop_parcels(self, parcels, reason: UnservedReason, detail: str) -> None:
+        for q in parcels:
+            if q.index in self.table.delivered:
+                continue
+            self.table.unserved.append((q, reason, detail))
+            for task_id in self.tasks_of_parcel.get(q.index, ()):
+                self.tasks[task_id].cancelled = True
+
+    def cancel(self, task: ClimbTask, reason: UnservedReason, detail: str) -> None:
+        task.cancelled = True
+        parcels = [self.ctx.demand.parcels[i] for i in task.parcels]
+        self.drop_parcels(parcels, reason, detail)
+
+    def ferry_free(self, v: int, now: float) -> None:
+        queue = self.queue[v]
+        vol = self.ctx.volunteers[v]
+        if not queue and v in self.tasks_of_climber:  # the trips are done: climb now
+            self.free_s[v] = now
+            self.push(now, _CLIMBER, (v,))
+            return
+        while queue:
+            timed = [load for load in queue if load.timed]
+            candidates = timed[:1] if timed else queue
+            wait_until = math.inf
+            chosen = None
+            for load in candidates:
+                ready = self.stock.ready_at(load.shape, now)
+                if ready is None:
+                    queue.remove(load)
+                    self.drop_parcels(load.shape.parcels, UnservedReason.NOT_RELEASED,
+                                      "its bags are never released at the gate")
+                    break
+                if load.timed and ready > latest_start(load.shape) + EPS:
+                    queue.remove(load)
+                    self.drop_parcels(load.shape.parcels, UnservedReason.DEADLINE_UNREACHABLE,
+                                      "the earliest start misses the deadline")
+                    break
+                if ready <= now + EPS:
+                    chosen = load
+                    break
+                wait_until = min(wait_until, ready)
+            else:
+                if chosen is None:
+                    self.push(wait_until, _FERRY, (v,))
+                    return
+            if chosen is None:
+                continue  # a load was dropped: look again
+            queue.remove(chosen)
+            if now + chosen.shape.free_off > vol.shift.end + EPS:
+                self.drop_parcels(chosen.shape.parcels, UnservedReason.NO_VOLUNTEER_TIME,
+                                  f"volunteer {vol.id!r} would be back after the shift ends")
+                continue
+            self.start_trip(v, chosen, now)
+            return
+
+    def start_trip(self, v: int, load: Load, now: float) -> None:
+        self.stock.commit(load.shape)
+        done = DoneTrip(load.shape, now)
+        index = len(self.table.trips[v])
+        self.table.trips[v].append(done)
+        offsets = load.shape.delivered_offsets
+        for q in load.shape.parcels:
+            if q.id in offsets:
+                self.table.delivered[q.index] = now + offsets[q.id]
+        relays = [(q, off) for stop in load.shape.stops for q, _, off in stop.relays]
+        for q, off in relays:
+            self.table.ferry_of[q.index] = (v, index)
+            for task_id in self.tasks_of_parcel[q.index]:
+                task = self.tasks[task_id]
+                task.expected_s = now + off if task.expected_s is None else max(
+                    task.expected_s, now + off)
+        if relays:
+            self.push(now + relays[0][1], _DROP, (v, done, relays, 0, now + relays[0][1]))
+        else:
+            self.push(now + load.shape.free_off, _FERRY, (v,))
+
+    def drop(self, t: float, v: int, done: DoneTrip, relays: list, k: int,
+             wanted: float) -> None:
+        """The ferry puts relay ``k`` of its trip down, if the buffer has room."""
+        q, off = relays[k]
+        limit = self.s.buffer_bags(q.stairwell)
+        if limit is not None and self.occupancy[q.stairwell] + q.bags > limit:
+            self.room_waiters[q.stairwell].append((v, done, relays, k, wanted))
+            return
+        done.waits[q.index] = t - wanted
+        self.occupancy[q.stairwell] += q.bags
+        for task_id in self.tasks_of_parcel[q.index]:
+            task = self.tasks[task_id]
+            task.missing -= 1
+            if task.missing == 0:
+                task.ready_s = t
+                if task.climber in self.idle:
+                    self.idle.discard(task.climber)
+                    self.push(t, _CLIMBER, (task.climber,))
+                self.push(t + STEAL_AFTER_S, _STEAL, (task.id,))
+        if k + 1 < len(relays):
+            nxt = t + relays[k + 1][1] - off
+            self.push(nxt, _DROP, (v, done, relays, k + 1, nxt))
+        else:
+            self.push(t + done.shape.free_off - off, _FERRY, (v,))
+
+    def pickup(self, t: float, stairwell: str, bags: int) -> None:
+        self.occupancy[stairwell] -= bags
+        waiters, self.room_waiters[stairwell] = self.room_waiters[stairwell], []
+        for v, done, relays, k, wanted in waiters:
+            self.push(t, _DROP, (v, done, relays, k, wanted))
+
+    # Climbers.
+    def walk_s(self, w: int, a: int, b: int) -> float:
+        vol = self.ctx.volunteers[w]
+        speed = vol.walk_speed_mps or self.s.parameters.walk_speed_mps
+        return float(self.ctx.travel.dist_m[a, b]) / speed
+
+    def climber_free(self, w: int, now: float) -> None:
+        """Take the most urgent run waiting at an entrance (priority households first,
+        then the nearest), or wait for the next bags."""
+        if now < self.free_s[w] - EPS or w in self.idle:
+            return  # a stale wake-up
+        travel = self.ctx.travel
+        here = self.place[w]
+        ready = [t for t in (self.tasks[i] for i in self.tasks_of_climber[w])
+                 if t.ready_s is not None and not t.done and not t.cancelled
+                 and (t.climber == w or t.ready_s + STEAL_AFTER_S <= now + EPS)]
+        if not ready:
+            self.idle.add(w)
+            return
+        task = min(ready, key=lambda t: (t.rank, t.climber != w,
+                                         travel.dist_m[here, travel.place(t.stairwell)],
+                                         t.ready_s, t.id))
+        there = travel.place(task.stairwell)
+        arrive = now + self.walk_s(w, here, there)
+        self.climb(w, task, float(travel.dist_m[here, there]), arrive, arrive)
+
+    def climb(self, w: int, task: ClimbTask, walk_m: float, arrive: float,
+              start: float) -> None:
+        vol = self.ctx.volunteers[w]
+        end = start + task.duration_s
+        if end > vol.shift.end + EPS:
+            self.cancel(task, UnservedReason.NO_VOLUNTEER_TIME,
+                        f"climber {vol.id!r} would finish after the shift ends")
+            self.push(self.free_s[w], _CLIMBER, (w,))
+            return
+        task.done = True
+        self.table.climbs[w].append(DoneClimb(task.stairwell, walk_m, arrive, start, task))
+        for parcel, _, off in task.run.doors:
+            self.table.delivered[parcel.index] = max(
+                self.table.delivered.get(parcel.index, -math.inf), start + off)
+        self.place[w] = self.ctx.travel.place(task.stairwell)
+        self.free_s[w] = end
+        self.push(start, _PICKUP, (task.stairwell, task.run.bags))
+        self.push(end, _CLIMBER, (w,))
+
+
+def _systematic(units: list[tuple[list[Parcel], list[tuple[tuple[str, int], float, float]]]]
+                ) -> dict[int, tuple[str, int]]:
+    """Each parcel of each unit to a (kind, volunteer) slot; slots are (key, amount,
+    cost per parcel). How many each slot gets is decided by systematic rounding (the
+    next parcel goes to the volunteer furthest behind the work the LP gave it, so
+    every total stays within about one parcel of the LP's); which ones, in blocks of
+    neighbouring floors, so that a climber stays in a stairwell and a load fills up
+    with neighbours."""
+    behind: dict[int, float] = defaultdict(float)
+    out: dict[int, tuple[str, int]] = {}
+    for parcels, slots in units:
+        room = {key: math.ceil(amount - 1e-9) for key, amount, _ in slots}
+        cost = {key: c for key, _, c in slots}
+        count: dict[tuple[str, int], int] = defaultdict(int)
+        for key, amount, c in slots:
+            behind[key[1]] += amount * c
+        for _ in parcels:
+            open_slots = [key for key, _, _ in slots if room[key] > 0]
+            key = max(open_slots, key=lambda k: (behind[k[1]], k[0] == FERRY, -k[1]))
+            count[key] += 1
+            room[key] -= 1
+            behind[key[1]] -= cost[key]
+        ordered = sorted(parcels, key=lambda q: (-q.floor, q.index))
+        i = 0
+        for key, _, _ in slots:
+            for q in ordered[i:i + count[key]]:
+                out[q.index] = key
+            i += count[key]
+    return out
+
+
+class RelayPlanner:
+    """Steps 2-6 for one scenario."""
+
+    def __init__(self, ctx: Context, eligible: RelayEligibility, budget: Budget):
+        self.ctx = ctx
+        self.budget = budget
+        self.s = ctx.scenario
+        self.eligible = eligible
+        parcels = [q for q in ctx.demand.parcels if eligible.servable(q)]
+        # Timed households are carried on trips of their own, by volunteers who make
+        # trips anyway (never by one who will climb).
+        self.timed = [q for q in parcels if q.timed and eligible.carry[q.index]]
+        self.regular = [q for q in parcels if q not in self.timed]
+        self.unservable = [q for q in ctx.demand.parcels if not eligible.servable(q)]
+
+    def roles(self, offsets: list[float]) -> dict[int, str]:
+        """Trip-maker, climber or both (trips first, then climbs): the scenario's role.
+        A volunteer it leaves free does both where no entrance buffer has a limit;
+        else (a ferry that waits for room must never wait for itself) it becomes the
+        one of the two that the LP gives more work."""
+        limited = any(self.s.buffer_bags(w) is not None for w in self.s.stairwells)
+        work: dict[int, dict[str, float]] = defaultdict(lambda: {"trips": 0.0, "climbs": 0.0})
+        if self.regular and limited:
+            _, assignment = relay_work_lp(self.ctx.demand, self.ctx.travel, self.regular,
+                                          self.eligible, offsets, by_stairwell=True)
+            for kind, v, unit, amount in assignment:
+                cost = self.cost(kind, v, unit[0])
+                work[v]["climbs" if kind == CLIMB else "trips"] += amount * cost
+        roles = {}
+        for v, vol in enumerate(self.ctx.volunteers):
+            if vol.role is Role.CLIMBER:
+                roles[v] = "climbs"
+            elif vol.role is Role.FERRY or not self.s.relay:
+                roles[v] = "trips"
+            elif not limited:
+                roles[v] = "both"
+            else:
+                roles[v] = "climbs" if work[v]["climbs"] > work[v]["trips"] else "trips"
+        return roles
+
+    def cost(self, kind: str, v: int, q: Parcel) -> float:
+        d, t = self.ctx.demand, self.ctx.travel
+        if kind == CARRY:
+            return parcel_cost(d, t, v, q)
+        if kind == FERRY:
+            return trip_cost(d, t, v, q) + q.bags * self.s.parameters.relay_drop_s
+        return stair_cost(d, t, v, q)
+
+    def within(self, roles: dict[int, str]) -> RelayEligibility:
+        """The eligibility left once each volunteer has its role."""
+        e = self.eligible
+
+        def keep(table: dict[int, list[int]], role: str) -> dict[int, list[int]]:
+            return {i: [v for v in vs if roles[v] in (role, "both")]
+                    for i, vs in table.items()}
+
+        return RelayEligibility(keep(e.carry, "trips"), keep(e.ferry, "trips"),
+                                keep(e.climb, "climbs"))
+
+    def day(self, roles: dict[int, str], offsets: list[float],
+            timed_queues: list[list[TripShape]]) -> tuple[RelayTimetable, list[float]]:
+        """Share out, pack, simulate; returns the day and each volunteer's LP work."""
+        ctx = self.ctx
+        eligible = self.within(roles)
+        servable = [q for q in self.regular if eligible.servable(q)]
+        lost = [q for q in self.regular if not eligible.servable(q)]
+        lp_work = [0.0] * len(ctx.volunteers)
+        kind_of: dict[int, tuple[str, int]] = {}
+        climber_of: dict[int, int] = {}
+        if servable:
+            _, assignment = relay_work_lp(ctx.demand, ctx.travel, servable, eligible,
+                                          offsets, by_stairwell=True)
+            units: dict[tuple[int, ...], list] = {}
+            members: dict[tuple[int, ...], list[Parcel]] = {}
+            for kind, v, unit, amount in assignment:
+                key = tuple(q.index for q in unit)
+                members[key] = list(unit)
+                units.setdefault(key, []).append(((kind, v), amount,
+                                                  self.cost(kind, v, unit[0])))
+            trips = [(members[k], [s for s in slots if s[0][0] != CLIMB])
+                     for k, slots in sorted(units.items())]
+            kind_of = _systematic(trips)
+            climbs = []
+            for k, slots in sorted(units.items()):
+                ferried = [q for q in members[k] if kind_of[q.index][0] == FERRY]
+                climb_slots = [s for s in slots if s[0][0] == CLIMB]
+                total = sum(a for _, a, _ in climb_slots)
+                if ferried and total > 0:
+                    scale = len(ferried) / total
+                    climbs.append((ferried, [(key, a * scale, c) for key, a, c in climb_slots]))
+            climber_of = {i: key[1] for i, key in _systematic(climbs).items()}
+            for q in servable:
+                kind, v = kind_of[q.index]
+                lp_work[v] += self.cost(kind, v, q)
+                if kind == FERRY:
+                    lp_work[climber_of[q.index]] += self.cost(CLIMB, climber_of[q.index], q)
+
+        loads: list[Load] = []
+        tasks: list[ClimbTask] = []
+        for v, queue in enumerate(timed_queues):
+            for shape in queue:
+                loads.append(Load(len(loads), v, shape, [], timed=True))
+        for v in range(len(ctx.volunteers)):
+            mine = [q for q in servable if kind_of[q.index][1] == v]
+            if not mine:
+                continue
+            relayed = frozenset(q.index for q in mine if kind_of[q.index][0] == FERRY)
+            for shape in pack_trips(ctx, v, mine, True, relayed):
+                load = Load(len(loads), v, shape, [])
+                loads.append(load)
+                for stop in shape.stops:
+                    by_climber: dict[int, list[Parcel]] = defaultdict(list)
+                    for q, _, _ in stop.relays:
+                        by_climber[climber_of[q.index]].append(q)
+                    for w, parcels in sorted(by_climber.items()):
+                        for group in self.runs(w, stop.stairwell, parcels):
+                            run = ctx.builder.time_run(stop.stairwell, group, 0.0)
+                            task = ClimbTask(
+                                id=len(tasks), climber=w, stairwell=stop.stairwell, run=run,
+                                takers=self.takers(eligible, group, run),
+                                parcels=tuple(sorted({q.index for q, _ in group})),
+                                rank=min(q.rank for q, _ in group), trip=load.id)
+                            tasks.append(task)
+                            load.tasks.append(task.id)
+        table = _Day(ctx, loads, tasks).run()
+        for q in lost:
+            reason, detail = _why_lost(self.s, q)
+            table.unserved.append((q, reason, detail))
+        return table, lp_work
+
+    def takers(self, eligible: RelayEligibility,
+               group: list[tuple[Parcel, tuple[int, ...]]], run: RunShape) -> frozenset[int]:
+        """The climbers who may make this run: allowed at every door, hands that hold it."""
+        allowed = frozenset.intersection(*(frozenset(eligible.climb[q.index])
+                                           for q, _ in group))
+        return frozenset(w for w in allowed
+                         if self.s.hand_capacity(self.ctx.volunteers[w])[0] >= run.bags
+                         and self.s.hand_capacity(self.ctx.volunteers[w])[1] >= run.kg - 1e-9)
+
+    def runs(self, w: int, stairwell: str, parcels: list[Parcel]
+             ) -> list[list[tuple[Parcel, tuple[int, ...]]]]:
+        """A climber's runs with these bags: top floors first, as much as the hands and
+        the entrance buffer hold."""
+        groups = self.ctx.builder.runs(w, parcels)
+        limit = self.s.buffer_bags(stairwell)
+        if limit is None:
+            return groups
+        out: list[list[tuple[Parcel, tuple[int, ...]]]] = []
+        for group in groups:
+            current: list[tuple[Parcel, tuple[int, ...]]] = []
+            for q, idx in group:
+                if current and sum(len(i) for _, i in current) + len(idx) > limit:
+                    out.append(current)
+                    current = []
+                current.append((q, idx))
+            out.append(current)
+        return out
+
+
+def _why_lost(scenario, q: Parcel) -> tuple[UnservedReason, str]:
+    return (UnservedReason.NO_ELIGIBLE_VOLUNTEER,
+            "once roles were given, no trip-maker and climber, nor carrier, may serve it")
+
+
+def _score(ctx: Context, table: RelayTimetable) -> tuple[int, float]:
+    return len(table.unserved), table.last_delivery_s
+
+
+def solve(ctx: Context, budget: Budget, bound: Bound, eligible: RelayEligibility
+          ) -> RelayResult:
+    """Plan a relay round (the module docstring's steps)."""
+    planner = RelayPlanner(ctx, eligible, budget)
+    n = len(ctx.volunteers)
+    t0 = ctx.demand.round_start_s
+    roles = planner.roles([0.0] * n)
+    # Timed households go to trip-makers only.
+    carry_eligible = {i: [v for v in vs if roles[v] != "climbs"]
+                      for i, vs in ctx.eligible.items()}
+    saved = ctx.eligible
+    ctx.eligible = carry_eligible
+    try:
+        timed_queues, dropped = assign_timed(ctx, [q for q in planner.timed
+                                                   if carry_eligible[q.index]])
+    finally:
+        ctx.eligible = saved
+    timed_s = [sum(t.free_off for t in queue) for queue in timed_queues]
+    lost_timed = [q for q in planner.timed if not carry_eligible[q.index]]
+    budget.tell("relay roles given", lower_bound_s=bound.value_s)
+
+    best: RelayTimetable | None = None
+    overhead = [0.0] * n
+    rounds = 0
+    while best is None or (not budget.expired() if not budget.deterministic
+                           else rounds < DETERMINISTIC_ROUNDS):
+        offsets = [timed_s[v] + overhead[v] for v in range(n)]
+        table, lp_work = planner.day(roles, offsets, timed_queues)
+        rounds += 1
+        if best is None or _score(ctx, table) < _score(ctx, best):
+            best = table
+            budget.tell("relay day simulated", makespan_s=table.last_delivery_s - t0,
+                        lower_bound_s=bound.value_s)
+        finish = _finishes(ctx, table)
+        target = max(finish)
+        overhead = [max(0.0, overhead[v] + STEERING_DAMPING * (
+            (finish[v] - ctx.volunteers[v].shift.start) - timed_s[v] - overhead[v]
+            - lp_work[v])) if finish[v] > -math.inf else overhead[v] for v in range(n)]
+        log.info("relay round %d: makespan %.0f s, latest finish %.0f", rounds,
+                 table.last_delivery_s - t0, target - t0)
+    assert best is not None
+    best.unserved = dropped + [
+        (q, *_why_lost(ctx.scenario, q)) for q in lost_timed] + best.unserved
+    return RelayResult(best, roles)
+
+
+def _finishes(ctx: Context, table: RelayTimetable) -> list[float]:
+    """When each volunteer's last drop or hand-over happens."""
+    out = [-math.inf] * len(ctx.volunteers)
+    for v, trips in enumerate(table.trips):
+        for trip in trips:
+            last = trip.start_s + max(
+                [trip.shape.last_delivery_off,
+                 *(off for stop in trip.shape.stops for _, _, off in stop.relays)])
+            out[v] = max(out[v], last + sum(trip.waits.values()))
+    for w, climbs in enumerate(table.climbs):
+        for climb in climbs:
+            out[w] = max(out[w], climb.start_s + climb.task.run.doors[-1][2])
+    return out
+
+
+__all__ = ["PRIORITY_RANK", "RelayResult", "RelayTimetable", "solve"]
