@@ -3,8 +3,11 @@
 Recomputes every plan from the scenario and the physical model of ``DOMAIN.md`` with
 its own arithmetic: walking distances (straight line times the detour factor, or the
 walkway graph), stairs and lifts, loading, hand-overs, capacities, releases, shifts,
-zones, skills, deadlines and the disinfection after risky trips. It imports none of the
-planner's modules, so a planner bug cannot hide behind a shared helper.
+zones, skills, deadlines and the disinfection after risky trips; in relay rounds also
+the ferries' drops into the entrance buffers, the climbers' walks and stair runs, their
+roles and stations, that no climb starts before its bags are down at the entrance, and
+that no buffer holds more bags than it may. It imports none of the planner's modules,
+so a planner bug cannot hide behind a shared helper.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from enum import Enum
 
 import networkx as nx
 
-from supplyroute.models import Plan, Priority, Risk, Scenario, Volunteer
-from supplyroute.models.plan import StairRun, Trip
+from supplyroute.models import Plan, Priority, Risk, Role, Scenario, Volunteer
+from supplyroute.models.plan import Climb, Delivery, StairRun, Trip, VolunteerPlan
 
 TOLERANCE_S = 0.5  #: plans round times to 0.01 s; sums over a trip stay well inside this.
 EARTH_RADIUS_M = 6_371_000.0
@@ -26,7 +29,9 @@ EARTH_RADIUS_M = 6_371_000.0
 
 class ViolationKind(str, Enum):
     MISSING = "missing"  #: a household neither served nor listed as unserved.
-    DUPLICATE = "duplicate"  #: a household or bag served twice, or served and unserved.
+    #: a household or bag served twice, or served and unserved; a bag relayed or climbed
+    #: twice.
+    DUPLICATE = "duplicate"
     BAGS = "bags"  #: a household's bags not all delivered, or unknown bag indices.
     UNKNOWN = "unknown"  #: a volunteer, household, stairwell or gate not in the scenario.
     TRIP_CAPACITY = "trip_capacity"  #: a trip carries more than hands or cart can.
@@ -37,14 +42,49 @@ class ViolationKind(str, Enum):
     SKILL = "skill"  #: a red-risk (or, with ppe_for_orange, orange) home without full PPE.
     DEADLINE = "deadline"  #: a hand-over after the deadline or outside the window.
     TIMING = "timing"  #: stated times that do not add up.
-    OVERLAP = "overlap"  #: a volunteer's trips overlap.
+    #: a volunteer's trips or climbs overlap (a climb's walk included), or a trip starts
+    #: before the volunteer is back at its gate from a climb.
+    OVERLAP = "overlap"
     #: a trip starts before the disinfection after the volunteer's previous trip, which
     #: served a red or orange home, is over.
     DISINFECTION = "disinfection"
     GATE = "gate"  #: a trip from a gate that is not the volunteer's.
     MODE = "mode"  #: a cart trip by a volunteer without a cart.
     PLACE = "place"  #: a door at the wrong stairwell or floor, or the wrong delivery mode.
-    SUMMARY = "summary"  #: summary or ledger figures that do not match the trips.
+    #: summary or ledger figures that do not match the trips and climbs (in a relay, the
+    #: ledger names the climber, its climb and the ferry).
+    SUMMARY = "summary"
+    #: a relay drop or a climb in a scenario with ``relay: false`` (bags may not wait at
+    #: a stairwell door there).
+    RELAY_FORBIDDEN = "relay_forbidden"
+    #: work outside the volunteer's role: a ferry with a stair run or a climb, a climber
+    #: with a trip from the gate.
+    ROLE = "role"
+    STATION = "station"  #: a climb outside the volunteer's station (stairwells, buildings).
+    #: a climb that starts before its bags are down at that entrance, takes up a bag no
+    #: ferry left there, or a relayed bag that no climb takes up.
+    SYNC = "sync"
+    #: more bags waiting at a stairwell door than its buffer holds (``buffer_bags``).
+    BUFFER = "buffer"
+
+
+@dataclass(frozen=True)
+class _Relayed:
+    """One bag a ferry put down in an entrance buffer."""
+
+    stairwell: str
+    dropped_s: float
+    where: str
+    ferry: str
+
+
+@dataclass(frozen=True)
+class _Climbed:
+    """One bag a climber took up from an entrance."""
+
+    stairwell: str
+    start_s: float  #: the run starts: the bag leaves the buffer.
+    where: str
 
 
 @dataclass(frozen=True)
@@ -152,6 +192,14 @@ class _Checker:
         self.delivered: dict[str, float] = {}
         self.trips_by_gate: dict[str, list[tuple[float, int, str]]] = defaultdict(list)
         self.named: dict[str, tuple[str, float]] = {}
+        #: relay rounds: (household, bag index) -> its drops into a buffer, its climbs.
+        self.relayed: dict[tuple[str, int], list[_Relayed]] = defaultdict(list)
+        self.climbed: dict[tuple[str, int], list[_Climbed]] = defaultdict(list)
+        #: for the ledger: household -> (volunteer, trip) or (volunteer, climb) that handed
+        #: its bags over, and the ferries that left its bags at the entrance.
+        self.by_trip: dict[str, set[tuple[str, int]]] = defaultdict(set)
+        self.by_climb: dict[str, set[tuple[str, int]]] = defaultdict(set)
+        self.ferries: dict[str, set[str]] = defaultdict(set)
         for g in scenario.gates:
             for r in g.releases:
                 for hid in r.households or ():
@@ -176,29 +224,132 @@ class _Checker:
                 self.flag(ViolationKind.DUPLICATE, f"{where}.volunteer",
                           f"volunteer {vp.volunteer!r} listed twice")
             seen_volunteers.add(vp.volunteer)
-            previous_return = -math.inf
-            previous_risky: str | None = None  # a red or orange home on the previous trip
-            disinfection = self.s.parameters.disinfection_s
-            for t_i, trip in enumerate(vp.trips):
-                twhere = f"{where}.trips[{t_i}]"
-                if trip.start_s < previous_return - TOLERANCE_S:
-                    self.flag(ViolationKind.OVERLAP, f"{twhere}.start_s",
-                              f"starts at {trip.start_s} before the previous trip returns "
-                              f"at {previous_return}")
-                elif previous_risky is not None and \
-                        trip.start_s < previous_return + disinfection - TOLERANCE_S:
-                    self.flag(ViolationKind.DISINFECTION, f"{twhere}.start_s",
-                              f"starts at {trip.start_s}, but the previous trip served "
-                              f"{previous_risky!r} and returned at {previous_return:.2f}: "
-                              f"not before {previous_return + disinfection:.2f}")
-                previous_return = self.trip(volunteer, trip, twhere)
-                previous_risky = self.risky_household(trip)
+            self.activities(volunteer, vp, where)
         self.releases()
+        self.sync()
+        self.buffers()
         self.coverage()
         self.summary()
         return self.out
 
-    def trip(self, volunteer: Volunteer, trip: Trip, where: str) -> float:
+    def activities(self, volunteer: Volunteer, vp: VolunteerPlan, where: str) -> None:
+        """A volunteer's trips and climbs in time order (each list in its own order, the
+        two merged by start): from its gate at the start of the shift, back at the gate
+        after every trip, at the climb's stairwell after a climb."""
+        p = self.s.parameters
+        on_foot = volunteer.walk_speed_mps or p.walk_speed_mps
+        order: list[tuple[str, int]] = []
+        t_i = c_i = 0
+        while t_i < len(vp.trips) or c_i < len(vp.climbs):
+            if c_i < len(vp.climbs) and (t_i == len(vp.trips)
+                                         or vp.climbs[c_i].arrive_s <= vp.trips[t_i].start_s):
+                order.append(("climb", c_i))
+                c_i += 1
+            else:
+                order.append(("trip", t_i))
+                t_i += 1
+        previous_return = -math.inf
+        previous_risky: str | None = None  # a red or orange home on the previous trip
+        disinfection = p.disinfection_s
+        here = volunteer.gate  # where the volunteer is when its previous activity ends
+        free_s = volunteer.shift.start  # when that is
+        last_climb: int | None = None  # the previous activity, if it was a climb
+        first = True
+        for kind, index in order:
+            if kind == "climb":
+                cwhere = f"{where}.climbs[{index}]"
+                free_s = self.climb(volunteer, vp.climbs[index], index, here, free_s, first,
+                                    cwhere)
+                if vp.climbs[index].stairwell in self.s.stairwells:
+                    here = vp.climbs[index].stairwell
+                last_climb = index
+                first = False
+                continue
+            trip = vp.trips[index]
+            twhere = f"{where}.trips[{index}]"
+            if volunteer.role is Role.CLIMBER:
+                self.flag(ViolationKind.ROLE, twhere,
+                          f"volunteer {volunteer.id!r} is a climber: no trips from the gate")
+            back_s = free_s + self.walking.metres(here, volunteer.gate) / on_foot
+            if trip.start_s < previous_return - TOLERANCE_S:
+                self.flag(ViolationKind.OVERLAP, f"{twhere}.start_s",
+                          f"starts at {trip.start_s} before the previous trip returns "
+                          f"at {previous_return}")
+            elif last_climb is not None and trip.start_s < back_s - TOLERANCE_S:
+                self.flag(ViolationKind.OVERLAP, f"{twhere}.start_s",
+                          f"starts at {trip.start_s}, but after climbs[{last_climb}] the "
+                          f"volunteer is back at gate {volunteer.gate!r} at {back_s:.2f}")
+            elif previous_risky is not None and \
+                    trip.start_s < previous_return + disinfection - TOLERANCE_S:
+                self.flag(ViolationKind.DISINFECTION, f"{twhere}.start_s",
+                          f"starts at {trip.start_s}, but the previous trip served "
+                          f"{previous_risky!r} and returned at {previous_return:.2f}: "
+                          f"not before {previous_return + disinfection:.2f}")
+            previous_return = self.trip(volunteer, trip, index, twhere)
+            previous_risky = self.risky_household(trip)
+            here, free_s, last_climb, first = volunteer.gate, previous_return, None, False
+
+    def climb(self, volunteer: Volunteer, climb: Climb, index: int, here: str,
+              free_s: float, first: bool, where: str) -> float:
+        """One climb: the walk on foot from ``here`` (free from ``free_s``), the wait at the
+        entrance, the stair run with bags a ferry left there. Returns when it is back down."""
+        s, p = self.s, self.s.parameters
+        if not s.relay:
+            self.flag(ViolationKind.RELAY_FORBIDDEN, where,
+                      f"scenario {s.name!r} forbids relays: no climbs with ferried bags")
+        if volunteer.role is Role.FERRY:
+            self.flag(ViolationKind.ROLE, where,
+                      f"volunteer {volunteer.id!r} is a ferry: it never climbs")
+        if climb.stairwell not in s.stairwells:
+            self.flag(ViolationKind.UNKNOWN, f"{where}.stairwell",
+                      f"unknown stairwell {climb.stairwell!r}")
+            return climb.run.end_s
+        building = s.stairwell_building[climb.stairwell].id
+        if volunteer.station is not None and climb.stairwell not in volunteer.station \
+                and building not in volunteer.station:
+            self.flag(ViolationKind.STATION, f"{where}.stairwell",
+                      f"stairwell {climb.stairwell!r} (building {building!r}) is outside "
+                      f"volunteer {volunteer.id!r}'s station {list(volunteer.station)}")
+        on_foot = volunteer.walk_speed_mps or p.walk_speed_mps
+        metres = self.walking.metres(here, climb.stairwell)
+        if abs(climb.walk_m - metres) > 0.5:
+            self.flag(ViolationKind.TIMING, f"{where}.walk_m",
+                      f"stated {climb.walk_m} m, the walk from {here!r} is {metres:.1f} m")
+        earliest = free_s + metres / on_foot
+        if climb.arrive_s < earliest - TOLERANCE_S:
+            if first:
+                self.flag(ViolationKind.SHIFT, f"{where}.arrive_s",
+                          f"arrives at {climb.arrive_s}: the walk from gate {here!r} starts "
+                          f"before the shift ({volunteer.shift.start}); at {earliest:.2f} "
+                          "at the earliest")
+            else:
+                self.flag(ViolationKind.OVERLAP, f"{where}.arrive_s",
+                          f"arrives at {climb.arrive_s}, but the previous work ends at "
+                          f"{free_s:.2f} and the walk from {here!r} takes until "
+                          f"{earliest:.2f}")
+        if climb.run.start_s < climb.arrive_s - TOLERANCE_S:
+            self.flag(ViolationKind.TIMING, f"{where}.run.start_s",
+                      f"stated {climb.run.start_s}, before the climber arrives at "
+                      f"{climb.arrive_s}")
+        hands = (volunteer.hand_capacity_bags or p.hand_capacity_bags,
+                 volunteer.hand_capacity_kg or p.hand_capacity_kg)
+        ascent, descent, _ = _stair_seconds(s, climb.stairwell)
+        end = self.run_timing(climb.run, climb.run.start_s, ascent, descent, climb.stairwell,
+                              volunteer, hands, f"{where}.run")
+        if end > volunteer.shift.end + TOLERANCE_S:
+            self.flag(ViolationKind.SHIFT, f"{where}.run.end_s",
+                      f"down at {end:.0f}, after the shift ends ({volunteer.shift.end})")
+        for d_i, door in enumerate(climb.run.doors):
+            self.by_climb[door.household].add((volunteer.id, index))
+            for i in door.bags:
+                self.climbed[door.household, i].append(
+                    _Climbed(climb.stairwell, climb.run.start_s,
+                             f"{where}.run.doors[{d_i}]"))
+        return end
+
+    def trip(self, volunteer: Volunteer, trip: Trip, index: int, where: str) -> float:
+        """One trip from the gate: loading, walks, entrance drops, relay drops, stair runs,
+        the walk back. Returns when it is back at the gate."""
         s, p = self.s, self.s.parameters
         if trip.gate != volunteer.gate:
             self.flag(ViolationKind.GATE, f"{where}.gate",
@@ -251,13 +402,39 @@ class _Checker:
                 kg_total += sum(weights)
                 t += len(drop.bags) * p.entrance_drop_s_per_bag
                 self.hand_over(drop.household, drop.delivered_s, t, dwhere)
+                self.by_trip[drop.household].add((volunteer.id, index))
+            for r_i, relay in enumerate(stop.relays):
+                rwhere = f"{swhere}.relays[{r_i}]"
+                if not s.relay:
+                    self.flag(ViolationKind.RELAY_FORBIDDEN, rwhere,
+                              f"scenario {s.name!r} forbids relays: bags may not wait at "
+                              f"the door of {stop.stairwell!r}")
+                weights = self.household_bags(relay.household, relay.bags, stop.stairwell,
+                                              None, "door", volunteer, rwhere, ferry=True)
+                bags_total += len(relay.bags)
+                kg_total += sum(weights)
+                t += len(relay.bags) * p.relay_drop_s
+                if relay.dropped_s < t - TOLERANCE_S:
+                    self.flag(ViolationKind.TIMING, f"{rwhere}.dropped_s",
+                              f"stated {relay.dropped_s}, the bags are down at {t:.2f} at "
+                              "the earliest")
+                t = max(t, relay.dropped_s)  # a ferry may wait for room in the buffer
+                self.ferries[relay.household].add(volunteer.id)
+                for i in relay.bags:
+                    self.relayed[relay.household, i].append(
+                        _Relayed(stop.stairwell, relay.dropped_s, rwhere, volunteer.id))
             ascent, descent, lift = _stair_seconds(s, stop.stairwell)
             for r_i, run in enumerate(stop.runs):
                 rwhere = f"{swhere}.runs[{r_i}]"
+                if volunteer.role is Role.FERRY:
+                    self.flag(ViolationKind.ROLE, rwhere,
+                              f"volunteer {volunteer.id!r} is a ferry: it never climbs")
                 t = self.run_timing(run, t, ascent, descent, stop.stairwell, volunteer,
                                     (hand_bags, hand_kg), rwhere)
                 bags_total += run.bags
                 kg_total += run.carry_kg
+                for door in run.doors:
+                    self.by_trip[door.household].add((volunteer.id, index))
             if not self.near(stop.leave_s, t):
                 self.flag(ViolationKind.TIMING, f"{swhere}.leave_s",
                           f"stated {stop.leave_s}, the work there ends at {t:.2f}")
@@ -283,12 +460,15 @@ class _Checker:
                       f"holds {cap_bags} bags, {cap_kg:g} kg")
         pooled = sum(len(d.bags) for st in trip.stops for d in st.drops
                      if d.household not in self.named)
+        pooled += sum(len(r.bags) for st in trip.stops for r in st.relays
+                      if r.household not in self.named)
         pooled += sum(len(d.bags) for st in trip.stops for r in st.runs for d in r.doors
                       if d.household not in self.named)
         self.trips_by_gate[trip.gate].append((trip.start_s, pooled, where))
         for st in trip.stops:
             ids = [d.household for d in st.drops] + [d.household for r in st.runs
                                                       for d in r.doors]
+            ids += [r.household for r in st.relays]
             for hid in ids:
                 if hid in self.named:
                     gate, at = self.named[hid]
@@ -348,7 +528,10 @@ class _Checker:
 
     def household_bags(self, hid: str, indices: tuple[int, ...], stairwell: str,
                        floor: int | None, mode: str, volunteer: Volunteer,
-                       where: str) -> list[float]:
+                       where: str, ferry: bool = False) -> list[float]:
+        """The weights of a household's bags handed over (or, for a ``ferry``, left in an
+        entrance buffer: no skill needed, not a delivery), checking place, mode, zone,
+        skill and the bag indices."""
         h = self.s.household_by_id.get(hid)
         if h is None:
             self.flag(ViolationKind.UNKNOWN, f"{where}.household", f"unknown household {hid!r}")
@@ -367,7 +550,7 @@ class _Checker:
                       f"building {building!r} is outside volunteer {volunteer.id!r}'s zone")
         needs_ppe = h.risk is Risk.RED or (h.risk is Risk.ORANGE
                                            and self.s.parameters.ppe_for_orange)
-        if needs_ppe and "ppe" not in volunteer.skills:
+        if needs_ppe and not ferry and "ppe" not in volunteer.skills:
             self.flag(ViolationKind.SKILL, where,
                       f"{h.risk.value}-risk household {hid!r} needs full PPE; "
                       f"{volunteer.id!r} has none")
@@ -378,7 +561,8 @@ class _Checker:
                           f"household {hid!r} has no bag {i}")
                 continue
             weights.append(bags[i].weight_kg)
-        self.bags_given[hid].extend(indices)
+        if not ferry:
+            self.bags_given[hid].extend(indices)
         return weights
 
     def hand_over(self, hid: str, stated: float, computed: float, where: str) -> None:
@@ -414,6 +598,71 @@ class _Checker:
                               f"by {start:g}, {loaded} pooled bags have left gate {gate_id!r} "
                               f"but only {released} were released")
 
+    def sync(self) -> None:
+        """Every relayed bag is taken up once, by a climb at the stairwell where a ferry
+        left it, starting no earlier than the bag is down there; every climbed bag was
+        relayed, once."""
+        for key in sorted(set(self.relayed) | set(self.climbed)):
+            hid, i = key
+            drops, ups = self.relayed.get(key, []), self.climbed.get(key, [])
+            for again in drops[1:]:
+                self.flag(ViolationKind.DUPLICATE, again.where,
+                          f"bag {i} of household {hid!r} is relayed again (first at "
+                          f"{drops[0].where})")
+            for again in ups[1:]:
+                self.flag(ViolationKind.DUPLICATE, again.where,
+                          f"bag {i} of household {hid!r} is climbed again (first at "
+                          f"{ups[0].where})")
+            if not ups:
+                self.flag(ViolationKind.SYNC, drops[0].where,
+                          f"bag {i} of household {hid!r} is left at {drops[0].stairwell!r} "
+                          "and no climb takes it up")
+                continue
+            if not drops:
+                self.flag(ViolationKind.SYNC, ups[0].where,
+                          f"climbs with bag {i} of household {hid!r}, which no ferry left "
+                          f"at {ups[0].stairwell!r}")
+                continue
+            for up in ups:
+                there = [d.dropped_s for d in drops if d.stairwell == up.stairwell]
+                if not there:
+                    self.flag(ViolationKind.SYNC, up.where,
+                              f"climbs at {up.stairwell!r} with bag {i} of household {hid!r}, "
+                              f"which was left at {drops[0].stairwell!r}")
+                elif min(there) > up.start_s + TOLERANCE_S:
+                    self.flag(ViolationKind.SYNC, up.where,
+                              f"the climb starts at {up.start_s} before bag {i} of household "
+                              f"{hid!r} is down at {up.stairwell!r} ({min(there)})")
+
+    def buffers(self) -> None:
+        """At every relay drop, the bags waiting at that stairwell door (each from its
+        ``dropped_s`` until the start of the climb that takes it, for ever if none does)
+        fit its buffer. One violation per stairwell: the first time it overflows."""
+        waiting: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
+        for key, drops in self.relayed.items():
+            for d in drops:
+                starts = [u.start_s for u in self.climbed.get(key, ())
+                          if u.stairwell == d.stairwell]
+                waiting[d.stairwell].append((d.dropped_s, min(starts, default=math.inf),
+                                             d.where))
+        for stairwell in sorted(waiting):
+            own = self.s.stairwells[stairwell].buffer_bags
+            limit = own if own is not None else self.s.parameters.entrance_buffer_bags
+            if limit is None:
+                continue
+            bags = waiting[stairwell]
+            over = []
+            for at, _, where in sorted(bags):
+                count = sum(1 for down, up, _ in bags if down <= at + 1e-6 and up > at + 1e-6)
+                if count > limit:
+                    over.append((at, count, where))
+            if over:
+                at, count, where = over[0]
+                peak = max(over, key=lambda o: (o[1], -o[0]))
+                self.flag(ViolationKind.BUFFER, where,
+                          f"{count} bags wait at the door of {stairwell!r} at {at:g}, more "
+                          f"than its buffer of {limit} (at most {peak[1]}, at {peak[0]:g})")
+
     def coverage(self) -> None:
         unserved = {}
         for u_i, u in enumerate(self.plan.unserved):
@@ -443,23 +692,42 @@ class _Checker:
                           f"household {h.id!r} gets bags {sorted(set(given))} of {count}")
 
     def nobody_may_serve(self, hid: str) -> bool:
-        """No volunteer's zone, skills and trip capacity allow this household at all."""
+        """No volunteer's role, zone, skills and trip capacity allow this household at all;
+        in a relay or auto plan (measured against the relay bound), no ferry and climber
+        pair either."""
         h = self.s.household_by_id[hid]
         p = self.s.parameters
         bags = h.bags if h.bags is not None else p.default_bags
         building = self.s.stairwell_building[h.stairwell].id
         needs_ppe = h.risk is Risk.RED or (h.risk is Risk.ORANGE and p.ppe_for_orange)
-        for v in self.s.volunteers:
-            if v.zone is not None and building not in v.zone:
-                continue
-            if needs_ppe and "ppe" not in v.skills:
-                continue
+        door = h.delivery.value == "door"
+
+        def fits_trip(v: Volunteer) -> bool:
             cap_bags, cap_kg = ((v.cart.capacity_bags, v.cart.capacity_kg) if v.cart else
                                 (v.hand_capacity_bags or p.hand_capacity_bags,
                                  v.hand_capacity_kg or p.hand_capacity_kg))
-            if len(bags) <= cap_bags and sum(b.weight_kg for b in bags) <= cap_kg + 1e-9:
+            return len(bags) <= cap_bags and sum(b.weight_kg for b in bags) <= cap_kg + 1e-9
+
+        in_zone = [v for v in self.s.volunteers if v.zone is None or building in v.zone]
+        for v in in_zone:
+            if v.role is Role.CLIMBER or (v.role is Role.FERRY and door):
+                continue
+            if needs_ppe and "ppe" not in v.skills:
+                continue
+            if fits_trip(v):
                 return False
-        return True
+        sm = self.plan.summary
+        if not (self.s.relay and door and (sm.mode == "relay"
+                                           or sm.mode_makespans_s is not None)):
+            return True
+        heaviest = max(b.weight_kg for b in bags)
+        ferries = [v for v in in_zone if v.role is not Role.CLIMBER and fits_trip(v)]
+        climbers = [v for v in in_zone if v.role is not Role.FERRY
+                    and (v.station is None or h.stairwell in v.station
+                         or building in v.station)
+                    and (not needs_ppe or "ppe" in v.skills)
+                    and heaviest <= (v.hand_capacity_kg or p.hand_capacity_kg) + 1e-9]
+        return not (ferries and climbers)
 
     def floors(self, trip: Trip) -> int:
         """Floors climbed on a trip: each run to its top floor (none where a lift runs)."""
@@ -471,24 +739,48 @@ class _Checker:
             climbed += sum(run.top_floor - 1 for run in stop.runs)
         return climbed
 
+    def climb_floors(self, climb: Climb) -> int:
+        """Floors climbed on a climb: its run to its top floor (none where a lift runs)."""
+        building = self.s.stairwell_building.get(climb.stairwell)
+        return 0 if building is None or building.lift else climb.run.top_floor - 1
+
+    def volunteer_totals(self, vp: VolunteerPlan) -> dict[str, float]:
+        """A volunteer's busy time (trips from loading to return, climbs' walks and runs),
+        walk and floors climbed."""
+        volunteer = self.s.volunteer_by_id.get(vp.volunteer)
+        speed = (volunteer.walk_speed_mps if volunteer is not None else None) \
+            or self.s.parameters.walk_speed_mps
+        return {
+            "busy_s": sum(t.return_s - t.start_s for t in vp.trips)
+            + sum(c.run.end_s - c.run.start_s + c.walk_m / speed for c in vp.climbs),
+            "walk_m": sum(t.walk_m for t in vp.trips) + sum(c.walk_m for c in vp.climbs),
+            "floors_climbed": sum(self.floors(t) for t in vp.trips)
+            + sum(self.climb_floors(c) for c in vp.climbs),
+        }
+
     def summary(self) -> None:
         sm = self.plan.summary
         t0 = min(v.shift.start for v in self.s.volunteers)
         last = max(self.delivered.values(), default=t0)
         trips = [t for vp in self.plan.volunteers for t in vp.trips]
+        climbs = [c for vp in self.plan.volunteers for c in vp.climbs]
+        totals = [self.volunteer_totals(vp) for vp in self.plan.volunteers]
         households = self.s.household_by_id
         limited = [h for h in self.s.households if h.latest_s is not None]
         expected: dict[str, float | None] = {
             "makespan_s": last - t0,
             "round_start_s": t0,
             "last_delivery_s": last,
-            "finish_s": max((t.return_s for t in trips), default=t0),
+            # the last trip back at its gate, or the last climb back down at its entrance.
+            "finish_s": max([t.return_s for t in trips] + [c.run.end_s for c in climbs],
+                            default=t0),
             "households_served": len(self.delivered),
             "households_unserved": len(self.plan.unserved),
             "trips": len(trips),
-            "bags_delivered": sum(t.bags for t in trips),
-            "walk_m": sum(t.walk_m for t in trips),
-            "floors_climbed": sum(self.floors(t) for t in trips),
+            "climbs": len(climbs),
+            "bags_delivered": sum(t.bags for t in trips),  # relayed bags: once, on trips
+            "walk_m": sum(own["walk_m"] for own in totals),
+            "floors_climbed": sum(own["floors_climbed"] for own in totals),
             "deadlines_total": len(limited),
             "deadlines_met": sum(1 for h in limited if h.id in self.delivered
                                  and self.delivered[h.id] <= h.latest_s + TOLERANCE_S),
@@ -500,7 +792,8 @@ class _Checker:
         for name, value in expected.items():
             stated = getattr(sm, name)
             # Walking is rounded to 0.1 m per trip, per volunteer and in the summary.
-            slack = 0.1 * (len(self.plan.volunteers) + 1) if name == "walk_m" else TOLERANCE_S
+            slack = 0.1 * (len(self.plan.volunteers) + 1 + len(climbs)) if name == "walk_m" \
+                else TOLERANCE_S
             if (stated is None) != (value is None) or (
                     value is not None and abs(stated - value) > max(TOLERANCE_S, slack)):
                 self.flag(ViolationKind.SUMMARY, f"summary.{name}",
@@ -513,15 +806,15 @@ class _Checker:
                                       for u in self.plan.unserved):
             self.flag(ViolationKind.SUMMARY, "summary.gap",
                       "states a gap while households that a plan could serve are unserved")
-        for v_i, vp in enumerate(self.plan.volunteers):
-            own = {"busy_s": sum(t.return_s - t.start_s for t in vp.trips),
-                   "walk_m": sum(t.walk_m for t in vp.trips),
-                   "floors_climbed": sum(self.floors(t) for t in vp.trips)}
+        for v_i, (vp, own) in enumerate(zip(self.plan.volunteers, totals, strict=True)):
             for name, value in own.items():
-                slack = 0.1 * (len(vp.trips) + 1) if name == "walk_m" else TOLERANCE_S
+                slack = 0.1 * (len(vp.trips) + len(vp.climbs) + 1) if name == "walk_m" \
+                    else TOLERANCE_S
                 if abs(getattr(vp, name) - value) > max(TOLERANCE_S, slack):
                     self.flag(ViolationKind.SUMMARY, f"volunteers[{v_i}].{name}",
-                              f"stated {getattr(vp, name)}, its trips give {value:g}")
+                              f"stated {getattr(vp, name)}, its trips and climbs give "
+                              f"{value:g}")
+        self.modes(climbs)
         if sm.gap is not None and sm.lower_bound_s > 0 and \
                 abs(sm.gap - (sm.makespan_s / sm.lower_bound_s - 1)) > 1e-4:
             self.flag(ViolationKind.SUMMARY, "summary.gap",
@@ -543,7 +836,49 @@ class _Checker:
         for hid, (d_i, _) in ledger.items():
             if hid not in self.delivered:
                 self.flag(ViolationKind.SUMMARY, f"deliveries[{d_i}]",
-                          f"household {hid!r} is in the ledger but on no trip")
+                          f"household {hid!r} is in the ledger but on no trip or climb")
+        for hid, (d_i, d) in ledger.items():
+            self.ledger_line(hid, d_i, d)
+
+    def ledger_line(self, hid: str, d_i: int, d: Delivery) -> None:
+        """A ledger line names who handed the bags over: for a relayed household the
+        climber, its climb and the ferry; else a trip."""
+        where = f"deliveries[{d_i}]"
+        if hid in self.by_climb:
+            if d.climb is None or (d.volunteer, d.climb) not in self.by_climb[hid]:
+                self.flag(ViolationKind.SUMMARY, where,
+                          f"household {hid!r} is taken up on "
+                          f"{sorted(self.by_climb[hid])} (climber, climb), the ledger says "
+                          f"{d.volunteer!r}, climb {d.climb}")
+            if self.ferries.get(hid) and d.ferry not in self.ferries[hid]:
+                self.flag(ViolationKind.SUMMARY, f"{where}.ferry",
+                          f"household {hid!r}'s bags are ferried by "
+                          f"{sorted(self.ferries[hid])}, the ledger says {d.ferry!r}")
+        elif hid in self.by_trip and (d.trip is None or d.climb is not None):
+            # Light: a carried household's line names a trip, not a climb (its volunteer
+            # is not matched, so that alike volunteers' plans may be swapped).
+            self.flag(ViolationKind.SUMMARY, where,
+                      f"household {hid!r} is carried on a trip; the ledger says trip "
+                      f"{d.trip}, climb {d.climb}")
+
+    def modes(self, climbs: list[Climb]) -> None:
+        """A carry plan has no relays; the kept mode's makespan is the plan's."""
+        sm = self.plan.summary
+        relays = any(st.relays for vp in self.plan.volunteers for t in vp.trips
+                     for st in t.stops)
+        if sm.mode == "carry" and (climbs or relays):
+            self.flag(ViolationKind.SUMMARY, "summary.mode",
+                      "a carry plan with relay drops or climbs")
+        if sm.mode_makespans_s is not None:
+            odd = set(sm.mode_makespans_s) - {"carry", "relay"}
+            if odd:
+                self.flag(ViolationKind.SUMMARY, "summary.mode_makespans_s",
+                          f"unknown modes {sorted(odd)}")
+            kept = sm.mode_makespans_s.get(sm.mode)
+            if kept is not None and not self.near(kept, sm.makespan_s):
+                self.flag(ViolationKind.SUMMARY, f"summary.mode_makespans_s.{sm.mode}",
+                          f"stated {kept}, the plan kept ({sm.mode}) has makespan "
+                          f"{sm.makespan_s}")
 
 
 def check(scenario: Scenario, plan: Plan) -> list[Violation]:
