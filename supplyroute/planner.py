@@ -142,8 +142,13 @@ def _plan_auto(scenario: Scenario, options: PlanOptions) -> Plan:
     best = carried if key(carried) <= key(relayed) else relayed
     bound_s = relayed.summary.lower_bound_s
     sm = best.summary
+    # The relay bound covers every household a carry or relay plan could serve.
+    ctx = Context(scenario)
+    eligible = relay_eligibility(ctx.demand)
+    left_out_servable = any(eligible.servable(ctx.demand.parcels[ctx.household_index[u.household]])
+                            for u in best.unserved)
     gap = (round(sm.makespan_s / bound_s - 1, 5)
-           if sm.gap is not None and bound_s > 0 else None)
+           if best.deliveries and bound_s > 0 and not left_out_servable else None)
     solve_s = None if options.deterministic else round(
         (carried.summary.solve_s or 0.0) + (relayed.summary.solve_s or 0.0), 3)
     summary = sm.model_copy(update={

@@ -63,6 +63,7 @@ CARRY, FERRY, CLIMB = "carry", "ferry", "climb"
 def minimise_relay_makespan(
     counts: list[int], costs: dict[str, list[dict[int, float]]],
     savings: dict[str, list[dict[int, float]]], offsets: list[float],
+    climbs_after: dict[int, float] | None = None,
 ) -> tuple[float, dict[tuple[str, int, int], float]]:
     """The makespan LP of a relay round. Each unit's ``count`` parcels are carried (by
     volunteers who bring them and take them up) or ferried to the entrance; as many as
@@ -72,36 +73,107 @@ def minimise_relay_makespan(
         sum_w climb[u][w] = sum_v ferry[u][v]
 
     Every volunteer's work, less at most one unit share's saving ``y <= x`` (of any
-    kind), fits in T minus its offset. ``costs[kind][u]`` maps volunteer to cost per
-    parcel. Returns the optimum and ``{(kind, unit, volunteer): amount}``."""
+    kind), fits in T minus its offset; where ``climbs_after[v]`` is given, v's climbing
+    alone fits in T minus it. ``costs[kind][u]`` maps volunteer to cost per parcel.
+    Returns the optimum and ``{(kind, unit, volunteer): amount}``.
+
+    Units and volunteers that share no work (zones, say) form separate programs whose
+    optima are combined by their maximum: the same optimum, found much faster."""
+    components = _components(len(counts), costs)
+    value = 0.0
+    shares: dict[tuple[str, int, int], float] = {}
+    for units in components:
+        part, found = _relay_lp(units, counts, costs, savings, offsets, climbs_after or {})
+        value = max(value, part)
+        shares.update(found)
+    volunteers_with_work = {v for kind in costs for row in costs[kind] for v in row}
+    idle = [offsets[v] for v in range(len(offsets)) if v not in volunteers_with_work]
+    return max([value, *idle]), shares
+
+
+def _components(n_units: int, costs: dict[str, list[dict[int, float]]]) -> list[list[int]]:
+    """Units grouped by the volunteers they can go to, transitively."""
+    parent = list(range(n_units))
+
+    def root(u: int) -> int:
+        while parent[u] != u:
+            parent[u] = parent[parent[u]]
+            u = parent[u]
+        return u
+
+    first_unit: dict[int, int] = {}
+    for u in range(n_units):
+        for kind in costs:
+            for v in costs[kind][u]:
+                if v in first_unit:
+                    parent[root(u)] = root(first_unit[v])
+                else:
+                    first_unit[v] = u
+    groups: dict[int, list[int]] = {}
+    for u in range(n_units):
+        groups.setdefault(root(u), []).append(u)
+    return [groups[r] for r in sorted(groups)]
+
+
+def _relay_lp(units: list[int], counts: list[int], costs: dict[str, list[dict[int, float]]],
+              savings: dict[str, list[dict[int, float]]], offsets: list[float],
+              climbs_after: dict[int, float],
+              ) -> tuple[float, dict[tuple[str, int, int], float]]:
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:  # pragma: no cover - GLOP ships with every OR-Tools wheel
         raise LPError("GLOP is not available in this OR-Tools build")
-    makespan = solver.NumVar(0.0, solver.infinity(), "T")
+    inf = solver.infinity()
+    makespan = solver.NumVar(0.0, inf, "T")
     x: dict[tuple[str, int, int], pywraplp.Variable] = {}
-    load: dict[int, list[tuple[pywraplp.Variable, float]]] = {}
-    last: dict[int, list[pywraplp.Variable]] = {}
-    for u, count in enumerate(counts):
-        by_kind: dict[str, list[pywraplp.Variable]] = {CARRY: [], FERRY: [], CLIMB: []}
+    work: dict[int, pywraplp.Constraint] = {}
+    last: dict[int, pywraplp.Constraint] = {}
+
+    climbing: dict[int, pywraplp.Constraint] = {}
+
+    def work_row(v: int) -> pywraplp.Constraint:
+        if v not in work:
+            work[v] = solver.Constraint(-inf, -offsets[v])
+            work[v].SetCoefficient(makespan, -1.0)
+        return work[v]
+
+    def climb_row(v: int) -> pywraplp.Constraint | None:
+        if v not in climbs_after:
+            return None
+        if v not in climbing:
+            climbing[v] = solver.Constraint(-inf, -climbs_after[v])
+            climbing[v].SetCoefficient(makespan, -1.0)
+        return climbing[v]
+
+    for u in units:
+        count = float(counts[u])
+        served = solver.Constraint(count, count)  # carried + ferried = count
+        climbed = solver.Constraint(0.0, 0.0)  # climbed - ferried = 0
         for kind in (CARRY, FERRY, CLIMB):
             for v, cost in sorted(costs[kind][u].items()):
-                var = solver.NumVar(0.0, float(count), f"{kind}_{u}_{v}")
+                var = solver.NumVar(0.0, count, "")
                 x[kind, u, v] = var
-                by_kind[kind].append(var)
-                load.setdefault(v, []).append((var, cost))
+                if kind == CLIMB:
+                    climbed.SetCoefficient(var, 1.0)
+                    row = climb_row(v)
+                    if row is not None:
+                        row.SetCoefficient(var, cost)
+                else:
+                    served.SetCoefficient(var, 1.0)
+                    if kind == FERRY:
+                        climbed.SetCoefficient(var, -1.0)
+                work_row(v).SetCoefficient(var, cost)
                 saving = savings[kind][u].get(v, 0.0)
                 if saving > 0:
-                    y = solver.NumVar(0.0, 1.0, f"y_{kind}_{u}_{v}")
-                    solver.Add(y <= var)
-                    last.setdefault(v, []).append(y)
-                    load[v].append((y, -saving))
-        solver.Add(solver.Sum(by_kind[CARRY] + by_kind[FERRY]) == float(count))
-        solver.Add(solver.Sum(by_kind[CLIMB]) == solver.Sum(by_kind[FERRY]))
-    for _, ys in sorted(last.items()):
-        solver.Add(solver.Sum(ys) <= 1.0)
-    for v, terms in sorted(load.items()):
-        solver.Add(solver.Sum([var * cost for var, cost in terms]) - makespan <= -offsets[v])
-    solver.Minimize(makespan)
+                    y = solver.NumVar(0.0, 1.0, "")
+                    tie = solver.Constraint(-inf, 0.0)  # y <= x
+                    tie.SetCoefficient(y, 1.0)
+                    tie.SetCoefficient(var, -1.0)
+                    if v not in last:
+                        last[v] = solver.Constraint(-inf, 1.0)
+                    last[v].SetCoefficient(y, 1.0)
+                    work_row(v).SetCoefficient(y, -saving)
+    solver.Objective().SetCoefficient(makespan, 1.0)
+    solver.Objective().SetMinimization()
     status = solver.Solve()
     if status != pywraplp.Solver.OPTIMAL:
         raise LPError(f"the relay makespan LP ended with status {status}")

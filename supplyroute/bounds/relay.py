@@ -92,7 +92,7 @@ def relay_eligibility(demand: Demand) -> RelayEligibility:
 
 def relay_work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
                   eligible: RelayEligibility, offsets_s: list[float] | None = None,
-                  by_stairwell: bool = False,
+                  by_stairwell: bool = False, climbs_after: dict[int, float] | None = None,
                   ) -> tuple[float, tuple[tuple[str, int, tuple[Parcel, ...], float], ...]]:
     """The work LP of the module docstring. Returns the optimum and the assignment as
     (kind, volunteer, pooled parcels, how many of them).
@@ -133,7 +133,8 @@ def relay_work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
         savings[FERRY].append({v: walk_back_s(demand, travel, v, q) for v in ferry})
         savings[CLIMB].append({v: down for v in climb})
     offsets = list(offsets_s) if offsets_s is not None else [0.0] * len(s.volunteers)
-    value, shares = minimise_relay_makespan([len(u) for u in units], costs, savings, offsets)
+    value, shares = minimise_relay_makespan([len(u) for u in units], costs, savings, offsets,
+                                            climbs_after)
     assignment = tuple(
         (kind, v, tuple(units[u]), share)
         for (kind, u, v), share in sorted(shares.items()) if share > 1e-9
@@ -167,6 +168,44 @@ def _relay_solo_s(demand: Demand, travel: Travel, eligible: RelayEligibility,
     return max(dropped, climber_ready) + stairs.up_s(q.floor) + p.handover_s
 
 
+def _climbs_after(demand: Demand, travel: Travel, parcels: list[Parcel],
+                  eligible: RelayEligibility) -> dict[int, float]:
+    """For each volunteer who may climb: how long after the round's start its climbing
+    can begin at the earliest, less the longest descent that could follow its last
+    hand-over (so that ``climbing work <= T - this`` holds in every plan).
+
+    A climb at a stairwell needs the climber there (from its gate, at its walking
+    speed, from its shift start) and some bags put down there, which no ferry can do
+    before its shift start plus loading, the walk there and one bag's drop."""
+    s = demand.scenario
+    p = s.parameters
+    t0 = demand.round_start_s
+    first_drop: dict[str, float] = {}
+    for q in parcels:
+        for v in eligible.ferry[q.index]:
+            vol = s.volunteers[v]
+            release = demand.release_s(q, vol) or 0.0
+            fastest = max(speed for _, _, speed in modes(s, vol))
+            walk = float(travel.dist_m[travel.place(vol.gate, gate=True),
+                                       travel.place(q.stairwell)]) / fastest
+            at = max(vol.shift.start, release) + p.load_s + walk + p.relay_drop_s
+            first_drop[q.stairwell] = min(first_drop.get(q.stairwell, math.inf), at)
+    ready: dict[int, float] = {}
+    descent: dict[int, float] = {}
+    for q in parcels:
+        if not eligible.ferry[q.index] or q.stairwell not in first_drop:
+            continue
+        for w in eligible.climb[q.index]:
+            vol = s.volunteers[w]
+            walk = float(travel.dist_m[travel.place(vol.gate, gate=True),
+                                       travel.place(q.stairwell)]) / (
+                vol.walk_speed_mps or p.walk_speed_mps)
+            at = max(first_drop[q.stairwell], vol.shift.start + walk)
+            ready[w] = min(ready.get(w, math.inf), at)
+            descent[w] = max(descent.get(w, 0.0), travel.stairs[q.stairwell].down_s(q.floor))
+    return {w: ready[w] - t0 - descent[w] for w in ready}
+
+
 def relay_lower_bound(demand: Demand, travel: Travel, parcels: list[Parcel] | None = None,
                       eligible: RelayEligibility | None = None) -> Bound:
     """The best of the three relay bounds for serving ``parcels`` (default: every
@@ -177,9 +216,19 @@ def relay_lower_bound(demand: Demand, travel: Travel, parcels: list[Parcel] | No
         parcels = [q for q in demand.parcels if eligible.servable(q)]
     if not parcels:
         return Bound(0.0, "empty", 0.0, 0.0, 0.0)
-    lp_value, _ = relay_work_lp(demand, travel, parcels, eligible)
+    lp_value, _ = relay_work_lp(demand, travel, parcels, eligible,
+                                climbs_after=_climbs_after(demand, travel, parcels, eligible))
+    seen: dict[tuple, float] = {}
 
     def quickest(q: Parcel, not_before: float) -> float:
+        # Parcels alike in everything the time depends on share it (thousands do).
+        key = (q.stairwell, q.floor, q.bags, q.door, q.named_gate, q.named_release_s,
+               q.earliest_s, not_before, *(tuple(eligible.of(k)[q.index]) for k in KINDS))
+        if key not in seen:
+            seen[key] = _quickest(q, not_before)
+        return seen[key]
+
+    def _quickest(q: Parcel, not_before: float) -> float:
         best = _relay_solo_s(demand, travel, eligible, q, not_before)
         for v in eligible.carry[q.index]:
             vol = s.volunteers[v]

@@ -54,7 +54,9 @@ DETERMINISTIC_ROUNDS = 4
 #: A run waits this long for the climber its shares designate before any other
 #: climber allowed there may take it: stations keep climbers from criss-crossing the
 #: compound after every drop, and no bags wait long for a busy climber.
-STEAL_AFTER_S = 180.0
+STEAL_AFTER_S = 60.0
+#: Days planned again with stranded households carried before relaying stops.
+MAX_SETTLING = 3
 #: How much of the measured overhead each steering round feeds back.
 STEERING_DAMPING = 0.7
 
@@ -402,13 +404,23 @@ class RelayPlanner:
         self.ctx = ctx
         self.budget = budget
         self.s = ctx.scenario
-        self.eligible = eligible
+        # A household whose bags the entrance buffer cannot hold at once is carried.
+        ferry = {i: list(vs) for i, vs in eligible.ferry.items()}
+        for q in ctx.demand.parcels:
+            limit = self.s.buffer_bags(q.stairwell)
+            if limit is not None and q.bags > limit:
+                ferry[q.index] = []
+        original = eligible
+        self.eligible = eligible = RelayEligibility(eligible.carry, ferry, eligible.climb)
         parcels = [q for q in ctx.demand.parcels if eligible.servable(q)]
         # Timed households are carried on trips of their own, by volunteers who make
         # trips anyway (never by one who will climb).
         self.timed = [q for q in parcels if q.timed and eligible.carry[q.index]]
         self.regular = [q for q in parcels if q not in self.timed]
-        self.unservable = [q for q in ctx.demand.parcels if not eligible.servable(q)]
+        self.too_big = [q for q in ctx.demand.parcels
+                        if original.servable(q) and not eligible.servable(q)]
+        #: households never to relay: their climb could not be fitted in (:meth:`settle`).
+        self.carry_only: set[int] = set()
 
     def roles(self, offsets: list[float]) -> dict[int, str]:
         """Trip-maker, climber or both (trips first, then climbs): the scenario's role.
@@ -459,6 +471,8 @@ class RelayPlanner:
         """Share out, pack, simulate; returns the day and each volunteer's LP work."""
         ctx = self.ctx
         eligible = self.within(roles)
+        for i in self.carry_only:
+            eligible.ferry[i] = []
         servable = [q for q in self.regular if eligible.servable(q)]
         lost = [q for q in self.regular if not eligible.servable(q)]
         lp_work = [0.0] * len(ctx.volunteers)
@@ -485,7 +499,12 @@ class RelayPlanner:
                 if ferried and total > 0:
                     scale = len(ferried) / total
                     climbs.append((ferried, [(key, a * scale, c) for key, a, c in climb_slots]))
+            for kind, allowed in ((CARRY, eligible.carry), (FERRY, eligible.ferry)):
+                owner = {i: v for i, (k, v) in kind_of.items() if k == kind}
+                for i, v in self.regroup(owner, kind, servable, allowed).items():
+                    kind_of[i] = (kind, v)
             climber_of = {i: key[1] for i, key in _systematic(climbs).items()}
+            climber_of = self.regroup(climber_of, CLIMB, servable, eligible.climb)
             for q in servable:
                 kind, v = kind_of[q.index]
                 lp_work[v] += self.cost(kind, v, q)
@@ -524,6 +543,59 @@ class RelayPlanner:
             reason, detail = _why_lost(self.s, q)
             table.unserved.append((q, reason, detail))
         return table, lp_work
+
+    def settle(self, roles: dict[int, str], offsets: list[float],
+               timed_queues: list[list[TripShape]]) -> tuple[RelayTimetable, list[float]]:
+        """A day in which every bag put down at an entrance is taken up: a household
+        whose climb did not fit (a shift ended) is carried instead and the day planned
+        again; after a few tries, nothing is relayed."""
+        for attempt in itertools.count():
+            table, lp_work = self.day(roles, offsets, timed_queues)
+            stranded = {i for i in table.ferry_of if i not in table.delivered}
+            if not stranded:
+                return table, lp_work
+            if attempt < MAX_SETTLING:
+                self.carry_only |= stranded
+            else:
+                self.carry_only |= {q.index for q in self.regular}
+        raise AssertionError("unreachable")
+
+    def regroup(self, owner: dict[int, int], kind: str, parcels: list[Parcel],
+                allowed: dict[int, list[int]]) -> dict[int, int]:
+        """Among interchangeable volunteers (same gate, cart, speeds, hands, rules), give
+        each a compact region for one kind of work: the LP prices a household alike for
+        all of them, so which of them gets which is arbitrary to it, but a load pays
+        for every extra stairwell it visits and a climber for every walk between
+        stations. Their households (``owner``: parcel index -> volunteer) are pooled in
+        walking order and cut into consecutive stretches, each volunteer keeping the
+        work it was given."""
+        ctx = self.ctx
+        place = ctx.travel.place
+        classes: dict[tuple, list[int]] = defaultdict(list)
+        for v, vol in enumerate(ctx.volunteers):
+            key = (vol.gate, vol.cart, vol.walk_speed_mps, vol.hand_capacity_bags,
+                   vol.hand_capacity_kg, vol.zone, vol.skills, vol.role, vol.station)
+            classes[key].append(v)
+        out = dict(owner)
+        for members in classes.values():
+            group = set(members)
+            mine = {v: [q for q in parcels if owner.get(q.index) == v] for v in members}
+            pooled = sorted((q for v in members for q in mine[v]),
+                            key=lambda q: (place(q.stairwell), -q.floor, q.index))
+            # Interchangeable only where every member may do it.
+            if len(members) < 2 or not pooled or any(not group <= set(allowed[q.index])
+                                                     for q in pooled):
+                continue
+            cost = [self.cost(kind, members[0], q) for q in pooled]
+            i, done, goal = 0, 0.0, 0.0
+            for k, v in enumerate(members):
+                goal += sum(self.cost(kind, v, q) for q in mine[v])
+                while i < len(pooled) and (k == len(members) - 1
+                                           or done + cost[i] / 2 <= goal):
+                    out[pooled[i].index] = v
+                    done += cost[i]
+                    i += 1
+        return out
 
     def takers(self, eligible: RelayEligibility,
                group: list[tuple[Parcel, tuple[int, ...]]], run: RunShape) -> frozenset[int]:
@@ -590,7 +662,7 @@ def solve(ctx: Context, budget: Budget, bound: Bound, eligible: RelayEligibility
     while best is None or (not budget.expired() if not budget.deterministic
                            else rounds < DETERMINISTIC_ROUNDS):
         offsets = [timed_s[v] + overhead[v] for v in range(n)]
-        table, lp_work = planner.day(roles, offsets, timed_queues)
+        table, lp_work = planner.settle(roles, offsets, timed_queues)
         rounds += 1
         if best is None or _score(ctx, table) < _score(ctx, best):
             best = table
@@ -605,7 +677,10 @@ def solve(ctx: Context, budget: Budget, bound: Bound, eligible: RelayEligibility
                  table.last_delivery_s - t0, target - t0)
     assert best is not None
     best.unserved = dropped + [
-        (q, *_why_lost(ctx.scenario, q)) for q in lost_timed] + best.unserved
+        (q, *_why_lost(ctx.scenario, q)) for q in lost_timed] + [
+        (q, UnservedReason.NO_ELIGIBLE_VOLUNTEER,
+         "its bags are more than the entrance buffer holds, and nobody may carry them up")
+        for q in planner.too_big] + best.unserved
     return RelayResult(best, roles)
 
 
