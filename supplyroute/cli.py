@@ -29,7 +29,7 @@ from supplyroute.io import (
 from supplyroute.models import Plan, Scenario
 from supplyroute.models.cycle import CycleScenario
 from supplyroute.models.horizon import HorizonPlan
-from supplyroute.planner import METHODS, PlanOptions, plan
+from supplyroute.planner import METHODS, MODES, PlanOptions, plan
 from supplyroute.rounds.base import Progress
 from supplyroute.travel import Travel
 
@@ -88,6 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", type=Path)
     p.add_argument("-o", "--output", type=Path, help="plan JSON to write (default: stdout)")
     p.add_argument("--method", choices=METHODS, default="optimized")
+    p.add_argument("--mode", choices=MODES, default="carry",
+                   help="carry: whoever brings the bags takes them up (default); relay: "
+                        "ferries bring them to the entrances, climbers take them up; "
+                        "auto: plan both, keep the better")
     p.add_argument("--time-limit", type=_positive, default=30.0, metavar="S",
                    help="seconds the search may take (default 30)")
     p.add_argument("--deterministic", action="store_true",
@@ -189,16 +193,20 @@ def _progress_printer(quiet: bool):
 def _summary_lines(result: Plan) -> list[str]:
     s = result.summary
     gap = "n/a" if s.gap is None else f"{s.gap:.2%}"
+    climbs = f", {s.climbs} climbs" if s.mode == "relay" else ""
     lines = [
-        f"scenario      {result.scenario} ({s.method})",
+        f"scenario      {result.scenario} ({s.method}, {s.mode} mode)",
         f"served        {s.households_served} households, {s.bags_delivered} bags, "
-        f"{s.trips} trips; unserved {s.households_unserved}",
+        f"{s.trips} trips{climbs}; unserved {s.households_unserved}",
         f"makespan      {s.makespan_s / 60:.1f} min (last bag at {hhmm(s.last_delivery_s)})",
         f"lower bound   {s.lower_bound_s / 60:.1f} min ({s.bound}); gap {gap}"
         + ("; proven optimal" if s.proven_optimal else ""),
         f"deadlines     {s.deadlines_met} of {s.deadlines_total} met",
         f"walking       {s.walk_m / 1000:.1f} km; floors climbed {s.floors_climbed}",
     ]
+    if s.mode_makespans_s:
+        tried = ", ".join(f"{mode} {m / 60:.1f} min" for mode, m in s.mode_makespans_s.items())
+        lines.append(f"modes         {tried}: kept {s.mode}")
     if s.vulnerable_served_by_s is not None:
         lines.append(f"vulnerable    all served by {hhmm(s.vulnerable_served_by_s)}")
     for u in result.unserved[:10]:
@@ -221,8 +229,11 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _plan(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
+    if args.method == "manual" and args.mode != "carry":
+        raise InputError([InputIssue("--mode", "the by-hand method plans carry rounds only")])
     options = PlanOptions(
         method=args.method,
+        mode=args.mode,
         time_limit_s=args.time_limit,
         deterministic=args.deterministic,
         vulnerable_preference=args.vulnerable_preference,

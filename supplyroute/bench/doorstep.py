@@ -1,9 +1,11 @@
 """The doorstep benchmark: every example planned by both methods, checked, tabulated.
 
-Each scenario is planned with the optimiser and by hand; both plans go through the
-independent checker. When the by-hand plan runs out of shift time it is planned once
-more with the shifts left open, so that the ratio optimised / by hand compares whole
-rounds. Used by ``supplyroute bench doorstep`` and by ``benchmarks/doorstep.py``.
+Each scenario is planned with the optimiser (carry mode, relay mode and auto, each
+within the same time limit) and by hand; every plan goes through the independent
+checker. Relay plans are measured against the relay bound. When the by-hand plan
+runs out of shift time it is planned once more with the shifts left open, so that the
+ratio optimised / by hand compares whole rounds. Used by ``supplyroute bench
+doorstep`` and by ``benchmarks/doorstep.py``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ DEFAULT_TIME_LIMIT_S = 30.0
 COLUMNS = ["example", "households", "volunteers", "makespan_min", "lower_bound_min", "gap",
            "manual_makespan_min", "manual_open_shift_min", "ratio", "bound_ratio", "solve_s",
            "check_s", "violations", "manual_violations", "unserved", "deadlines_met",
-           "vulnerable_by"]
+           "vulnerable_by", "relay_makespan_min", "relay_bound_min", "relay_gap",
+           "relay_vs_carry", "relay_ratio", "relay_solve_s", "relay_violations",
+           "relay_vulnerable_by", "auto_mode", "auto_makespan_min", "auto_violations"]
 
 DoorstepRow = dict[str, object]
 
@@ -42,8 +46,16 @@ def without_shift_ends(scenario: Scenario) -> Scenario:
     return scenario.with_changes(volunteers=volunteers)
 
 
-def bench_one(path: Path, time_limit: float, deterministic: bool = False) -> DoorstepRow:
-    """One example's row: both methods planned within ``time_limit`` and checked."""
+def _clock(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    return f"{int(seconds) // 3600:02d}:{int(seconds) % 3600 // 60:02d}"
+
+
+def bench_one(path: Path, time_limit: float, deterministic: bool = False,
+              relay: bool = True) -> DoorstepRow:
+    """One example's row: both methods planned within ``time_limit`` and checked; with
+    ``relay``, relay and auto modes too (where the scenario allows relays)."""
     scenario = load_scenario(path)
     best = plan(scenario, PlanOptions(time_limit_s=time_limit, deterministic=deterministic))
     started = time.monotonic()
@@ -62,6 +74,26 @@ def bench_one(path: Path, time_limit: float, deterministic: bool = False) -> Doo
         manual_violations += check(without_shift_ends(scenario), open_ended)
         full_makespan = open_ended.summary.makespan_s
     vulnerable = s.vulnerable_served_by_s
+    relayed: DoorstepRow = dict.fromkeys(c for c in COLUMNS if c.startswith(("relay_", "auto_")))
+    if relay and scenario.relay:
+        r = plan(scenario, PlanOptions(mode="relay", time_limit_s=time_limit,
+                                       deterministic=deterministic))
+        auto = plan(scenario, PlanOptions(mode="auto", time_limit_s=time_limit,
+                                          deterministic=deterministic))
+        rs = r.summary
+        relayed.update({
+            "relay_makespan_min": round(rs.makespan_s / 60, 1),
+            "relay_bound_min": round(rs.lower_bound_s / 60, 1),
+            "relay_gap": None if rs.gap is None else round(rs.gap, 4),
+            "relay_vs_carry": round(rs.makespan_s / s.makespan_s, 3) if s.makespan_s else None,
+            "relay_ratio": round(rs.makespan_s / full_makespan, 3) if full_makespan else None,
+            "relay_solve_s": rs.solve_s,
+            "relay_violations": len(check(scenario, r)),
+            "relay_vulnerable_by": _clock(rs.vulnerable_served_by_s),
+            "auto_mode": auto.summary.mode,
+            "auto_makespan_min": round(auto.summary.makespan_s / 60, 1),
+            "auto_violations": len(check(scenario, auto)),
+        })
     return {
         "example": path.stem,
         "households": len(scenario.households),
@@ -79,8 +111,8 @@ def bench_one(path: Path, time_limit: float, deterministic: bool = False) -> Doo
         "manual_violations": len(manual_violations),
         "unserved": f"{s.households_unserved}/{m.households_unserved}",
         "deadlines_met": f"{s.deadlines_met}/{s.deadlines_total}",
-        "vulnerable_by": None if vulnerable is None
-        else f"{int(vulnerable) // 3600:02d}:{int(vulnerable) % 3600 // 60:02d}",
+        "vulnerable_by": _clock(vulnerable),
+        **relayed,
     }
 
 
