@@ -63,7 +63,8 @@ CARRY, FERRY, CLIMB = "carry", "ferry", "climb"
 def minimise_relay_makespan(
     counts: list[int], costs: dict[str, list[dict[int, float]]],
     savings: dict[str, list[dict[int, float]]], offsets: list[float],
-    climbs_after: dict[int, float] | None = None,
+    climbs_after: dict[int, tuple[float, float]] | None = None,
+    unit_bags: list[float] | None = None,
 ) -> tuple[float, dict[tuple[str, int, int], float]]:
     """The makespan LP of a relay round. Each unit's ``count`` parcels are carried (by
     volunteers who bring them and take them up) or ferried to the entrance; as many as
@@ -73,8 +74,10 @@ def minimise_relay_makespan(
         sum_w climb[u][w] = sum_v ferry[u][v]
 
     Every volunteer's work, less at most one unit share's saving ``y <= x`` (of any
-    kind), fits in T minus its offset; where ``climbs_after[v]`` is given, v's climbing
-    alone fits in T minus it. ``costs[kind][u]`` maps volunteer to cost per parcel.
+    kind), fits in T minus its offset. Where ``climbs_after[v] = (per_bag_s, slack_s)``
+    is given, v's climbing, each climbed bag charged ``per_bag_s`` more (a unit's
+    parcels hold ``unit_bags[u]`` bags each), fits in T plus ``slack_s``.
+    ``costs[kind][u]`` maps volunteer to cost per parcel.
     Returns the optimum and ``{(kind, unit, volunteer): amount}``.
 
     Units and volunteers that share no work (zones, say) form separate programs whose
@@ -83,7 +86,8 @@ def minimise_relay_makespan(
     value = 0.0
     shares: dict[tuple[str, int, int], float] = {}
     for units in components:
-        part, found = _relay_lp(units, counts, costs, savings, offsets, climbs_after or {})
+        part, found = _relay_lp(units, counts, costs, savings, offsets, climbs_after or {},
+                                unit_bags or [1.0] * len(counts))
         value = max(value, part)
         shares.update(found)
     volunteers_with_work = {v for kind in costs for row in costs[kind] for v in row}
@@ -117,7 +121,7 @@ def _components(n_units: int, costs: dict[str, list[dict[int, float]]]) -> list[
 
 def _relay_lp(units: list[int], counts: list[int], costs: dict[str, list[dict[int, float]]],
               savings: dict[str, list[dict[int, float]]], offsets: list[float],
-              climbs_after: dict[int, float],
+              climbs_after: dict[int, tuple[float, float]], unit_bags: list[float],
               ) -> tuple[float, dict[tuple[str, int, int], float]]:
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:  # pragma: no cover - GLOP ships with every OR-Tools wheel
@@ -140,7 +144,7 @@ def _relay_lp(units: list[int], counts: list[int], costs: dict[str, list[dict[in
         if v not in climbs_after:
             return None
         if v not in climbing:
-            climbing[v] = solver.Constraint(-inf, -climbs_after[v])
+            climbing[v] = solver.Constraint(-inf, climbs_after[v][1])
             climbing[v].SetCoefficient(makespan, -1.0)
         return climbing[v]
 
@@ -156,7 +160,7 @@ def _relay_lp(units: list[int], counts: list[int], costs: dict[str, list[dict[in
                     climbed.SetCoefficient(var, 1.0)
                     row = climb_row(v)
                     if row is not None:
-                        row.SetCoefficient(var, cost)
+                        row.SetCoefficient(var, cost + climbs_after[v][0] * unit_bags[u])
                 else:
                     served.SetCoefficient(var, 1.0)
                     if kind == FERRY:

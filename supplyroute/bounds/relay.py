@@ -26,7 +26,9 @@ over later still). What a volunteer does after its last drop or hand-over is at 
 after a carried parcel, the descent from its floor and the walk back to the gate; after
 a ferried one, the walk back; after a climbed one, the descent. With ``y <= share`` for
 the last parcel of each volunteer (one per volunteer), ``T >= work_v - tail_v`` for
-every ``v``: a linear program whose optimum over fractional shares is a lower bound.
+every ``v``. Each climber's climbing alone also fits after the earliest moment it could
+begin (see :func:`_climbs_after`, which proves the row for climbers who end up climbing
+nothing too). A linear program whose optimum over fractional shares is a lower bound.
 Zone, skill, role, station, capacity and gate rules only remove variables; parcels
 with identical columns are pooled; shifts, releases, buffers and the disinfection are
 left out (they only add time). The solver's value is reduced by a relative 1e-7.
@@ -42,6 +44,7 @@ that leaves a gate after a release.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 
 from supplyroute.bounds.carry import (
@@ -92,7 +95,8 @@ def relay_eligibility(demand: Demand) -> RelayEligibility:
 
 def relay_work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
                   eligible: RelayEligibility, offsets_s: list[float] | None = None,
-                  by_stairwell: bool = False, climbs_after: dict[int, float] | None = None,
+                  by_stairwell: bool = False,
+                  climbs_after: dict[int, tuple[float, float]] | None = None,
                   ) -> tuple[float, tuple[tuple[str, int, tuple[Parcel, ...], float], ...]]:
     """The work LP of the module docstring. Returns the optimum and the assignment as
     (kind, volunteer, pooled parcels, how many of them).
@@ -133,8 +137,9 @@ def relay_work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
         savings[FERRY].append({v: walk_back_s(demand, travel, v, q) for v in ferry})
         savings[CLIMB].append({v: down for v in climb})
     offsets = list(offsets_s) if offsets_s is not None else [0.0] * len(s.volunteers)
-    value, shares = minimise_relay_makespan([len(u) for u in units], costs, savings, offsets,
-                                            climbs_after)
+    value, shares = minimise_relay_makespan(
+        [len(u) for u in units], costs, savings, offsets, climbs_after,
+        [sum(q.bags for q in u) / len(u) for u in units])
     assignment = tuple(
         (kind, v, tuple(units[u]), share)
         for (kind, u, v), share in sorted(shares.items()) if share > 1e-9
@@ -169,14 +174,19 @@ def _relay_solo_s(demand: Demand, travel: Travel, eligible: RelayEligibility,
 
 
 def _climbs_after(demand: Demand, travel: Travel, parcels: list[Parcel],
-                  eligible: RelayEligibility) -> dict[int, float]:
-    """For each volunteer who may climb: how long after the round's start its climbing
-    can begin at the earliest, less the longest descent that could follow its last
-    hand-over (so that ``climbing work <= T - this`` holds in every plan).
+                  eligible: RelayEligibility) -> dict[int, tuple[float, float]]:
+    """For each volunteer who may climb, the charge that makes its climbing row valid.
 
     A climb at a stairwell needs the climber there (from its gate, at its walking
     speed, from its shift start) and some bags put down there, which no ferry can do
-    before its shift start plus loading, the walk there and one bag's drop."""
+    before its shift start plus loading, the walk there and one bag's drop. So if
+    ``w`` climbs at all, its climbing starts no earlier than ``A_w`` after the round's
+    start and its last hand-over is followed by at most the longest descent ``D_w``:
+    ``T >= A_w + climb_w - D_w``. Not every volunteer who may climb does; but ``w``
+    climbs at most ``N_w`` bags, so with ``b_w`` the bags it climbs,
+    ``A_w >= A_w * b_w / N_w`` whenever it climbs, and both sides are 0 when it does
+    not: ``T >= climb_w + (A_w / N_w) b_w - D_w`` holds in every plan, and is linear.
+    Returns ``{w: (A_w / N_w, D_w)}``."""
     s = demand.scenario
     p = s.parameters
     t0 = demand.round_start_s
@@ -192,6 +202,7 @@ def _climbs_after(demand: Demand, travel: Travel, parcels: list[Parcel],
             first_drop[q.stairwell] = min(first_drop.get(q.stairwell, math.inf), at)
     ready: dict[int, float] = {}
     descent: dict[int, float] = {}
+    most_bags: dict[int, int] = defaultdict(int)
     for q in parcels:
         if not eligible.ferry[q.index] or q.stairwell not in first_drop:
             continue
@@ -203,7 +214,8 @@ def _climbs_after(demand: Demand, travel: Travel, parcels: list[Parcel],
             at = max(first_drop[q.stairwell], vol.shift.start + walk)
             ready[w] = min(ready.get(w, math.inf), at)
             descent[w] = max(descent.get(w, 0.0), travel.stairs[q.stairwell].down_s(q.floor))
-    return {w: ready[w] - t0 - descent[w] for w in ready}
+            most_bags[w] += q.bags
+    return {w: ((ready[w] - t0) / most_bags[w], descent[w]) for w in ready}
 
 
 def relay_lower_bound(demand: Demand, travel: Travel, parcels: list[Parcel] | None = None,
