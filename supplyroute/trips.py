@@ -214,8 +214,10 @@ class TripBuilder:
                     t += parcel.bags * p.entrance_drop_s_per_bag
                     drops.append((parcel, tuple(range(parcel.bags)), t))
                     last = max(last, t)
+            # Low floors first: their climbs start first, and the climb to the top
+            # floor, whose descent comes after the last hand-over, comes last.
             relays = []
-            for parcel in sorted(by_stairwell[stairwell], key=lambda q: (q.rank, -q.floor,
+            for parcel in sorted(by_stairwell[stairwell], key=lambda q: (q.rank, q.floor,
                                                                           q.index)):
                 if parcel.door and parcel.index in relayed:
                     t += parcel.bags * p.relay_drop_s

@@ -205,7 +205,8 @@ TINY_CASES: dict[str, Any] = {
     **{f"random tiny {seed}": (lambda seed=seed: random_tiny(seed)) for seed in range(5)},
 }
 #: Cases where the relay planner reaches the optimum of the exhaustive search.
-PLANNER_EXACT = {"random tiny 2"}
+PLANNER_EXACT = {"random tiny 1", "random tiny 2", "random tiny 3",
+                 "ferry+climber, 1 stairwell", "any with cart+climber, 1 stairwell"}
 
 
 def tiny_figures(scenario: Scenario) -> tuple[float, float, Plan]:

@@ -51,10 +51,9 @@ log = logging.getLogger("supplyroute.relay")
 
 #: Steering rounds in deterministic mode (otherwise they run until the time limit).
 DETERMINISTIC_ROUNDS = 4
-#: A run waits this long for the climber its shares designate before any other
-#: climber allowed there may take it: stations keep climbers from criss-crossing the
-#: compound after every drop, and no bags wait long for a busy climber.
-STEAL_AFTER_S = 60.0
+#: When a run is given to a climber, a second of walking to it counts this much more
+#: than a second later done: walking is work that no one else can do meanwhile.
+WALK_WEIGHT = 3.0
 #: Days planned again with stranded households carried before relaying stops.
 MAX_SETTLING = 3
 #: How much of the measured overhead each steering round feeds back.
@@ -62,7 +61,7 @@ STEERING_DAMPING = 0.7
 
 # Event kinds, in the order they are handled at equal times: a bag picked up frees room
 # before a ferry looks for room; a climber chooses before the next drops arrive.
-_PICKUP, _STEAL, _CLIMBER, _DROP, _FERRY = range(5)
+_PICKUP, _CLIMBER, _DROP, _FERRY = range(4)
 
 
 @dataclass
@@ -172,17 +171,26 @@ class _Day:
         self.table = RelayTimetable(
             trips=[[] for _ in ctx.volunteers], climbs=[[] for _ in ctx.volunteers],
             unserved=[], delivered={}, ferry_of={})
-        # Climbers: where they are, since when they are free, and who waits for bags.
+        # Climbers: where they are, when they are free, and the runs given to them.
         self.place: dict[int, int] = {}
         self.free_s: dict[int, float] = {}
         self.idle: set[int] = set()
+        self.assigned: dict[int, list[ClimbTask]] = defaultdict(list)
+        self.trips_until: dict[int, float] = {}  #: a trip-maker's trips end (estimate).
+        self.waiting: dict[int, tuple[ClimbTask, float, float]] = {}  # task, walk_m, arrive
+        # Without buffer limits no ferry ever waits for a climber, so a run can be given
+        # out as soon as its ferry leaves, and its climber walk there ahead of the bags.
+        self.ahead = all(self.s.buffer_bags(w) is None for w in self.s.stairwells)
         # A volunteer with loads makes its trips first, then climbs (if it may).
         for w in self.tasks_of_climber:
             vol = ctx.volunteers[w]
             self.place[w] = ctx.travel.place(vol.gate, gate=True)
             self.free_s[w] = vol.shift.start
             if w not in self.queue:
-                self.push(vol.shift.start, _CLIMBER, (w,))
+                self.idle.add(w)
+        for v, loads in self.queue.items():
+            self.trips_until[v] = ctx.volunteers[v].shift.start + sum(
+                load.shape.free_off for load in loads)
         for v in list(self.queue):
             self.push(ctx.volunteers[v].shift.start, _FERRY, (v,))
 
@@ -198,12 +206,6 @@ class _Day:
                 self.drop(t, *data)
             elif kind == _PICKUP:
                 self.pickup(t, *data)
-            elif kind == _STEAL:
-                task = self.tasks[data[0]]
-                if not task.done and not task.cancelled:
-                    for w in sorted(task.takers & self.idle):
-                        self.idle.discard(w)
-                        self.push(t, _CLIMBER, (w,))
             else:
                 self.climber_free(data[0], t)
         for task in self.tasks:
@@ -231,6 +233,7 @@ class _Day:
         vol = self.ctx.volunteers[v]
         if not queue and v in self.tasks_of_climber:  # the trips are done: climb now
             self.free_s[v] = now
+            self.trips_until.pop(v, None)
             self.push(now, _CLIMBER, (v,))
             return
         while queue:
@@ -270,6 +273,7 @@ class _Day:
 
     def start_trip(self, v: int, load: Load, now: float) -> None:
         self.stock.commit(load.shape)
+        self.trips_until[v] = now + sum(ld.shape.free_off for ld in [load, *self.queue[v]])
         done = DoneTrip(load.shape, now)
         index = len(self.table.trips[v])
         self.table.trips[v].append(done)
@@ -284,6 +288,9 @@ class _Day:
                 task = self.tasks[task_id]
                 task.expected_s = now + off if task.expected_s is None else max(
                     task.expected_s, now + off)
+        if self.ahead:
+            for task_id in sorted(load.tasks, key=lambda i: (self.tasks[i].expected_s, i)):
+                self.assign(self.tasks[task_id], now)
         if relays:
             self.push(now + relays[0][1], _DROP, (v, done, relays, 0, now + relays[0][1]))
         else:
@@ -304,10 +311,11 @@ class _Day:
             task.missing -= 1
             if task.missing == 0:
                 task.ready_s = t
-                if task.climber in self.idle:
-                    self.idle.discard(task.climber)
-                    self.push(t, _CLIMBER, (task.climber,))
-                self.push(t + STEAL_AFTER_S, _STEAL, (task.id,))
+                if not self.ahead:
+                    self.assign(task, t)
+                elif any(wt[0] is task for wt in self.waiting.values()):
+                    w = next(w for w, wt in self.waiting.items() if wt[0] is task)
+                    self.push(t, _CLIMBER, (w,))
         if k + 1 < len(relays):
             nxt = t + relays[k + 1][1] - off
             self.push(nxt, _DROP, (v, done, relays, k + 1, nxt))
@@ -326,25 +334,80 @@ class _Day:
         speed = vol.walk_speed_mps or self.s.parameters.walk_speed_mps
         return float(self.ctx.travel.dist_m[a, b]) / speed
 
+    def projected(self, w: int, now: float, rank: int) -> tuple[float, int]:
+        """When and where climber ``w`` will be free for a run of priority ``rank``:
+        after its trips (if it still makes any), its current climb and the runs it was
+        given that come before (of the same or a higher priority)."""
+        if w in self.trips_until:
+            t, here = max(now, self.trips_until[w]), self.ctx.travel.place(
+                self.ctx.volunteers[w].gate, gate=True)
+        else:
+            t, here = max(now, self.free_s[w]), self.place[w]
+        for task in self.assigned[w]:
+            if task.rank > rank:
+                break
+            there = self.ctx.travel.place(task.stairwell)
+            due = task.ready_s if task.ready_s is not None else task.expected_s
+            t = max(t + self.walk_s(w, here, there), due or t) + task.duration_s
+            here = there
+        return t, here
+
+    def assign(self, task: ClimbTask, now: float) -> None:
+        """Give a run whose bags are all down to the climber who can finish it first,
+        walking included: a climber already at the door keeps taking its bags up
+        unless another would be done sooner."""
+        there = self.ctx.travel.place(task.stairwell)
+        best: tuple[float, int] | None = None
+        for w in sorted(task.takers):
+            t, here = self.projected(w, now, task.rank)
+            walk = self.walk_s(w, here, there)
+            due = task.ready_s if task.ready_s is not None else task.expected_s
+            done = max(t + walk, now, due or now) + task.duration_s
+            if done > self.ctx.volunteers[w].shift.end + EPS:
+                continue
+            score = done + WALK_WEIGHT * walk
+            if best is None or score < best[0] - EPS:
+                best = (score, w)
+        if best is None:
+            self.cancel(task, UnservedReason.NO_VOLUNTEER_TIME,
+                        "every climber allowed there would finish after the shift ends")
+            return
+        w = best[1]
+        queue = self.assigned[w]
+        at = next((i for i, other in enumerate(queue) if other.rank > task.rank), len(queue))
+        queue.insert(at, task)
+        if w in self.idle:
+            self.idle.discard(w)
+            self.push(now, _CLIMBER, (w,))
+
     def climber_free(self, w: int, now: float) -> None:
-        """Take the most urgent run waiting at an entrance (priority households first,
-        then the nearest), or wait for the next bags."""
-        if now < self.free_s[w] - EPS or w in self.idle:
-            return  # a stale wake-up
-        travel = self.ctx.travel
-        here = self.place[w]
-        ready = [t for t in (self.tasks[i] for i in self.tasks_of_climber[w])
-                 if t.ready_s is not None and not t.done and not t.cancelled
-                 and (t.climber == w or t.ready_s + STEAL_AFTER_S <= now + EPS)]
-        if not ready:
+        """Take the next run given to this climber: walk to its entrance and, if its
+        bags are not all down yet, wait there for them."""
+        if w in self.waiting:
+            task, walk_m, arrive = self.waiting[w]
+            if task.ready_s is None:
+                return  # a stale wake-up: the drop will wake it
+            del self.waiting[w]
+            self.climb(w, task, walk_m, arrive, max(arrive, task.ready_s))
+            return
+        if now < self.free_s[w] - EPS or w in self.idle or w in self.trips_until:
+            return  # a stale wake-up, or still making trips
+        queue = self.assigned[w]
+        while queue and (queue[0].cancelled or queue[0].done):
+            queue.pop(0)
+        if not queue:
             self.idle.add(w)
             return
-        task = min(ready, key=lambda t: (t.rank, t.climber != w,
-                                         travel.dist_m[here, travel.place(t.stairwell)],
-                                         t.ready_s, t.id))
-        there = travel.place(task.stairwell)
+        task = queue.pop(0)
+        travel = self.ctx.travel
+        here, there = self.place[w], travel.place(task.stairwell)
         arrive = now + self.walk_s(w, here, there)
-        self.climb(w, task, float(travel.dist_m[here, there]), arrive, arrive)
+        walk_m = float(travel.dist_m[here, there])
+        if task.ready_s is None:
+            self.waiting[w] = (task, walk_m, arrive)
+            self.place[w] = there
+            return
+        self.climb(w, task, walk_m, arrive, max(arrive, task.ready_s))
 
     def climb(self, w: int, task: ClimbTask, walk_m: float, arrive: float,
               start: float) -> None:
