@@ -226,7 +226,7 @@ def test_tiny_relay_bound_optimum_planner(case: str) -> None:
     assert not result.unserved
     assert bound <= optimum + 1e-6
     assert result.summary.lower_bound_s <= optimum + 1e-6
-    assert result.summary.makespan_s >= optimum - 1e-6
+    assert result.summary.makespan_s >= optimum - 0.01  # plans state times to 0.01 s
     if case in PLANNER_EXACT:  # tiny exact relay cases match
         assert result.summary.makespan_s == pytest.approx(optimum, abs=0.05)
 
