@@ -132,32 +132,28 @@ class Demand:
 
     def eligible(self, parcel: Parcel, volunteer: Volunteer) -> bool:
         """Zone, skill, capacity and gate rules all allow this volunteer to serve it."""
-        s = self.scenario
-        if not s.may_serve(volunteer, parcel.household):
-            return False
-        cap_bags, cap_kg = s.trip_capacity(volunteer)
-        if parcel.bags > cap_bags or parcel.kg > cap_kg + 1e-9:
-            return False
-        hand_kg = s.hand_capacity(volunteer)[1]
-        bags = s.bags_of(parcel.household)
-        if parcel.door and any(b.weight_kg > hand_kg + 1e-9 for b in bags):
-            return False
-        return self.release_s(parcel, volunteer) is not None
+        return (self.scenario.may_serve(volunteer, parcel.household)
+                and self._brings(parcel, volunteer)
+                and (not parcel.door or self._hands_hold(parcel, volunteer)))
 
     def may_ferry(self, parcel: Parcel, volunteer: Volunteer) -> bool:
         """Relays: may this volunteer bring the parcel to its entrance for a climber?"""
-        s = self.scenario
-        if not s.may_ferry(volunteer, parcel.household):
-            return False
-        cap_bags, cap_kg = s.trip_capacity(volunteer)
-        if parcel.bags > cap_bags or parcel.kg > cap_kg + 1e-9:
-            return False
-        return self.release_s(parcel, volunteer) is not None
+        return (self.scenario.may_ferry(volunteer, parcel.household)
+                and self._brings(parcel, volunteer))
 
     def may_climb(self, parcel: Parcel, volunteer: Volunteer) -> bool:
         """Relays: may this volunteer take the parcel from its entrance to its door?"""
-        s = self.scenario
-        if not s.may_climb(volunteer, parcel.household):
-            return False
-        hand_kg = s.hand_capacity(volunteer)[1]
-        return all(b.weight_kg <= hand_kg + 1e-9 for b in s.bags_of(parcel.household))
+        return (self.scenario.may_climb(volunteer, parcel.household)
+                and self._hands_hold(parcel, volunteer))
+
+    def _brings(self, parcel: Parcel, volunteer: Volunteer) -> bool:
+        """One of its trips holds the parcel, and its gate has the bags."""
+        cap_bags, cap_kg = self.scenario.trip_capacity(volunteer)
+        return (parcel.bags <= cap_bags and parcel.kg <= cap_kg + 1e-9
+                and self.release_s(parcel, volunteer) is not None)
+
+    def _hands_hold(self, parcel: Parcel, volunteer: Volunteer) -> bool:
+        """Each of the parcel's bags fits the volunteer's hands on a climb."""
+        hand_kg = self.scenario.hand_capacity(volunteer)[1]
+        return all(b.weight_kg <= hand_kg + 1e-9
+                   for b in self.scenario.bags_of(parcel.household))
