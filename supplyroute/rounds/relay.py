@@ -13,16 +13,23 @@ the walk from the gate on every climb and the climbs on every cart trip.
    its two kinds of work; the LP is solved again within those roles.
 3. **Rounding.** Households are handed out by systematic rounding of the LP's
    amounts (each to the volunteer furthest behind its LP work), then each ferried
-   household to a climber with work in its stairwell.
+   household to a climber with work in its stairwell; interchangeable volunteers then
+   pool their households and take compact stretches of stairwells, the urgent and
+   vulnerable dealt out in turn. Urgent and vulnerable households are carried, not
+   relayed (where someone may carry them): they ride in the first loads instead of
+   waiting at a door for a climber who makes its trips first.
 4. **Loads and climbs.** Each trip-maker's households are packed into loads as in
    carry mode (priority households first); at every stop the ferried households are
    put down in the entrance buffer, and each climber's share of them is cut into stair
    runs (top floors first, as much as the hands and the buffer hold).
 5. **The day, simulated.** Events in time order: a trip-maker starts its next load as
-   soon as the gate has the bags, choosing (priority first) the load whose climbers
-   will run out of work soonest; a drop waits while the buffer is full; a climber takes
-   the waiting run that is most urgent, or walks to where its next bags are due and
-   waits there. Every time is computed once and is what the plan states.
+   soon as the gate has the bags; a drop waits while the buffer is full; each climb
+   goes to the climber allowed there who can finish it first, a second of walking
+   counted as three (it is work nobody else can do meanwhile): where no buffer has a
+   limit, as soon as its ferry leaves, so that the climber walks ahead and waits at
+   the door; else once its bags are down (a ferry waiting for room must never wait
+   for a climber who waits for that ferry). A volunteer may make trips first and
+   climb after. Every time is computed once and is what the plan states.
 6. **Steering.** The LP is solved again with each volunteer's measured overhead
    (waiting, walking between stations, partial loads) as a fixed offset, while time
    is left; the best day is kept.
@@ -467,11 +474,16 @@ class RelayPlanner:
         self.ctx = ctx
         self.budget = budget
         self.s = ctx.scenario
-        # A household whose bags the entrance buffer cannot hold at once is carried.
+        # A household whose bags the entrance buffer cannot hold at once is carried; so
+        # is an urgent or vulnerable one where someone may carry it: it rides in the
+        # first loads, and no climber's queue (a volunteer who climbs after its trips,
+        # say) holds its bags back.
         ferry = {i: list(vs) for i, vs in eligible.ferry.items()}
         for q in ctx.demand.parcels:
             limit = self.s.buffer_bags(q.stairwell)
             if limit is not None and q.bags > limit:
+                ferry[q.index] = []
+            if q.household.priority is not Priority.STANDARD and eligible.carry[q.index]:
                 ferry[q.index] = []
         original = eligible
         self.eligible = eligible = RelayEligibility(eligible.carry, ferry, eligible.climb)
@@ -631,7 +643,7 @@ class RelayPlanner:
         for every extra stairwell it visits and a climber for every walk between
         stations. Their households (``owner``: parcel index -> volunteer) are pooled in
         walking order and cut into consecutive stretches, each volunteer keeping the
-        work it was given."""
+        work it was given; the urgent and vulnerable ones are dealt out in turn."""
         ctx = self.ctx
         place = ctx.travel.place
         classes: dict[tuple, list[int]] = defaultdict(list)
@@ -649,13 +661,24 @@ class RelayPlanner:
             if len(members) < 2 or not pooled or any(not group <= set(allowed[q.index])
                                                      for q in pooled):
                 continue
-            cost = [self.cost(kind, members[0], q) for q in pooled]
+            # Urgent and vulnerable households are dealt out in turn, so that each
+            # member's first loads serve a few of them (a stretch of stairwells could
+            # hold a dozen, all waiting for one volunteer's trips); the others are cut
+            # into stretches.
+            first = [q for q in pooled if q.household.priority is not Priority.STANDARD]
+            rest = [q for q in pooled if q.household.priority is Priority.STANDARD]
+            goals = [sum(self.cost(kind, v, q) for q in mine[v]) for v in members]
+            for k, q in enumerate(first):
+                v = members[k % len(members)]
+                out[q.index] = v
+                goals[k % len(members)] -= self.cost(kind, v, q)
+            cost = [self.cost(kind, members[0], q) for q in rest]
             i, done, goal = 0, 0.0, 0.0
             for k, v in enumerate(members):
-                goal += sum(self.cost(kind, v, q) for q in mine[v])
-                while i < len(pooled) and (k == len(members) - 1
-                                           or done + cost[i] / 2 <= goal):
-                    out[pooled[i].index] = v
+                goal += goals[k]
+                while i < len(rest) and (k == len(members) - 1
+                                         or done + cost[i] / 2 <= goal):
+                    out[rest[i].index] = v
                     done += cost[i]
                     i += 1
         return out
