@@ -7,9 +7,11 @@ import math
 import pytest
 
 from supplyroute import PlanOptions, plan
-from supplyroute.bounds.carry import lower_bound
+from supplyroute.bounds.carry import alike, lower_bound, work_lp
+from supplyroute.bounds.relay import relay_eligibility, relay_work_lp
+from supplyroute.io import load_scenario
 from supplyroute.rounds.base import Context
-from tests.conftest import compound
+from tests.conftest import ROOT, compound
 
 
 def one_walker(households, **kw):
@@ -63,3 +65,19 @@ def test_zones_raise_the_bound() -> None:
         ctx = Context(compound(households, volunteers, buildings=2, stairwells=1))
         bounds.append(lower_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible).value_s)
     assert bounds[1] > bounds[0] * 1.8
+
+
+def test_volunteers_alike_are_merged_without_changing_the_bound() -> None:
+    """One column per kind of volunteer (same gate, shift, cart, zone, ...) gives the
+    same optimum as one per volunteer, carry and relay alike."""
+    scenario = load_scenario(ROOT / "examples" / "kandan576.json")
+    ctx = Context(scenario)
+    assert len(set(alike(scenario).values())) < len(scenario.volunteers)
+    full, _ = work_lp(ctx.demand, ctx.travel, ctx.servable, ctx.eligible)
+    merged, _ = work_lp(ctx.demand, ctx.travel, ctx.servable, ctx.eligible, merge_alike=True)
+    assert merged == pytest.approx(full, rel=1e-6)
+    eligible = relay_eligibility(ctx.demand)
+    parcels = [q for q in ctx.demand.parcels if eligible.servable(q)]
+    full, _ = relay_work_lp(ctx.demand, ctx.travel, parcels, eligible)
+    merged, _ = relay_work_lp(ctx.demand, ctx.travel, parcels, eligible, merge_alike=True)
+    assert merged == pytest.approx(full, rel=1e-6)

@@ -240,3 +240,15 @@ def test_brute_force_matches_the_carry_exact_search(seed: int) -> None:
     assert check(scenario, result) == []
     assert result.summary.proven_optimal
     assert result.summary.makespan_s == pytest.approx(optimum, abs=0.05)
+
+
+def test_a_household_only_climbers_could_carry_is_refused() -> None:
+    """A climber makes no trips from the gate: a household whose bags fit no one else's
+    trip is an input error, naming its bags."""
+    from supplyroute.errors import InputError
+
+    with pytest.raises(InputError, match=r"households\[0\]\.bags"):
+        tiny([{"id": "h1", "stairwell": "B1-1", "floor": 2,
+               "bags": [{"kind": "x", "weight_kg": 5}] * 3}],
+             [ferry(cart=None), climber(cart={"capacity_bags": 6,
+                                                         "capacity_kg": 60})])

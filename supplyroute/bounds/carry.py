@@ -138,6 +138,28 @@ def share_modes(scenario: Scenario, parcels: list[Parcel]
     return by_bags, by_hand
 
 
+def alike(scenario: Scenario) -> dict[int, int]:
+    """Each volunteer's representative: the first volunteer that differs from it in
+    nothing but its id and group (gate, shift, capacities, cart, speed, skills, zone,
+    role, station): every cost, saving and rule of the bounds is the same for both."""
+    first: dict[str, int] = {}
+    out: dict[int, int] = {}
+    for v, vol in enumerate(scenario.volunteers):
+        key = vol.model_dump_json(exclude={"id", "group"})
+        out[v] = first.setdefault(key, v)
+    return out
+
+
+def merged(eligible: dict[int, list[int]], representative: dict[int, int]
+           ) -> tuple[dict[int, list[int]], dict[int, int]]:
+    """Eligibility over representatives only, and how many volunteers each stands for."""
+    multiplicity: dict[int, int] = {}
+    for rep in representative.values():
+        multiplicity[rep] = multiplicity.get(rep, 0) + 1
+    return ({i: [v for v in vs if representative[v] == v] for i, vs in eligible.items()},
+            multiplicity)
+
+
 def walk_back_s(demand: Demand, travel: Travel, v: int, parcel: Parcel) -> float:
     """From the parcel's stairwell back to ``v``'s gate, at the slower of its speeds."""
     s = demand.scenario
@@ -163,17 +185,23 @@ def _solo_delivery_s(demand: Demand, travel: Travel, v: int, parcel: Parcel) -> 
 
 def work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
             eligible: dict[int, list[int]], offsets_s: list[float] | None = None,
-            by_stairwell: bool = False,
+            by_stairwell: bool = False, merge_alike: bool = False,
             ) -> tuple[float, tuple[tuple[int, tuple[Parcel, ...], float], ...]]:
     """The work LP of the module docstring. Returns the optimum and the assignment as
     (volunteer, pooled parcels, how many of them).
 
     For steering the planner (never for the bound): ``offsets_s`` adds fixed work per
     volunteer, and ``by_stairwell`` pools a stairwell's parcels whatever their floor,
-    at their mean cost, so that the optimum hands out whole stairwells."""
+    at their mean cost, so that the optimum hands out whole stairwells. For the bound:
+    ``merge_alike`` solves one column per kind of volunteer (:func:`alike`), with the
+    same optimum; the assignment then names each kind's first volunteer."""
     s = demand.scenario
     volunteers = list(s.volunteers)
     by_bags, by_hand = share_modes(s, parcels)
+    multiplicity: dict[int, int] | None = None
+    if merge_alike:
+        assert offsets_s is None, "volunteers alike must have the same offsets"
+        eligible, multiplicity = merged(eligible, alike(s))
 
     # Pool identical columns.
     groups: dict[tuple, list[Parcel]] = {}
@@ -201,7 +229,8 @@ def work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
         savings.append(row)
     offsets = list(offsets_s) if offsets_s is not None else [0.0] * len(volunteers)
     value, shares = minimise_makespan(
-        counts=[len(u) for u in units], costs=costs, savings=savings, offsets=offsets)
+        counts=[len(u) for u in units], costs=costs, savings=savings, offsets=offsets,
+        multiplicity=multiplicity)
     assignment = tuple(
         (v, tuple(units[u]), share) for (u, v), share in sorted(shares.items()) if share > 1e-9
     )
@@ -223,7 +252,7 @@ def lower_bound(demand: Demand, travel: Travel, parcels: list[Parcel] | None = N
         parcels = [q for q in demand.parcels if eligible[q.index]]
     if not parcels:
         return Bound(0.0, "empty", 0.0, 0.0, 0.0)
-    lp_value, _ = work_lp(demand, travel, parcels, eligible)
+    lp_value, _ = work_lp(demand, travel, parcels, eligible, merge_alike=True)
 
     def quickest(q: Parcel, not_before: float) -> float:
         best = math.inf

@@ -19,9 +19,16 @@ class LPError(RuntimeError):
 
 def minimise_makespan(
     counts: list[int], costs: list[dict[int, float]], savings: list[dict[int, float]],
-    offsets: list[float],
+    offsets: list[float], multiplicity: dict[int, int] | None = None,
 ) -> tuple[float, dict[tuple[int, int], float]]:
-    """Solve the LP; return its optimum and ``x`` as ``{(unit, volunteer): amount}``."""
+    """Solve the LP; return its optimum and ``x`` as ``{(unit, volunteer): amount}``.
+
+    ``multiplicity[v] = m`` makes column ``v`` stand for ``m`` volunteers alike in every
+    cost and saving (and offset): their work rows summed, ``sum x cost - sum y saving
+    <= m (T - offset)`` with ``sum y <= m``. Any solution of the full program sums into
+    one of these, and one of these split evenly is one of the full program, so the
+    optimum is the same, from a far smaller program."""
+    multiplicity = multiplicity or {}
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:  # pragma: no cover - GLOP ships with every OR-Tools wheel
         raise LPError("GLOP is not available in this OR-Tools build")
@@ -40,15 +47,17 @@ def minimise_makespan(
             load.setdefault(v, []).append((var, cost))
             saving = savings[u].get(v, 0.0)
             if saving > 0:
-                y = solver.NumVar(0.0, 1.0, f"y_{u}_{v}")
+                y = solver.NumVar(0.0, float(multiplicity.get(v, 1)), f"y_{u}_{v}")
                 solver.Add(y <= var)
                 last.setdefault(v, []).append(y)
                 load[v].append((y, -saving))
         solver.Add(solver.Sum(terms) == float(count))
-    for _, ys in sorted(last.items()):
-        solver.Add(solver.Sum(ys) <= 1.0)
+    for v, ys in sorted(last.items()):
+        solver.Add(solver.Sum(ys) <= float(multiplicity.get(v, 1)))
     for v, terms in sorted(load.items()):
-        solver.Add(solver.Sum([var * cost for var, cost in terms]) - makespan <= -offsets[v])
+        m = multiplicity.get(v, 1)
+        solver.Add(solver.Sum([var * cost for var, cost in terms]) - m * makespan
+                   <= -m * offsets[v])
     solver.Minimize(makespan)
     status = solver.Solve()
     if status != pywraplp.Solver.OPTIMAL:
@@ -64,7 +73,7 @@ def minimise_relay_makespan(
     counts: list[int], costs: dict[str, list[dict[int, float]]],
     savings: dict[str, list[dict[int, float]]], offsets: list[float],
     climbs_after: dict[int, tuple[float, float]] | None = None,
-    unit_bags: list[float] | None = None,
+    unit_bags: list[float] | None = None, multiplicity: dict[int, int] | None = None,
 ) -> tuple[float, dict[tuple[str, int, int], float]]:
     """The makespan LP of a relay round. Each unit's ``count`` parcels are carried (by
     volunteers who bring them and take them up) or ferried to the entrance; as many as
@@ -77,7 +86,8 @@ def minimise_relay_makespan(
     kind), fits in T minus its offset. Where ``climbs_after[v] = (per_bag_s, slack_s)``
     is given, v's climbing, each climbed bag charged ``per_bag_s`` more (a unit's
     parcels hold ``unit_bags[u]`` bags each), fits in T plus ``slack_s``.
-    ``costs[kind][u]`` maps volunteer to cost per parcel.
+    ``costs[kind][u]`` maps volunteer to cost per parcel; ``multiplicity`` merges
+    volunteers alike as in :func:`minimise_makespan`.
     Returns the optimum and ``{(kind, unit, volunteer): amount}``.
 
     Units and volunteers that share no work (zones, say) form separate programs whose
@@ -87,7 +97,7 @@ def minimise_relay_makespan(
     shares: dict[tuple[str, int, int], float] = {}
     for units in components:
         part, found = _relay_lp(units, counts, costs, savings, offsets, climbs_after or {},
-                                unit_bags or [1.0] * len(counts))
+                                unit_bags or [1.0] * len(counts), multiplicity or {})
         value = max(value, part)
         shares.update(found)
     volunteers_with_work = {v for kind in costs for row in costs[kind] for v in row}
@@ -122,6 +132,7 @@ def _components(n_units: int, costs: dict[str, list[dict[int, float]]]) -> list[
 def _relay_lp(units: list[int], counts: list[int], costs: dict[str, list[dict[int, float]]],
               savings: dict[str, list[dict[int, float]]], offsets: list[float],
               climbs_after: dict[int, tuple[float, float]], unit_bags: list[float],
+              multiplicity: dict[int, int],
               ) -> tuple[float, dict[tuple[str, int, int], float]]:
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:  # pragma: no cover - GLOP ships with every OR-Tools wheel
@@ -136,16 +147,18 @@ def _relay_lp(units: list[int], counts: list[int], costs: dict[str, list[dict[in
 
     def work_row(v: int) -> pywraplp.Constraint:
         if v not in work:
-            work[v] = solver.Constraint(-inf, -offsets[v])
-            work[v].SetCoefficient(makespan, -1.0)
+            m = multiplicity.get(v, 1)
+            work[v] = solver.Constraint(-inf, -m * offsets[v])
+            work[v].SetCoefficient(makespan, -float(m))
         return work[v]
 
     def climb_row(v: int) -> pywraplp.Constraint | None:
         if v not in climbs_after:
             return None
         if v not in climbing:
-            climbing[v] = solver.Constraint(-inf, climbs_after[v][1])
-            climbing[v].SetCoefficient(makespan, -1.0)
+            m = multiplicity.get(v, 1)
+            climbing[v] = solver.Constraint(-inf, m * climbs_after[v][1])
+            climbing[v].SetCoefficient(makespan, -float(m))
         return climbing[v]
 
     for u in units:
@@ -168,12 +181,12 @@ def _relay_lp(units: list[int], counts: list[int], costs: dict[str, list[dict[in
                 work_row(v).SetCoefficient(var, cost)
                 saving = savings[kind][u].get(v, 0.0)
                 if saving > 0:
-                    y = solver.NumVar(0.0, 1.0, "")
+                    y = solver.NumVar(0.0, float(multiplicity.get(v, 1)), "")
                     tie = solver.Constraint(-inf, 0.0)  # y <= x
                     tie.SetCoefficient(y, 1.0)
                     tie.SetCoefficient(var, -1.0)
                     if v not in last:
-                        last[v] = solver.Constraint(-inf, 1.0)
+                        last[v] = solver.Constraint(-inf, float(multiplicity.get(v, 1)))
                     last[v].SetCoefficient(y, 1.0)
                     work_row(v).SetCoefficient(y, -saving)
     solver.Objective().SetCoefficient(makespan, 1.0)

@@ -51,7 +51,9 @@ from supplyroute.bounds.carry import (
     LP_RELATIVE_SLACK,
     Bound,
     _solo_delivery_s,
+    alike,
     combine,
+    merged,
     modes,
     parcel_cost,
     share_modes,
@@ -97,14 +99,27 @@ def relay_work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
                   eligible: RelayEligibility, offsets_s: list[float] | None = None,
                   by_stairwell: bool = False,
                   climbs_after: dict[int, tuple[float, float]] | None = None,
+                  merge_alike: bool = False,
                   ) -> tuple[float, tuple[tuple[str, int, tuple[Parcel, ...], float], ...]]:
     """The work LP of the module docstring. Returns the optimum and the assignment as
     (kind, volunteer, pooled parcels, how many of them).
 
     For steering the planner (never for the bound): ``offsets_s`` adds fixed work per
     volunteer, and ``by_stairwell`` pools a stairwell's parcels whatever their floor,
-    at their mean cost (a far smaller LP, whose optimum hands out whole stairwells)."""
+    at their mean cost (a far smaller LP, whose optimum hands out whole stairwells).
+    For the bound: ``merge_alike`` solves one column per kind of volunteer, with the
+    same optimum (:func:`~supplyroute.bounds.lp.minimise_makespan`)."""
     s = demand.scenario
+    multiplicity: dict[int, int] | None = None
+    if merge_alike:
+        assert offsets_s is None, "volunteers alike must have the same offsets"
+        representative = alike(s)
+        carry, multiplicity = merged(eligible.carry, representative)
+        eligible = RelayEligibility(carry, merged(eligible.ferry, representative)[0],
+                                    merged(eligible.climb, representative)[0])
+        if climbs_after is not None:
+            climbs_after = {w: row for w, row in climbs_after.items()
+                            if representative[w] == w}
     by_bags, by_hand = share_modes(s, parcels)
     drop_s = s.parameters.relay_drop_s
     groups: dict[tuple, list[Parcel]] = {}
@@ -139,7 +154,7 @@ def relay_work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
     offsets = list(offsets_s) if offsets_s is not None else [0.0] * len(s.volunteers)
     value, shares = minimise_relay_makespan(
         [len(u) for u in units], costs, savings, offsets, climbs_after,
-        [sum(q.bags for q in u) / len(u) for u in units])
+        [sum(q.bags for q in u) / len(u) for u in units], multiplicity)
     assignment = tuple(
         (kind, v, tuple(units[u]), share)
         for (kind, u, v), share in sorted(shares.items()) if share > 1e-9
@@ -229,7 +244,8 @@ def relay_lower_bound(demand: Demand, travel: Travel, parcels: list[Parcel] | No
     if not parcels:
         return Bound(0.0, "empty", 0.0, 0.0, 0.0)
     lp_value, _ = relay_work_lp(demand, travel, parcels, eligible,
-                                climbs_after=_climbs_after(demand, travel, parcels, eligible))
+                                climbs_after=_climbs_after(demand, travel, parcels, eligible),
+                                merge_alike=True)
     seen: dict[tuple, float] = {}
 
     def quickest(q: Parcel, not_before: float) -> float:

@@ -559,7 +559,9 @@ def _check_references(s: Scenario) -> list[InputIssue]:
                 where = f"{path}.bags[{b_i}].weight_kg" if h.bags else "parameters.default_bags"
                 issues.append(InputIssue(where, f"a {bag.weight_kg:g} kg bag is heavier than "
                                          f"any volunteer can carry ({max_hand_kg:g} kg)"))
-        carriers = [v for v in s.volunteers if _fits_trip(s, v, bags)]
+        # A climber makes no trips from the gate: someone else must bring the bags.
+        carriers = [v for v in s.volunteers if v.role is not Role.CLIMBER
+                    and _fits_trip(s, v, bags)]
         if not carriers:
             issues.append(InputIssue(f"{path}.bags", f"{len(bags)} bags "
                                      f"({sum(b.weight_kg for b in bags):g} kg) exceed every "
