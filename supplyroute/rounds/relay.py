@@ -151,7 +151,8 @@ class RelayResult:
 class _Day:
     """The event simulation of step 5."""
 
-    def __init__(self, ctx: Context, loads: list[Load], tasks: list[ClimbTask]):
+    def __init__(self, ctx: Context, loads: list[Load], tasks: list[ClimbTask],
+                 ahead: bool):
         self.ctx = ctx
         self.s = ctx.scenario
         self.loads = loads
@@ -169,6 +170,8 @@ class _Day:
         self.tasks_of_climber: dict[int, list[int]] = defaultdict(list)
         for task in tasks:
             task.missing = len(task.parcels)
+            task.expected_s = task.ready_s = None
+            task.done = task.cancelled = False
             for i in task.parcels:
                 self.tasks_of_parcel[i].append(task.id)
             for w in sorted(task.takers):
@@ -185,9 +188,11 @@ class _Day:
         self.assigned: dict[int, list[ClimbTask]] = defaultdict(list)
         self.trips_until: dict[int, float] = {}  #: a trip-maker's trips end (estimate).
         self.waiting: dict[int, tuple[ClimbTask, float, float]] = {}  # task, walk_m, arrive
-        # Without buffer limits no ferry ever waits for a climber, so a run can be given
-        # out as soon as its ferry leaves, and its climber walk there ahead of the bags.
-        self.ahead = all(self.s.buffer_bags(w) is None for w in self.s.stairwells)
+        # ``ahead``: a run is given out as soon as its ferry leaves, and its climber walks
+        # there ahead of the bags. Else once its bags are down: where a ferry may wait
+        # for room, a climber waiting for that ferry could make both wait for ever.
+        self.ahead = ahead
+        self.stalled = False
         # A volunteer with loads makes its trips first, then climbs (if it may).
         for w in self.tasks_of_climber:
             vol = ctx.volunteers[w]
@@ -215,6 +220,7 @@ class _Day:
                 self.pickup(t, *data)
             else:
                 self.climber_free(data[0], t)
+        self.stalled = any(self.room_waiters.values())
         for task in self.tasks:
             if not task.done and not task.cancelled:
                 self.cancel(task, UnservedReason.NO_VOLUNTEER_TIME,
@@ -613,7 +619,14 @@ class RelayPlanner:
                                 rank=min(q.rank for q, _ in group), trip=load.id)
                             tasks.append(task)
                             load.tasks.append(task.id)
-        table = _Day(ctx, loads, tasks).run()
+        # Climbers walk ahead of their bags; where buffers have limits that may leave a
+        # ferry and a climber waiting for each other, and then the runs are given out
+        # only once their bags are down.
+        limited = any(self.s.buffer_bags(w) is not None for w in self.s.stairwells)
+        day = _Day(ctx, loads, tasks, ahead=True)
+        table = day.run()
+        if limited and day.stalled:
+            table = _Day(ctx, loads, tasks, ahead=False).run()
         for q in lost:
             reason, detail = _why_lost(self.s, q)
             table.unserved.append((q, reason, detail))
