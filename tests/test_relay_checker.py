@@ -48,7 +48,8 @@ BAG_KG = (2.0, 8.0)
 
 def scenario(*, relay: bool = True, buffer_bags: int | None = None,
              ferry: dict[str, Any] | None = None, climber: dict[str, Any] | None = None,
-             h1: dict[str, Any] | None = None) -> Scenario:
+             h1: dict[str, Any] | None = None,
+             others: tuple[dict[str, Any], ...] = ()) -> Scenario:
     """The relay compound, with a few things changed."""
     return Scenario.model_validate({
         "name": "relay-test",
@@ -81,6 +82,7 @@ def scenario(*, relay: bool = True, buffer_bags: int | None = None,
              **(ferry or {})},
             {"id": "C", "shift": {"start": "08:00", "end": "12:00"}, "gate": "G",
              "role": "climber", "station": ["B1"], **(climber or {})},
+            *others,
         ],
     })
 
@@ -249,7 +251,9 @@ def test_ferry_role_with_a_stair_run(good: Plan) -> None:
 
 
 def test_climber_role_with_a_trip(good: Plan) -> None:
-    violations = check(scenario(ferry={"role": "climber"}), good)
+    # Someone else may make trips: a compound of climbers only is no valid scenario.
+    carrier = {"id": "A", "shift": {"start": "08:00", "end": "12:00"}, "gate": "G"}
+    violations = check(scenario(ferry={"role": "climber"}, others=(carrier,)), good)
     assert {v.kind for v in violations} == {ViolationKind.ROLE}
     assert [v.where for v in violations] == ["volunteers[0].trips[0]"]
 
