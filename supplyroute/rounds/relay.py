@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from supplyroute.bounds.carry import Bound, parcel_cost, stair_cost, trip_cost
 from supplyroute.bounds.lp import CARRY, CLIMB, FERRY
 from supplyroute.bounds.relay import RelayEligibility, relay_work_lp
-from supplyroute.demand import PRIORITY_RANK, Parcel
+from supplyroute.demand import Parcel
 from supplyroute.models import Priority, Role, UnservedReason
 from supplyroute.rounds.base import Budget, Context
 from supplyroute.rounds.carry import assign_timed, pack_trips
@@ -135,11 +135,6 @@ class RelayTimetable:
     @property
     def last_delivery_s(self) -> float:
         return max(self.delivered.values(), default=math.nan)
-
-    def vulnerable_by_s(self, ctx: Context) -> float:
-        times = [t for i, t in self.delivered.items()
-                 if ctx.demand.parcels[i].household.priority is not Priority.STANDARD]
-        return max(times, default=-math.inf)
 
 
 @dataclass
@@ -497,7 +492,8 @@ class RelayPlanner:
         # Timed households are carried on trips of their own, by volunteers who make
         # trips anyway (never by one who will climb).
         self.timed = [q for q in parcels if q.timed and eligible.carry[q.index]]
-        self.regular = [q for q in parcels if q not in self.timed]
+        timed = {q.index for q in self.timed}
+        self.regular = [q for q in parcels if q.index not in timed]
         self.too_big = [q for q in ctx.demand.parcels
                         if original.servable(q) and not eligible.servable(q)]
         #: households never to relay: their climb could not be fitted in (:meth:`settle`).
@@ -628,7 +624,7 @@ class RelayPlanner:
         if limited and day.stalled:
             table = _Day(ctx, loads, tasks, ahead=False).run()
         for q in lost:
-            reason, detail = _why_lost(self.s, q)
+            reason, detail = LOST
             table.unserved.append((q, reason, detail))
         return table, lp_work
 
@@ -725,12 +721,13 @@ class RelayPlanner:
         return out
 
 
-def _why_lost(scenario, q: Parcel) -> tuple[UnservedReason, str]:
-    return (UnservedReason.NO_ELIGIBLE_VOLUNTEER,
-            "once roles were given, no trip-maker and climber, nor carrier, may serve it")
+#: Why a household is left out when the roles given leave nobody for it.
+LOST = (UnservedReason.NO_ELIGIBLE_VOLUNTEER,
+        "once roles were given, no trip-maker and climber, nor carrier, may serve it")
 
 
-def _score(ctx: Context, table: RelayTimetable) -> tuple[int, float]:
+def _score(table: RelayTimetable) -> tuple[int, float]:
+    """Fewer households left out first, then the earlier last hand-over."""
     return len(table.unserved), table.last_delivery_s
 
 
@@ -763,7 +760,7 @@ def solve(ctx: Context, budget: Budget, bound: Bound, eligible: RelayEligibility
         offsets = [timed_s[v] + overhead[v] for v in range(n)]
         table, lp_work = planner.settle(roles, offsets, timed_queues)
         rounds += 1
-        if best is None or _score(ctx, table) < _score(ctx, best):
+        if best is None or _score(table) < _score(best):
             best = table
             budget.tell("relay day simulated", makespan_s=table.last_delivery_s - t0,
                         lower_bound_s=bound.value_s)
@@ -776,7 +773,7 @@ def solve(ctx: Context, budget: Budget, bound: Bound, eligible: RelayEligibility
                  table.last_delivery_s - t0, target - t0)
     assert best is not None
     best.unserved = dropped + [
-        (q, *_why_lost(ctx.scenario, q)) for q in lost_timed] + [
+        (q, *LOST) for q in lost_timed] + [
         (q, UnservedReason.NO_ELIGIBLE_VOLUNTEER,
          "its bags are more than the entrance buffer holds, and nobody may carry them up")
         for q in planner.too_big] + best.unserved
@@ -798,4 +795,4 @@ def _finishes(ctx: Context, table: RelayTimetable) -> list[float]:
     return out
 
 
-__all__ = ["PRIORITY_RANK", "RelayResult", "RelayTimetable", "solve"]
+__all__ = ["RelayResult", "RelayTimetable", "solve"]
