@@ -88,7 +88,7 @@ def plan(scenario: Scenario, options: PlanOptions | None = None) -> Plan:
     if options.mode == "auto" and scenario.relay:
         return _plan_auto(scenario, options)
     if options.mode == "relay":
-        return _plan_relay(scenario, options)
+        return _plan_relay(scenario, options)[0]
     return _plan_carry(scenario, options)
 
 
@@ -111,7 +111,9 @@ def _plan_carry(scenario: Scenario, options: PlanOptions) -> Plan:
     return built
 
 
-def _plan_relay(scenario: Scenario, options: PlanOptions) -> Plan:
+def _plan_relay(scenario: Scenario, options: PlanOptions) -> tuple[Plan, set[str]]:
+    """The relay plan, and the households some carry or relay plan could serve (the
+    ones the relay bound covers)."""
     started = time.monotonic()
     budget = Budget(options.time_limit_s, options.deterministic, report=options.progress)
     ctx = Context(scenario)
@@ -123,7 +125,7 @@ def _plan_relay(scenario: Scenario, options: PlanOptions) -> Plan:
     built = assemble_relay(ctx, result, bound, options.method, solve_s,
                            lambda q: eligible.servable(q))
     budget.tell("done", built.summary.makespan_s, bound.value_s)
-    return built
+    return built, {q.id for q in ctx.demand.parcels if eligible.servable(q)}
 
 
 def _plan_auto(scenario: Scenario, options: PlanOptions) -> Plan:
@@ -132,7 +134,7 @@ def _plan_auto(scenario: Scenario, options: PlanOptions) -> Plan:
     relay bound (a carry plan is a relay plan without relays)."""
     carried = _plan_carry(scenario, replace(
         options, mode="carry", time_limit_s=options.time_limit_s * AUTO_CARRY_SHARE))
-    relayed = _plan_relay(scenario, replace(
+    relayed, servable = _plan_relay(scenario, replace(
         options, mode="relay", time_limit_s=options.time_limit_s * (1 - AUTO_CARRY_SHARE)))
     makespans = {"carry": carried.summary.makespan_s, "relay": relayed.summary.makespan_s}
 
@@ -143,10 +145,7 @@ def _plan_auto(scenario: Scenario, options: PlanOptions) -> Plan:
     bound_s = relayed.summary.lower_bound_s
     sm = best.summary
     # The relay bound covers every household a carry or relay plan could serve.
-    ctx = Context(scenario)
-    eligible = relay_eligibility(ctx.demand)
-    left_out_servable = any(eligible.servable(ctx.demand.parcels[ctx.household_index[u.household]])
-                            for u in best.unserved)
+    left_out_servable = any(u.household in servable for u in best.unserved)
     gap = (round(sm.makespan_s / bound_s - 1, 5)
            if best.deliveries and bound_s > 0 and not left_out_servable else None)
     solve_s = None if options.deterministic else round(
@@ -204,12 +203,11 @@ def assemble(ctx: Context, result: SolverResult, bound: Bound, method: str,
                        result.proven_optimal, "carry", _only_unservable(ctx, unserved))
 
 
-def assemble_relay(ctx: Context, result: relay.RelayResult, bound: Bound, method: str,
+def assemble_relay(ctx: Context, table: relay.RelayTimetable, bound: Bound, method: str,
                    solve_s: float | None, servable: Callable[[Parcel], bool]) -> Plan:
     """The plan model of a relay day: trip-makers' trips, climbers' climbs, and a
     ledger line per household naming who took it up and who ferried it."""
     scenario = ctx.scenario
-    table = result.timetable
     p = scenario.parameters
     volunteer_plans = []
     deliveries: dict[str, Delivery] = {}

@@ -169,7 +169,7 @@ def walk_back_s(demand: Demand, travel: Travel, v: int, parcel: Parcel) -> float
     return float(travel.dist_m[travel.place(parcel.stairwell), gate]) / slowest
 
 
-def _solo_delivery_s(demand: Demand, travel: Travel, v: int, parcel: Parcel) -> float:
+def solo_delivery_s(demand: Demand, travel: Travel, v: int, parcel: Parcel) -> float:
     """Loading start to hand-over of a trip carrying only this parcel, at best."""
     s = demand.scenario
     volunteer = s.volunteers[v]
@@ -259,7 +259,7 @@ def lower_bound(demand: Demand, travel: Travel, parcels: list[Parcel] | None = N
         for v in eligible[q.index]:
             vol = volunteers[v]
             start = max(vol.shift.start, demand.release_s(q, vol) or 0.0, not_before)
-            best = min(best, start + _solo_delivery_s(demand, travel, v, q))
+            best = min(best, start + solo_delivery_s(demand, travel, v, q))
         return max(best, q.earliest_s)
 
     return combine(demand, parcels, lp_value, quickest, "work-lp")

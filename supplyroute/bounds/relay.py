@@ -50,13 +50,13 @@ from dataclasses import dataclass
 from supplyroute.bounds.carry import (
     LP_RELATIVE_SLACK,
     Bound,
-    _solo_delivery_s,
     alike,
     combine,
     merged,
     modes,
     parcel_cost,
     share_modes,
+    solo_delivery_s,
     stair_cost,
     trip_cost,
     walk_back_s,
@@ -261,7 +261,7 @@ def relay_lower_bound(demand: Demand, travel: Travel, parcels: list[Parcel] | No
         for v in eligible.carry[q.index]:
             vol = s.volunteers[v]
             start = max(vol.shift.start, demand.release_s(q, vol) or 0.0, not_before)
-            best = min(best, start + _solo_delivery_s(demand, travel, v, q))
+            best = min(best, start + solo_delivery_s(demand, travel, v, q))
         return max(best, q.earliest_s)
 
     return combine(demand, parcels, lp_value, quickest, "relay-work-lp")

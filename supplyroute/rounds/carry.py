@@ -91,10 +91,13 @@ def _overhead(ctx: Context, v: int, trips: list[TripShape]) -> float:
     return max(0.0, sum(t.free_off for t in trips) - linear)
 
 
-def assign_timed(ctx: Context, parcels: list[Parcel]
+def assign_timed(ctx: Context, parcels: list[Parcel],
+                 eligible: dict[int, list[int]] | None = None,
                  ) -> tuple[list[list[TripShape]], list[tuple[Parcel, UnservedReason, str]]]:
     """Give each timed parcel its own trip, earliest deadline first, to whoever hands
-    it over soonest after the timed trips already given to them."""
+    it over soonest after the timed trips already given to them (among ``eligible``,
+    default: everyone who may serve it)."""
+    eligible = eligible or ctx.eligible
     queues: list[list[TripShape]] = [[] for _ in ctx.volunteers]
     free = [v.shift.start for v in ctx.volunteers]
     dropped = []
@@ -102,7 +105,7 @@ def assign_timed(ctx: Context, parcels: list[Parcel]
                                            q.earliest_s, q.index))
     for q in order:
         best: tuple[float, int, TripShape] | None = None
-        for v in ctx.eligible[q.index]:
+        for v in eligible[q.index]:
             shape = ctx.builder.shape(v, [q])
             start = max(free[v], earliest_start(ctx.demand, shape))
             delivered = start + shape.last_delivery_off

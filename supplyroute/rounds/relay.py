@@ -82,7 +82,6 @@ class ClimbTask:
     run: RunShape  #: timed from 0 at the entrance.
     parcels: tuple[int, ...]  #: parcel indices whose bags it takes (all of them).
     rank: int
-    trip: int  #: the ferry load that brings its bags.
     missing: int = 0  #: parcels not yet down at the entrance.
     expected_s: float | None = None  #: when the bags are due, once their ferry left.
     ready_s: float | None = None  #: when the last of them was put down.
@@ -135,12 +134,6 @@ class RelayTimetable:
     @property
     def last_delivery_s(self) -> float:
         return max(self.delivered.values(), default=math.nan)
-
-
-@dataclass
-class RelayResult:
-    timetable: RelayTimetable
-    roles: dict[int, str]  #: volunteer -> "trips" or "climbs".
 
 
 class _Day:
@@ -321,9 +314,10 @@ class _Day:
                 task.ready_s = t
                 if not self.ahead:
                     self.assign(task, t)
-                elif any(wt[0] is task for wt in self.waiting.values()):
-                    w = next(w for w, wt in self.waiting.items() if wt[0] is task)
-                    self.push(t, _CLIMBER, (w,))
+                else:
+                    waiter = next((w for w, wt in self.waiting.items() if wt[0] is task), None)
+                    if waiter is not None:
+                        self.push(t, _CLIMBER, (waiter,))
         if k + 1 < len(relays):
             nxt = t + relays[k + 1][1] - off
             self.push(nxt, _DROP, (v, done, relays, k + 1, nxt))
@@ -612,7 +606,7 @@ class RelayPlanner:
                                 id=len(tasks), climber=w, stairwell=stop.stairwell, run=run,
                                 takers=self.takers(eligible, group, run),
                                 parcels=tuple(sorted({q.index for q, _ in group})),
-                                rank=min(q.rank for q, _ in group), trip=load.id)
+                                rank=min(q.rank for q, _ in group))
                             tasks.append(task)
                             load.tasks.append(task.id)
         # Climbers walk ahead of their bags; where buffers have limits that may leave a
@@ -732,7 +726,7 @@ def _score(table: RelayTimetable) -> tuple[int, float]:
 
 
 def solve(ctx: Context, budget: Budget, bound: Bound, eligible: RelayEligibility
-          ) -> RelayResult:
+          ) -> RelayTimetable:
     """Plan a relay round (the module docstring's steps)."""
     planner = RelayPlanner(ctx, eligible, budget)
     n = len(ctx.volunteers)
@@ -741,13 +735,8 @@ def solve(ctx: Context, budget: Budget, bound: Bound, eligible: RelayEligibility
     # Timed households go to trip-makers only.
     carry_eligible = {i: [v for v in vs if roles[v] != "climbs"]
                       for i, vs in ctx.eligible.items()}
-    saved = ctx.eligible
-    ctx.eligible = carry_eligible
-    try:
-        timed_queues, dropped = assign_timed(ctx, [q for q in planner.timed
-                                                   if carry_eligible[q.index]])
-    finally:
-        ctx.eligible = saved
+    timed_queues, dropped = assign_timed(
+        ctx, [q for q in planner.timed if carry_eligible[q.index]], carry_eligible)
     timed_s = [sum(t.free_off for t in queue) for queue in timed_queues]
     lost_timed = [q for q in planner.timed if not carry_eligible[q.index]]
     budget.tell("relay roles given", lower_bound_s=bound.value_s)
@@ -777,7 +766,7 @@ def solve(ctx: Context, budget: Budget, bound: Bound, eligible: RelayEligibility
         (q, UnservedReason.NO_ELIGIBLE_VOLUNTEER,
          "its bags are more than the entrance buffer holds, and nobody may carry them up")
         for q in planner.too_big] + best.unserved
-    return RelayResult(best, roles)
+    return best
 
 
 def _finishes(ctx: Context, table: RelayTimetable) -> list[float]:
@@ -795,4 +784,4 @@ def _finishes(ctx: Context, table: RelayTimetable) -> list[float]:
     return out
 
 
-__all__ = ["RelayResult", "RelayTimetable", "solve"]
+__all__ = ["RelayTimetable", "solve"]
