@@ -252,3 +252,25 @@ def test_a_household_only_climbers_could_carry_is_refused() -> None:
                "bags": [{"kind": "x", "weight_kg": 5}] * 3}],
              [ferry(cart=None), climber(cart={"capacity_bags": 6,
                                                          "capacity_kg": 60})])
+
+
+@pytest.mark.parametrize(("station", "extra", "where", "reason"), [
+    (["B9"], {}, "volunteers[1].station[0]", "unknown stairwell or building"),
+    (["B1"], {"zone": ["B2"]}, "volunteers[1].station[0]", "outside the volunteer's zone"),
+])
+def test_a_bad_station_is_refused_with_its_path(station: list[str], extra: dict[str, Any],
+                                                 where: str, reason: str) -> None:
+    from supplyroute.errors import InputError
+
+    households = [{"id": "h1", "stairwell": "B1-1", "floor": 2}]
+    with pytest.raises(InputError) as raised:
+        tiny(households, [ferry(), climber(station=station, **extra)])
+    assert where in str(raised.value) and reason in str(raised.value)
+
+
+def test_a_ferry_with_a_station_is_refused() -> None:
+    from supplyroute.errors import InputError
+
+    with pytest.raises(InputError, match=r"volunteers\[0\]\.station: a ferry never climbs"):
+        tiny([{"id": "h1", "stairwell": "B1-1", "floor": 2}],
+             [ferry(station=["B1"]), climber()])
