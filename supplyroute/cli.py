@@ -165,6 +165,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="local processes at once (default 1; at most the core count)")
     p.add_argument("--deterministic", action="store_true",
                    help="stop searches on iteration counts: same results on any machine")
+    p.add_argument("--fleet", default=None, metavar="unlimited|k",
+                   help="cvrp: the fleet, unlimited as the best-known costs assume "
+                   "(default), or at most the k of the instance's name; 'unlimited,k' "
+                   "runs both as separate configurations")
     p.add_argument("--only", nargs="*", metavar="NAME", help="instance names (default: all)")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
 
@@ -414,7 +418,8 @@ def _bench(args: argparse.Namespace) -> int:
         grid = sweep.compose(
             grid, solver_names=args.solvers.split(",") if args.solvers else None,
             time_limits=limits or None, instances=args.only or None,
-            deterministic=args.deterministic)
+            deterministic=args.deterministic,
+            fleets=args.fleet.split(",") if args.fleet else None)
         tasks = sweep.expand(grid, args.set, root)
     except sweep.GridError as exc:
         raise InputError(InputIssue(exc.field, exc.reason)) from None
@@ -462,7 +467,7 @@ def _bench(args: argparse.Namespace) -> int:
 def _examples_bench_limits(args: argparse.Namespace, name: str) -> list[float]:
     """The examples' benchmarks take one time limit and none of the routing options."""
     for flag, value in (("grid", args.grid), ("solvers", args.solvers),
-                        ("scheduler", args.scheduler)):
+                        ("scheduler", args.scheduler), ("fleet", args.fleet)):
         if value:
             raise InputError(InputIssue(flag, f"does not apply to the {name} benchmark"))
     limits = [t for group in args.time_limit or [] for t in group]

@@ -16,10 +16,11 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import math
 import statistics
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,10 @@ from supplyroute.bench.instances import Instance, instance_paths, read_instance,
 from supplyroute.routing.problem import Routes, RoutingProblem, SearchLimit, Unsupported, engine
 
 SETS = ("cvrp", "vrptw", "mtvrptwr")
+#: Fleet conventions for CVRP X: ``unlimited`` as the literature and the best-known
+#: costs have it (``k`` in the name is the fewest vehicles, not a limit), or ``k``: at
+#: most ``k`` vehicles, its own configuration. The other sets' fleets are in their files.
+FLEETS = ("unlimited", "k")
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +41,12 @@ log = logging.getLogger(__name__)
 class Solver:
     """A named way to solve a routing problem, for the harness."""
 
-    run: Callable[[RoutingProblem, SearchLimit, dict[str, Any]], Routes | None]
+    run: Callable[..., Routes | None]
     summary: str
     cores: int = 1  #: processes it runs at once (a portfolio uses more than one).
+    #: The solver reads the instance file itself: ``run`` also gets ``path=`` (the
+    #: problem still says the fleet and the set's conventions).
+    reads_file: bool = False
 
 
 def _engine_solver(name: str, **fixed: Any) -> Callable[..., Routes | None]:
@@ -49,10 +57,11 @@ def _engine_solver(name: str, **fixed: Any) -> Callable[..., Routes | None]:
 
 def _baseline(problem: RoutingProblem, limit: SearchLimit, options: dict[str, Any]):
     """OR-Tools as its guides show it: PATH_CHEAPEST_ARC + guided local search, and on
-    CVRP X a few spare vehicles (the guides size the fleet generously)."""
-    from dataclasses import replace
+    CVRP X a few spare vehicles over the fewest loads (the guides size the fleet
+    generously, never to one vehicle per client)."""
     if not problem.timed:
-        problem = replace(problem, vehicles=problem.vehicles + 5)
+        fewest = math.ceil(float(problem.demand.sum()) / problem.capacity - 1e-9)
+        problem = replace(problem, vehicles=min(problem.vehicles, fewest + 5))
     return engine("ortools", first_solution="PATH_CHEAPEST_ARC",
                   metaheuristic="GUIDED_LOCAL_SEARCH", tuned=False, **options).solve(
                       problem, limit)
@@ -86,6 +95,7 @@ class Task:
     seed: int = 0
     deterministic: bool = False
     configuration: str = "default"  #: the grid point's name in tables.
+    fleet: str = "unlimited"  #: CVRP X: one of :data:`FLEETS`.
 
 
 @dataclass
@@ -104,16 +114,27 @@ class Row:
     vehicles: int | None
     k: int
     problems: list[str] = field(default_factory=list)
+    fleet: str = "unlimited"  #: the fleet convention the run had (CVRP X).
 
 
-def routing_problem(instance: Instance) -> RoutingProblem:
-    """The instance as the routing layer's problem, with the instance's own fleet."""
+def fleet_size(instance: Instance, fleet: str = "unlimited") -> int:
+    """Vehicles the solvers may use: the file's fleet where it binds; on CVRP X one per
+    client (unlimited) unless ``fleet`` is ``k``."""
+    if fleet not in FLEETS:
+        raise ValueError(f"unknown fleet {fleet!r}; known: {', '.join(FLEETS)}")
+    if instance.fleet_binding or fleet == "k":
+        return instance.vehicles
+    return instance.clients
+
+
+def routing_problem(instance: Instance, fleet: str = "unlimited") -> RoutingProblem:
+    """The instance as the routing layer's problem, with the set's fleet convention."""
     timed = instance.kind != "cvrp"
     return RoutingProblem(
         distance=instance.distance,
         demand=instance.demand,
         capacity=instance.capacity,
-        vehicles=instance.vehicles,
+        vehicles=fleet_size(instance, fleet),
         service=instance.service if timed else None,
         earliest=instance.earliest if timed else None,
         latest=instance.latest if timed else None,
@@ -128,13 +149,17 @@ def run_task(task: Task) -> Row:
     """Solve, evaluate independently, and return the table row."""
     path = Path(task.path)
     instance = read_instance(path)
+    if task.fleet == "k":  # at most k: more is a violation, not just over_k
+        instance = replace(instance, fleet_binding=True)
     best = read_solution(path.with_suffix(".sol"))
     solver = solvers()[task.solver]
     limit = SearchLimit(time_limit_s=task.time_limit_s, seed=task.seed,
                         deterministic=task.deterministic)
     started = time.monotonic()
     try:
-        routes = solver.run(routing_problem(instance), limit, dict(task.options))
+        extra = {"path": path} if solver.reads_file else {}
+        routes = solver.run(routing_problem(instance, task.fleet), limit,
+                            dict(task.options), **extra)
         unsupported = None
     except Unsupported as exc:
         routes, unsupported = None, f"unsupported: {exc}"
@@ -144,7 +169,7 @@ def run_task(task: Task) -> Row:
     runtime = round(time.monotonic() - started, 2)
     row = Row(instance.name, instance.kind, task.solver, task.configuration, task.seed,
               task.time_limit_s, runtime, None, best.cost, None, False, None,
-              instance.vehicles)
+              instance.vehicles, fleet=task.fleet)
     if unsupported:
         row.problems = [unsupported]
         return row
@@ -192,7 +217,8 @@ def run(kind: str, root: str | Path, solver_names: list[str], time_limit_s: floa
 
 
 def summary(rows: list[Row]) -> list[dict[str, object]]:
-    """Mean and worst gap, and feasibility, per set, solver and configuration."""
+    """Mean and worst gap, feasibility and vehicles used, per set, solver and
+    configuration."""
     out = []
     keys = dict.fromkeys((r.set, r.solver, r.configuration, r.time_limit_s) for r in rows)
     for key in keys:
@@ -208,6 +234,7 @@ def summary(rows: list[Row]) -> list[dict[str, object]]:
             "mean_gap": round(statistics.fmean(gaps), 5) if gaps else None,
             "worst_gap": round(max(gaps), 5) if gaps else None,
             "over_k": sum(1 for r in mine if r.vehicles is not None and r.vehicles > r.k),
+            "vehicles": sum(r.vehicles for r in mine if r.vehicles is not None and r.feasible),
         })
     return out
 

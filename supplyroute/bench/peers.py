@@ -11,6 +11,12 @@ so that a results table puts them side by side:
 * ``vroom``: pyvroom on CVRP and VRPTW (VROOM has neither release dates nor reloads),
   exploration level 5, one thread, the time limit as timeout. Jobs VROOM leaves
   unassigned are left out of the routes, so the evaluator reports them missing.
+* ``pyvrp-direct``: PyVRP exactly as its documentation runs a benchmark instance:
+  ``pyvrp.read`` of the instance file itself with the set's rounding (``round`` for
+  CVRP X, ``dimacs`` for the one-decimal sets) and ``pyvrp.solve`` with its default
+  parameters. Nothing of supplyroute's conversion is involved, so any loss in the
+  routing layer shows against this row. Under ``--fleet k`` the read fleet is cut to
+  ``k`` (PyVRP's reader gives one vehicle per client when the file names none).
 * ``supplyroute-pyvrp``: supplyroute's PyVRP engine
   (:mod:`supplyroute.routing.pyvrp_engine`), as the harness's other engines are run.
 
@@ -24,6 +30,7 @@ from __future__ import annotations
 import importlib.util
 import math
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -71,8 +78,12 @@ def _times(problem: RoutingProblem) -> tuple[list[int], list[int | None], list[i
 
 
 def _demands(problem: RoutingProblem) -> tuple[list[int], int]:
-    demand = [math.ceil(float(d) - _EPS) for d in problem.demand]
-    return demand, math.floor(float(problem.capacity) + _EPS)
+    """Demands (up) and the capacity (down) scaled like times and distances: PyVRP's
+    penalties start alike per unit of load and of time, so every value is scaled alike,
+    as ``pyvrp.read`` does."""
+    scale = problem.scale
+    demand = [math.ceil(float(d) * scale - _EPS) for d in problem.demand]
+    return demand, math.floor(float(problem.capacity) * scale + _EPS)
 
 
 def run_pyvrp(problem: RoutingProblem, limit: SearchLimit,
@@ -84,7 +95,6 @@ def run_pyvrp(problem: RoutingProblem, limit: SearchLimit,
             and np.any(problem.release[1:] > problem.latest[1:])):
         return None  # goods in after the window closes; PyVRP refuses such a client
     import pyvrp
-    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
     matrix = _scaled(problem).tolist()
     early, late, service, release = _times(problem)
@@ -108,11 +118,24 @@ def run_pyvrp(problem: RoutingProblem, limit: SearchLimit,
         for j, to in enumerate(locations):
             model.add_edge(frm, to, distance=row[j], duration=row[j])
 
+    with warnings_to_log():
+        result = model.solve(stop=_stop(limit), seed=limit.seed, collect_stats=False,
+                             display=False)
+    return _routes(result)
+
+
+def _stop(limit: SearchLimit) -> Any:
+    """The wall clock, or in deterministic runs an iteration count as well."""
+    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+
     stop = MaxRuntime(limit.time_limit_s)
     if limit.deterministic:
         stop = MultipleCriteria([MaxIterations(limit.iterations or PYVRP_ITERATIONS), stop])
-    with warnings_to_log():
-        result = model.solve(stop=stop, seed=limit.seed, collect_stats=False, display=False)
+    return stop
+
+
+def _routes(result: Any) -> Routes | None:
+    """A PyVRP result's best solution as routes, or None if it is infeasible."""
     if not result.is_feasible():
         return None
     routes: Routes = []
@@ -129,6 +152,31 @@ def run_pyvrp(problem: RoutingProblem, limit: SearchLimit,
         if visits:
             routes.append(visits)
     return routes
+
+
+#: ``pyvrp.read``'s rounding per set, as PyVRP's documentation and benchmarks use it.
+PYVRP_ROUNDING = {"cvrp": "round", "vrptw": "dimacs", "mtvrptwr": "dimacs"}
+
+
+def run_pyvrp_direct(problem: RoutingProblem, limit: SearchLimit, options: dict[str, Any],
+                     *, path: Path) -> Routes | None:
+    """PyVRP on the instance file as its documentation shows: ``pyvrp.read`` and
+    ``pyvrp.solve`` with default parameters. ``problem`` only says the fleet."""
+    if options:
+        raise ValueError(f"the pyvrp-direct peer takes no options, got {sorted(options)}")
+    import pyvrp
+
+    from supplyroute.bench.instances import kind_of
+
+    data = pyvrp.read(path, round_func=PYVRP_ROUNDING[kind_of(path)])
+    if problem.vehicles < data.num_vehicles:  # --fleet k on CVRP X
+        (vehicle_type,) = data.vehicle_types()
+        data = data.replace(vehicle_types=[
+            vehicle_type.replace(num_available=problem.vehicles)])
+    with warnings_to_log():
+        result = pyvrp.solve(data, stop=_stop(limit), seed=limit.seed,
+                             collect_stats=False, display=False)
+    return _routes(result)
 
 
 def run_vroom(problem: RoutingProblem, limit: SearchLimit,
@@ -175,6 +223,9 @@ def _supplyroute_pyvrp(problem: RoutingProblem, limit: SearchLimit,
 
 if importlib.util.find_spec("pyvrp") is not None:
     SOLVERS["pyvrp"] = Solver(run_pyvrp, "PyVRP 0.14 as its docs show (Model, default solve)")
+    SOLVERS["pyvrp-direct"] = Solver(
+        run_pyvrp_direct, "PyVRP 0.14 on the file itself (pyvrp.read, default solve)",
+        reads_file=True)
 if importlib.util.find_spec("vroom") is not None:
     SOLVERS["vroom"] = Solver(run_vroom, "VROOM (pyvroom), exploration 5, one thread")
 SOLVERS["supplyroute-pyvrp"] = Solver(_supplyroute_pyvrp, "supplyroute's PyVRP engine")

@@ -17,7 +17,7 @@ from supplyroute.bench.harness import Row, summary
 
 PLOT_NAME = "gap_vs_time"
 SUMMARY_COLUMNS = ("set", "solver", "configuration", "time limit (s)", "instances",
-                   "feasible", "mean gap", "worst gap", "over k")
+                   "feasible", "mean gap", "worst gap", "vehicles used", "over k")
 
 
 def label(row: Row, sets: int = 1) -> str:
@@ -91,15 +91,41 @@ def summary_markdown(rows: Sequence[Row]) -> str:
     return markdown_table(SUMMARY_COLUMNS, [
         (s["set"], s["solver"], s["configuration"], f"{s['time_limit_s']:g}",
          s["instances"], s["feasible"], _percent(s["mean_gap"]), _percent(s["worst_gap"]),
-         s["over_k"])
+         s["vehicles"], s["over_k"])
         for s in summary(list(rows))])
+
+
+def instances_markdown(rows: Sequence[Row]) -> str:
+    """Per instance (and time limit, seed), each solver's gap and vehicles used side by
+    side: where two solvers' means are close, this shows whether they are close on
+    every instance or trade wins."""
+    lines = list(dict.fromkeys(label(r) for r in rows))
+    keys = list(dict.fromkeys((r.instance, r.time_limit_s, r.seed) for r in rows))
+    cells = {(r.instance, r.time_limit_s, r.seed, label(r)): r for r in rows}
+    several = len({(t, s) for _, t, s in keys}) > 1
+
+    def cell(row: Row | None) -> str:
+        if row is None:
+            return "-"
+        if row.gap is None or not row.feasible:
+            return "infeasible"
+        return f"{row.gap:.2%} ({row.vehicles})"
+
+    columns = ["instance", "k", *(["time limit (s)", "seed"] if several else []), *lines]
+    body = []
+    for name, limit, seed in keys:
+        k = next(r.k for r in rows if r.instance == name)
+        body.append([name, k, *([f"{limit:g}", seed] if several else []),
+                     *(cell(cells.get((name, limit, seed, line))) for line in lines)])
+    return markdown_table(columns, body)
 
 
 def write_summary(rows: Sequence[Row], out: str | Path, title: str | None = None) -> Path:
     """Write ``summary.md`` into ``out``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    text = (f"# {title}\n\n" if title else "") + summary_markdown(rows) + "\n"
+    text = ((f"# {title}\n\n" if title else "") + summary_markdown(rows)
+            + "\n\n## Per instance: gap (vehicles used)\n\n" + instances_markdown(rows) + "\n")
     path = out / "summary.md"
     path.write_text(text, encoding="utf-8")
     return path

@@ -7,11 +7,16 @@ every instance (or the named ones)::
     {"solvers": {"ortools": {"first_solution": ["SAVINGS", "PATH_CHEAPEST_ARC"],
                              "metaheuristic": ["GUIDED_LOCAL_SEARCH"]},
                  "pyvrp": {}},
-     "time_limits": [1, 5, 10], "seeds": [0], "instances": ["X-n101-k25"]}
+     "time_limits": [1, 5, 10], "seeds": [0], "instances": ["X-n101-k25"],
+     "fleets": ["unlimited", "k"]}
 
 JSON, or YAML when the file name ends in ``.yaml``/``.yml``. Mistakes raise
 :class:`GridError` (a ``ValueError``) naming the field, such as
 ``grid.solvers.ortools.first_solution``, before anything runs.
+
+``fleets`` (CVRP X only) runs every configuration under each fleet convention:
+``unlimited`` (the literature's, the default) and ``k`` (at most the ``k`` of the
+instance's name), the latter named ``fleet=k`` in tables.
 """
 
 from __future__ import annotations
@@ -24,10 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from supplyroute.bench.harness import SETS, Task, solvers
+from supplyroute.bench.harness import FLEETS, SETS, Task, solvers
 from supplyroute.bench.instances import instance_paths
 
-FIELDS = ("solvers", "time_limits", "seeds", "instances", "deterministic")
+FIELDS = ("solvers", "time_limits", "seeds", "instances", "deterministic", "fleets")
 #: The configuration name of a solver run with no options.
 DEFAULT_CONFIGURATION = "default"
 DEFAULT_TIME_LIMIT_S = 10.0
@@ -62,6 +67,8 @@ class Grid:
     deterministic: bool = False
     #: Where the instance names came from, for error messages.
     instances_from: str = field(default="grid.instances", compare=False)
+    fleets: tuple[str, ...] = ("unlimited",)  #: CVRP X fleet conventions (:data:`FLEETS`).
+    fleets_from: str = field(default="grid.fleets", compare=False)
 
 
 def read_grid(path: str | Path) -> dict[str, Any]:
@@ -114,7 +121,16 @@ def parse_grid(data: Mapping[str, Any]) -> Grid:
     deterministic = data.get("deterministic", False)
     if not isinstance(deterministic, bool):
         raise GridError("grid.deterministic", f"must be true or false, not {deterministic!r}")
-    return Grid(grid_solvers, time_limits, seeds, instances, deterministic)
+    fleets = parse_fleets(data["fleets"], "grid.fleets") if "fleets" in data else ("unlimited",)
+    return Grid(grid_solvers, time_limits, seeds, instances, deterministic, fleets=fleets)
+
+
+def parse_fleets(value: Any, where: str = "grid.fleets") -> tuple[str, ...]:
+    """Fleet conventions: a list of ``unlimited`` and ``k``."""
+    items = _items(value)
+    if not items or any(i not in FLEETS for i in items):
+        raise GridError(where, f"must be a list of {' and '.join(FLEETS)}, not {value!r}")
+    return tuple(dict.fromkeys(items))
 
 
 def parse_solvers(value: Any, where: str = "grid.solvers") -> dict[str, dict[str, list[Any]]]:
@@ -268,7 +284,8 @@ def _text(value: Any) -> str:
 #: What a run compares when neither a grid nor ``--solvers`` names solvers: the
 #: guides' setup as the baseline, the tuned engine, the layer's pick and the peers
 #: (those whose packages are installed), so one command gives the side-by-side table.
-DEFAULT_SOLVERS = ("ortools-default", "ortools", "supplyroute", "pyvrp", "vroom")
+DEFAULT_SOLVERS = ("ortools-default", "ortools", "supplyroute", "pyvrp-direct", "pyvrp",
+                   "vroom")
 
 
 def default_solvers() -> dict[str, dict[str, list[Any]]]:
@@ -279,12 +296,13 @@ def default_solvers() -> dict[str, dict[str, list[Any]]]:
 
 def compose(grid: Grid | None = None, *, solver_names: Iterable[str] | None = None,
             time_limits: Sequence[float] | None = None, seeds: Sequence[int] | None = None,
-            instances: Sequence[str] | None = None, deterministic: bool = False) -> Grid:
+            instances: Sequence[str] | None = None, deterministic: bool = False,
+            fleets: Sequence[str] | None = None) -> Grid:
     """A grid with the command line's choices over it (or built from them alone).
 
     ``solver_names`` keeps those of the grid's solvers (a solver the grid does not name
     runs with no options); ``time_limits``, ``seeds`` and ``instances`` replace the
-    grid's; ``deterministic`` turns determinism on (never off).
+    grid's, as does ``fleets``; ``deterministic`` turns determinism on (never off).
     """
     base = grid or Grid(default_solvers())
     chosen = base.solvers
@@ -301,6 +319,8 @@ def compose(grid: Grid | None = None, *, solver_names: Iterable[str] | None = No
         instances=tuple(instances) if instances else base.instances,
         deterministic=base.deterministic or deterministic,
         instances_from="only" if instances else base.instances_from,
+        fleets=parse_fleets(list(fleets), "fleet") if fleets else base.fleets,
+        fleets_from="fleet" if fleets else base.fleets_from,
     )
 
 
@@ -318,13 +338,25 @@ def expand(grid: Grid, kind: str, root: str | Path) -> list[Task]:
             raise GridError(grid.instances_from,
                             f"no instance {missing[0]!r} in {Path(root) / kind}")
         paths = [by_name[n] for n in grid.instances]
+    if kind != "cvrp" and grid.fleets != ("unlimited",):
+        raise GridError(grid.fleets_from, f"applies to cvrp only: the {kind} instances' "
+                        "fleets are in their files")
     configurations = {s: points(options) for s, options in grid.solvers.items()}
     return [
         Task(str(path.resolve()), solver, time_limit, options=point, seed=seed,
-             deterministic=grid.deterministic, configuration=configuration_name(point))
+             deterministic=grid.deterministic, fleet=fleet,
+             configuration=_with_fleet(configuration_name(point), fleet))
         for path in paths
+        for fleet in grid.fleets
         for solver, solver_points in configurations.items()
         for point in solver_points
         for time_limit in grid.time_limits
         for seed in grid.seeds
     ]
+
+
+def _with_fleet(configuration: str, fleet: str) -> str:
+    """``fleet=k`` leads the configuration's name when the fleet is held to ``k``."""
+    if fleet == "unlimited":
+        return configuration
+    return "fleet=k" if configuration == DEFAULT_CONFIGURATION else f"fleet=k,{configuration}"
