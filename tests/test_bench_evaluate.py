@@ -56,7 +56,7 @@ def test_routing_layer_solves_cvrp_and_vrptw_feasibly() -> None:
     limit = SearchLimit(time_limit_s=120, deterministic=True, iterations=20)
     for kind, name in (("cvrp", "X-n101-k25"), ("vrptw", "C1_10_1")):
         instance = read_instance(INSTANCES / kind / f"{name}.vrp")
-        routes = engine("ortools").solve(routing_problem(instance), limit)
+        routes = engine("ortools").solve(routing_problem(instance, fleet="k"), limit)
         assert routes is not None
         result = evaluate(instance, routes)
         assert result.feasible, result.problems[:3]
@@ -71,12 +71,13 @@ def test_bench_command_writes_results(tmp_path: Path) -> None:
 
     done = subprocess.run(
         [sys.executable, "-m", "supplyroute", "bench", "cvrp", "--instances", str(INSTANCES),
-         "--time-limit", "1", "--only", "X-n101-k25", "-o", str(tmp_path)],
+         "--time-limit", "1", "--only", "X-n101-k25", "--fleet", "k", "-o", str(tmp_path)],
         capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "running mean" in done.stderr
     data = json.loads((tmp_path / "results.json").read_text())
     by_solver = {row["solver"]: row for row in data["rows"]}
-    assert {"ortools-default", "ortools", "supplyroute"} <= set(by_solver)  # the defaults
+    assert {"ortools-default", "ortools", "supplyroute", "pyvrp-direct"} <= set(by_solver)
     assert by_solver["ortools"]["feasible"] and by_solver["ortools"]["vehicles"] <= 25
     assert all(s["instances"] == 1 for s in data["summary"])
+    assert all(s["configuration"] == "fleet=k" for s in data["summary"])

@@ -137,7 +137,7 @@ def test_unknown_engine_and_option_are_named() -> None:
 
 @needs_instances
 @pytest.mark.parametrize("kind,name", [
-    ("cvrp", "X-n101-k25"),  # 3 units of 5,150 spare: 25 vehicles, never 26
+    ("cvrp", "X-n101-k25"),  # held to k: 3 units of 5,150 spare, 25 vehicles, never 26
     ("mtvrptwr", "C201R0.5"),
 ])
 def test_standard_instance_within_its_fleet(kind: str, name: str) -> None:
@@ -145,7 +145,7 @@ def test_standard_instance_within_its_fleet(kind: str, name: str) -> None:
 
     path = INSTANCES / kind / f"{name}.vrp"
     instance = read_instance(path)
-    routes = engine("ortools").solve(routing_problem(instance), LIMIT)
+    routes = engine("ortools").solve(routing_problem(instance, fleet="k"), LIMIT)
     result = evaluate(instance, routes)
     assert result.feasible and result.vehicles <= instance.vehicles, result.problems[:3]
     assert result.cost >= read_solution(path.with_suffix(".sol")).cost - 0.05

@@ -227,8 +227,11 @@ def test_plot_and_summary(tmp_path: Path) -> None:
     assert paths[0].read_bytes().startswith(b"\x89PNG") and paths[1].stat().st_size > 0
     text = plot.summary_markdown(rows)
     assert text.splitlines()[0].startswith("| set | solver | configuration | time limit (s)")
-    assert "| cvrp | b | default | 5 | 1 | 0 | - | - | 0 |" in text
-    assert "| cvrp | a | default | 1 | 1 | 1 | 10.00% | 10.00% | 0 |" in text
+    assert "| cvrp | b | default | 5 | 1 | 0 | - | - | 0 | 0 |" in text  # vehicles, over k
+    assert "| cvrp | a | default | 1 | 1 | 1 | 10.00% | 10.00% | 3 | 0 |" in text
+    per_instance = plot.instances_markdown(rows)
+    assert "| i | 3 | 1 | 0 | 10.00% (3) | 20.00% (3) |" in per_instance
+    assert "| i | 3 | 5 | 0 | 5.00% (3) | infeasible |" in per_instance
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
