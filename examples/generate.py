@@ -2,7 +2,9 @@
 
     python examples/generate.py [--out DIR]
 
-Writes ``nanxiu12.json``, ``bjxilu7.json``, ``kandan576.json`` and ``anzhen4389.json``.
+Writes ``nanxiu12.json``, ``bjxilu7.json``, ``kandan576.json`` and ``anzhen4389.json``,
+from the pieces of :mod:`supplyroute.generate` (which makes compounds of any size:
+``supplyroute generate``).
 Each scenario's ``notes`` say which facts come from the source reports
 (``shared/seeds``) and which are assumptions. Randomness comes from fixed seeds only,
 so running this twice writes byte-identical files.
@@ -16,117 +18,19 @@ import random
 from pathlib import Path
 from typing import Any
 
+from supplyroute.generate import (
+    bags_for,
+    building,
+    households,
+    mark,
+    pooled_releases,
+    split_zones,
+    volunteer,
+)
 from supplyroute.io import validate_document
 from supplyroute.models import Scenario
 
 HERE = Path(__file__).resolve().parent
-STAIRWELL_SPACING_M = 12.0
-
-
-def bags_for(residents: int) -> list[dict[str, Any]]:
-    """A prevention bag and a two-day living bag sized by the household."""
-    return [
-        {"kind": "prevention", "weight_kg": 2.0},
-        {"kind": "living", "weight_kg": min(3.0 + 2.5 * residents, 15.0)},
-    ]
-
-
-def building(bid: str, x: float, y: float, stairwells: int, floors: int) -> dict[str, Any]:
-    return {
-        "id": bid,
-        "floors": floors,
-        "lift": False,
-        "stairwells": [
-            {"id": f"{bid}-{k}", "entrance": {"x": round(x + STAIRWELL_SPACING_M * (k - 1), 1),
-                                              "y": round(y, 1)}}
-            for k in range(1, stairwells + 1)
-        ],
-    }
-
-
-def flats(buildings: list[dict[str, Any]], per_floor: int = 2) -> list[tuple[str, int, int]]:
-    """Every flat: (stairwell id, floor, flat number)."""
-    return [
-        (w["id"], f, k)
-        for b in buildings
-        for w in b["stairwells"]
-        for f in range(1, b["floors"] + 1)
-        for k in range(1, per_floor + 1)
-    ]
-
-
-def households(rng: random.Random, buildings: list[dict[str, Any]], count: int,
-               residents_total: int | None = None) -> list[dict[str, Any]]:
-    """``count`` occupied flats chosen at random, with residents (summing to
-    ``residents_total`` when given) and bags by household size."""
-    chosen = sorted(rng.sample(flats(buildings), count),
-                    key=lambda f: (f[0].split("-")[0], int(f[0].split("-")[1]), f[1], f[2]))
-    sizes = [rng.choices([1, 2, 3, 4, 5], weights=[15, 35, 30, 15, 5])[0] for _ in chosen]
-    if residents_total is not None:
-        while sum(sizes) != residents_total:
-            i = rng.randrange(len(sizes))
-            if sum(sizes) < residents_total and sizes[i] < 5:
-                sizes[i] += 1
-            elif sum(sizes) > residents_total and sizes[i] > 1:
-                sizes[i] -= 1
-    return [
-        {"id": f"{sw}-{f:02d}{k:02d}", "stairwell": sw, "floor": f, "residents": r,
-         "bags": bags_for(r)}
-        for (sw, f, k), r in zip(chosen, sizes, strict=True)
-    ]
-
-
-def mark(rng: random.Random, hh: list[dict[str, Any]], n: int, **fields: Any) -> list[int]:
-    """Give ``n`` standard, green households the ``fields``; returns their positions."""
-    free = [i for i, h in enumerate(hh) if "priority" not in h and "risk" not in h]
-    picked = sorted(rng.sample(free, n))
-    for i in picked:
-        hh[i].update(fields)
-    return picked
-
-
-def volunteer(vid: str, start: str, end: str, *, cart: bool = False, ppe: bool = False,
-              zone: list[str] | None = None, group: str | None = None) -> dict[str, Any]:
-    v: dict[str, Any] = {"id": vid, "shift": {"start": start, "end": end}, "gate": "G"}
-    if cart:
-        v["cart"] = {"capacity_bags": 24, "capacity_kg": 240}
-    if ppe:
-        v["skills"] = ["ppe"]
-    if zone is not None:
-        v["zone"] = zone
-        v["group"] = group
-    return v
-
-
-def split_zones(buildings: list[dict[str, Any]], hh: list[dict[str, Any]],
-                groups: int) -> list[list[str]]:
-    """Contiguous blocks of buildings with about equal households each."""
-    per_building = {b["id"]: 0 for b in buildings}
-    for h in hh:
-        per_building[h["stairwell"].rsplit("-", 1)[0]] += 1
-    target = len(hh) / groups
-    zones: list[list[str]] = [[]]
-    running = 0
-    for b in buildings:
-        if running >= target * len(zones) - per_building[b["id"]] / 2 and \
-                len(zones) < groups and zones[-1]:
-            zones.append([])
-        zones[-1].append(b["id"])
-        running += per_building[b["id"]]
-    return zones
-
-
-def pooled_releases(hh: list[dict[str, Any]], named: set[str],
-                    batches: list[tuple[str, float]]) -> list[dict[str, Any]]:
-    """Count batches covering every pooled bag: ``(time, share)`` pairs, the last batch
-    taking whatever is left."""
-    total = sum(len(h["bags"]) for h in hh if h["id"] not in named)
-    out, given = [], 0
-    for k, (at, share) in enumerate(batches):
-        n = total - given if k == len(batches) - 1 else round(total * share)
-        out.append({"at": at, "bags": n})
-        given += n
-    return out
 
 
 def nanxiu12() -> dict[str, Any]:

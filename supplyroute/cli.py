@@ -19,6 +19,7 @@ from supplyroute import __version__
 from supplyroute.checker import check
 from supplyroute.clock import hhmm
 from supplyroute.errors import ExitCode, InputError, InputIssue
+from supplyroute.generate import HOUSEHOLDS_PER_VOLUNTEER, CompoundSpec, Shape, Shifts
 from supplyroute.io import (
     dump_model,
     load_cycle_scenario,
@@ -171,6 +172,23 @@ def _parser() -> argparse.ArgumentParser:
                    "runs both as separate configurations")
     p.add_argument("--only", nargs="*", metavar="NAME", help="instance names (default: all)")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
+
+    p = sub.add_parser("generate", help="write a generated compound of any size and shape",
+                       description="Write a scenario of a generated compound: walk-ups, "
+                       "high-rises with lifts or both, zone groups or none, open or tight "
+                       "shifts; the same options give the same file.")
+    p.add_argument("households", type=_count)
+    p.add_argument("--shape", choices=[s.value for s in Shape], default=Shape.WALKUP.value)
+    p.add_argument("--zones", type=int, default=0, metavar="N",
+                   help="zone groups of volunteers (default 0: no zones)")
+    p.add_argument("--volunteers", type=_count, default=None, metavar="N",
+                   help=f"default: one per {HOUSEHOLDS_PER_VOLUNTEER} households")
+    p.add_argument("--cart-share", type=_share, default=1 / 3, metavar="SHARE",
+                   help="share of volunteers with carts (default 1/3)")
+    p.add_argument("--shifts", choices=[s.value for s in Shifts], default=Shifts.OPEN.value,
+                   help="open: 07:00-23:00 (default); tight: 08:00-14:00")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
 
     p = sub.add_parser("schema", help="print the JSON Schema of a document")
     p.add_argument("document", choices=tuple(SCHEMAS), nargs="?", default="scenario")
@@ -394,7 +412,8 @@ def _same_scenario(scenario: Scenario, result: Plan) -> None:
 
 
 #: Documents whose JSON Schema ``schema`` prints.
-SCHEMAS = {"scenario": Scenario, "plan": Plan, "cycle": CycleScenario, "horizon": HorizonPlan}
+SCHEMAS = {"scenario": Scenario, "plan": Plan, "cycle": CycleScenario, "horizon": HorizonPlan,
+           "compound": CompoundSpec}
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -544,8 +563,30 @@ def _bench_cycle(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-COMMANDS = {"bench": _bench, "validate": _validate, "plan": _plan, "check": _check,
-            "cycle": _cycle, "sheets": _sheets, "schema": _schema}
+def _generate(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from supplyroute.generate import generate
+    from supplyroute.io import validate_document
+
+    try:
+        spec = CompoundSpec(households=args.households, shape=args.shape, zones=args.zones,
+                            volunteers=args.volunteers, cart_share=args.cart_share,
+                            shifts=args.shifts, seed=args.seed)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise InputError(InputIssue(str(error["loc"][0]), error["msg"])) from None
+    data = generate(spec)
+    scenario = validate_document(Scenario, data)
+    write_atomic(args.output, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    print(f"{scenario.name}: {len(scenario.households)} households, "
+          f"{len(scenario.buildings)} buildings, {len(scenario.volunteers)} volunteers; "
+          f"written to {args.output}")
+    return ExitCode.OK
+
+
+COMMANDS = {"bench": _bench, "generate": _generate, "validate": _validate, "plan": _plan,
+            "check": _check, "cycle": _cycle, "sheets": _sheets, "schema": _schema}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -542,6 +542,8 @@ def _check_references(s: Scenario) -> list[InputIssue]:
                                          "volunteer's hands is not a cart"))
 
     max_hand_kg = max(s.hand_capacity(v)[1] for v in s.volunteers)
+    # Trip capacities of those who make trips, once: a compound has thousands of homes.
+    trip_capacities = {s.trip_capacity(v) for v in s.volunteers if v.role is not Role.CLIMBER}
     for h_i, h in enumerate(s.households):
         path = f"households[{h_i}]"
         building = stairwells.get(h.stairwell)
@@ -560,11 +562,11 @@ def _check_references(s: Scenario) -> list[InputIssue]:
                 issues.append(InputIssue(where, f"a {bag.weight_kg:g} kg bag is heavier than "
                                          f"any volunteer can carry ({max_hand_kg:g} kg)"))
         # A climber makes no trips from the gate: someone else must bring the bags.
-        carriers = [v for v in s.volunteers if v.role is not Role.CLIMBER
-                    and _fits_trip(s, v, bags)]
-        if not carriers:
+        bags_kg = sum(b.weight_kg for b in bags)
+        if not any(len(bags) <= cap_bags and bags_kg <= cap_kg + 1e-9
+                   for cap_bags, cap_kg in trip_capacities):
             issues.append(InputIssue(f"{path}.bags", f"{len(bags)} bags "
-                                     f"({sum(b.weight_kg for b in bags):g} kg) exceed every "
+                                     f"({bags_kg:g} kg) exceed every "
                                      "volunteer's trip capacity"))
         if s.needs_ppe(h) and "ppe" not in all_skills:
             issues.append(InputIssue(f"{path}.risk", f"a {h.risk.value}-risk household needs a "
@@ -576,7 +578,4 @@ def _check_references(s: Scenario) -> list[InputIssue]:
     return issues
 
 
-def _fits_trip(s: Scenario, v: Volunteer, bags: tuple[Bag, ...]) -> bool:
-    cap_bags, cap_kg = s.trip_capacity(v)
-    return len(bags) <= cap_bags and sum(b.weight_kg for b in bags) <= cap_kg + 1e-9
 
