@@ -800,12 +800,19 @@ class _Checker:
                           f"stated {stated}, the trips give "
                           f"{'none' if value is None else format(value, 'g')}")
         # A gap compares with a bound over the households any plan could serve: it may be
-        # stated only when every household left out is one that no volunteer may serve.
-        if sm.gap is not None and any(u.household not in households
+        # stated only when every household left out is one that no volunteer may serve,
+        # or when the bound says it covers only the households served.
+        if sm.gap is not None and sm.bound_covers == "servable" and any(
+                u.household not in households
                                       or not self.nobody_may_serve(u.household)
                                       for u in self.plan.unserved):
             self.flag(ViolationKind.SUMMARY, "summary.gap",
                       "states a gap while households that a plan could serve are unserved")
+        # The service bound is an upper bound on what any plan serves: this one included.
+        if sm.service_bound is not None and len(self.delivered) > sm.service_bound:
+            self.flag(ViolationKind.SUMMARY, "summary.service_bound",
+                      f"says at most {sm.service_bound} households can be served, and the "
+                      f"plan serves {len(self.delivered)}")
         for v_i, (vp, own) in enumerate(zip(self.plan.volunteers, totals, strict=True)):
             for name, value in own.items():
                 slack = 0.1 * (len(vp.trips) + len(vp.climbs) + 1) if name == "walk_m" \

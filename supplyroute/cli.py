@@ -221,11 +221,15 @@ def _summary_lines(result: Plan) -> list[str]:
         f"served        {s.households_served} households, {s.bags_delivered} bags, "
         f"{s.trips} trips{climbs}; unserved {s.households_unserved}",
         f"makespan      {s.makespan_s / 60:.1f} min (last bag at {hhmm(s.last_delivery_s)})",
-        f"lower bound   {s.lower_bound_s / 60:.1f} min ({s.bound}); gap {gap}"
-        + ("; proven optimal" if s.proven_optimal else ""),
+        f"lower bound   {s.lower_bound_s / 60:.1f} min ({s.bound}"
+        + (", for the households served" if s.bound_covers == "served" else "")
+        + f"); gap {gap}" + ("; proven optimal" if s.proven_optimal else ""),
         f"deadlines     {s.deadlines_met} of {s.deadlines_total} met",
         f"walking       {s.walk_m / 1000:.1f} km; floors climbed {s.floors_climbed}",
     ]
+    if s.service_bound is not None:
+        lines.insert(2, f"service bound at most {s.service_bound} households can be served "
+                     "within the shifts")
     if s.mode_makespans_s:
         tried = ", ".join(f"{mode} {m / 60:.1f} min" for mode, m in s.mode_makespans_s.items())
         lines.append(f"modes         {tried}: kept {s.mode}")

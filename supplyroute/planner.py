@@ -16,6 +16,7 @@ from typing import Literal
 
 from supplyroute.bounds.carry import Bound, lower_bound
 from supplyroute.bounds.relay import relay_eligibility, relay_lower_bound
+from supplyroute.bounds.service import ServiceBound, service_bound
 from supplyroute.demand import Parcel
 from supplyroute.errors import InputError, InputIssue
 from supplyroute.models import (
@@ -43,6 +44,10 @@ MODES: tuple[str, ...] = ("carry", "relay", "auto")
 #: With ``mode="auto"``, the share of the time limit the carry plan gets; the relay
 #: plan, which has two kinds of work to synchronise, gets the rest.
 AUTO_CARRY_SHARE = 0.4
+#: The by-hand method computes the work LP for its bound only up to this many
+#: households: it needs none to plan, and on a large compound the LP would take more
+#: time than the plan (the cheap bounds are reported instead).
+MANUAL_LP_MAX_HOUSEHOLDS = 5000
 
 
 @dataclass(frozen=True)
@@ -96,19 +101,34 @@ def _plan_carry(scenario: Scenario, options: PlanOptions) -> Plan:
     started = time.monotonic()
     budget = Budget(options.time_limit_s, options.deterministic, report=options.progress)
     ctx = Context(scenario)
-    bound = lower_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible)
+    servable = ctx.servable
+    # By hand needs no linear program: on a large compound only the cheap arguments.
+    with_lp = options.method != "manual" or len(servable) <= MANUAL_LP_MAX_HOUSEHOLDS
+    bound = lower_bound(ctx.demand, ctx.travel, servable, ctx.eligible, with_lp=with_lp)
     budget.tell("lower bound", lower_bound_s=bound.value_s)
+    service = None
+    if with_lp and _may_overrun_shifts(ctx, bound):
+        service = service_bound(ctx.demand, ctx.travel, servable, ctx.eligible)
+        log.info("at most %d of %d households can be served within the shifts",
+                 service.households, service.servable)
 
     if options.method == "manual":
         result = manual.solve(ctx, budget)
     elif exact.applies(ctx, options.exact_max_households, options.exact_max_volunteers):
         result = exact.solve(ctx, budget)
     else:
-        result = carry.solve(ctx, budget, bound, options.vulnerable_preference)
+        result = carry.solve(ctx, budget, bound, options.vulnerable_preference, service)
     solve_s = None if options.deterministic else round(time.monotonic() - started, 3)
-    built = assemble(ctx, result, bound, options.method, solve_s)
-    budget.tell("done", built.summary.makespan_s, bound.value_s)
+    built = assemble(ctx, result, bound, options.method, solve_s, service)
+    budget.tell("done", built.summary.makespan_s, built.summary.lower_bound_s)
     return built
+
+
+def _may_overrun_shifts(ctx: Context, bound: Bound) -> bool:
+    """Whether the makespan bound runs past a shift's end, so that the service bound
+    may be below everyone (a quick test that spares the service LP on open shifts)."""
+    ends = [v.shift.end for v in ctx.volunteers]
+    return bool(ends) and ctx.demand.round_start_s + bound.value_s > min(ends)
 
 
 def _plan_relay(scenario: Scenario, options: PlanOptions) -> tuple[Plan, set[str]]:
@@ -171,8 +191,10 @@ def _only_unservable(ctx: Context, unserved: list[Unserved],
 
 
 def assemble(ctx: Context, result: SolverResult, bound: Bound, method: str,
-             solve_s: float | None) -> Plan:
-    """The plan model of a solver's timetable."""
+             solve_s: float | None, service: ServiceBound | None = None) -> Plan:
+    """The plan model of a solver's timetable. Where it leaves out households some
+    plan could serve, its bound is recomputed for the households it serves, so that
+    the gap still says how close it is for those."""
     scenario = ctx.scenario
     table = result.timetable
     built_in = result.context or ctx
@@ -199,8 +221,16 @@ def assemble(ctx: Context, result: SolverResult, bound: Bound, method: str,
         if not ctx.eligible[q.index] and q.id not in {d.household for d in deliveries}:
             reason, detail = ctx.why_unservable(q)
             unserved.append(Unserved(household=q.id, reason=reason, detail=detail))
+    only_unservable = _only_unservable(ctx, unserved)
+    covers = "servable"
+    if not only_unservable and deliveries and bound.kind != "none":
+        served = {d.household for d in deliveries}
+        bound = lower_bound(ctx.demand, ctx.travel,
+                            [q for q in ctx.servable if q.id in served], ctx.eligible)
+        covers = "served"
     return _plan_model(ctx, volunteer_plans, deliveries, unserved, bound, method, solve_s,
-                       result.proven_optimal, "carry", _only_unservable(ctx, unserved))
+                       result.proven_optimal, "carry", only_unservable or covers == "served",
+                       covers=covers, service=service)
 
 
 def assemble_relay(ctx: Context, table: relay.RelayTimetable, bound: Bound, method: str,
@@ -281,7 +311,8 @@ def _delivery(scenario: Scenario, household_id: str, volunteer_id: str, delivere
 def _plan_model(ctx: Context, volunteer_plans: list[VolunteerPlan],
                 deliveries: list[Delivery], unserved: list[Unserved], bound: Bound,
                 method: str, solve_s: float | None, proven_optimal: bool, mode: str,
-                gap_allowed: bool) -> Plan:
+                gap_allowed: bool, covers: str = "servable",
+                service: ServiceBound | None = None) -> Plan:
     """The plan with its summary, computed from the volunteers' plans and the ledger."""
     scenario = ctx.scenario
     method_name = method
@@ -315,6 +346,8 @@ def _plan_model(ctx: Context, volunteer_plans: list[VolunteerPlan],
         # left out, the gap still says how close the plan is.
         gap=(round(makespan / lb - 1, 5) if deliveries and lb > 0 and gap_allowed
              else None),
+        bound_covers=covers,  # type: ignore[arg-type]
+        service_bound=None if service is None else service.households,
         proven_optimal=proven_optimal,
         bound=bound.kind,
         round_start_s=t0,

@@ -238,9 +238,11 @@ def work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
 
 
 def lower_bound(demand: Demand, travel: Travel, parcels: list[Parcel] | None = None,
-                eligible: dict[int, list[int]] | None = None) -> Bound:
+                eligible: dict[int, list[int]] | None = None, with_lp: bool = True) -> Bound:
     """The best of the three bounds for serving ``parcels`` (default: every parcel
-    that some volunteer may serve). ``eligible`` maps parcel index to volunteers."""
+    that some volunteer may serve). ``eligible`` maps parcel index to volunteers.
+    Without ``with_lp`` only the single-parcel and release-pool arguments, which need
+    no linear program (a by-hand plan of a large compound)."""
     s = demand.scenario
     volunteers = list(s.volunteers)
     if eligible is None:
@@ -252,7 +254,7 @@ def lower_bound(demand: Demand, travel: Travel, parcels: list[Parcel] | None = N
         parcels = [q for q in demand.parcels if eligible[q.index]]
     if not parcels:
         return Bound(0.0, "empty", 0.0, 0.0, 0.0)
-    lp_value, _ = work_lp(demand, travel, parcels, eligible, merge_alike=True)
+    lp_value = work_lp(demand, travel, parcels, eligible, merge_alike=True)[0] if with_lp else 0.0
 
     def quickest(q: Parcel, not_before: float) -> float:
         best = math.inf
@@ -262,7 +264,7 @@ def lower_bound(demand: Demand, travel: Travel, parcels: list[Parcel] | None = N
             best = min(best, start + solo_delivery_s(demand, travel, v, q))
         return max(best, q.earliest_s)
 
-    return combine(demand, parcels, lp_value, quickest, "work-lp")
+    return combine(demand, parcels, lp_value, quickest, "work-lp" if with_lp else "none")
 
 
 def combine(demand: Demand, parcels: list[Parcel], lp_value: float,

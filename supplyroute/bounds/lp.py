@@ -195,3 +195,47 @@ def _relay_lp(units: list[int], counts: list[int], costs: dict[str, list[dict[in
     if status != pywraplp.Solver.OPTIMAL:
         raise LPError(f"the relay makespan LP ended with status {status}")
     return makespan.solution_value(), {key: var.solution_value() for key, var in x.items()}
+
+
+def maximise_served(counts: list[int], weights: list[float], costs: list[dict[int, float]],
+                    capacity: dict[int, float], multiplicity: dict[int, int] | None = None,
+                    ) -> tuple[float, dict[tuple[int, int], float]]:
+    """The most (weighted) work that fits the volunteers' time:
+
+        maximise    sum_u weight[u] * sum_v x[u][v]
+        subject to  sum_u x[u][v] * cost[u][v] <= m_v * capacity[v]   for every v
+                    sum_v x[u][v] <= count[u]                          for every unit u
+                    x >= 0, defined only where cost[u][v] is given.
+
+    Returns the optimum and ``x`` as ``{(unit, volunteer): amount}``; ``multiplicity``
+    as in :func:`minimise_makespan`. Units and volunteers that share no work form
+    separate programs (zones), solved one by one."""
+    multiplicity = multiplicity or {}
+    value = 0.0
+    shares: dict[tuple[int, int], float] = {}
+    for units in _components(len(counts), {"carry": costs}):
+        solver = pywraplp.Solver.CreateSolver("GLOP")
+        if solver is None:  # pragma: no cover - GLOP ships with every OR-Tools wheel
+            raise LPError("GLOP is not available in this OR-Tools build")
+        inf = solver.infinity()
+        time_rows: dict[int, pywraplp.Constraint] = {}
+        x: dict[tuple[int, int], pywraplp.Variable] = {}
+        objective = solver.Objective()
+        for u in units:
+            served = solver.Constraint(0.0, float(counts[u]))
+            for v, cost in sorted(costs[u].items()):
+                if v not in time_rows:
+                    time_rows[v] = solver.Constraint(
+                        -inf, max(0.0, multiplicity.get(v, 1) * capacity[v]))
+                var = solver.NumVar(0.0, float(counts[u]), "")
+                x[u, v] = var
+                served.SetCoefficient(var, 1.0)
+                time_rows[v].SetCoefficient(var, cost)
+                objective.SetCoefficient(var, weights[u])
+        objective.SetMaximization()
+        status = solver.Solve()
+        if status != pywraplp.Solver.OPTIMAL:
+            raise LPError(f"the service LP ended with status {status}")
+        value += objective.Value()
+        shares.update({key: var.solution_value() for key, var in x.items()})
+    return value, shares

@@ -155,9 +155,19 @@ class Summary(_Frozen):
     #: with ``--mode auto``, the makespan each mode reached (the better one is kept).
     mode_makespans_s: dict[str, float] | None = None
     makespan_s: float  #: last delivery minus the round's start.
-    lower_bound_s: float  #: no plan of this scenario can have a smaller makespan.
-    #: makespan / lower bound - 1; None if a household that some plan could serve is not.
+    #: no plan of this scenario (that serves the households of ``bound_covers``) can
+    #: have a smaller makespan.
+    lower_bound_s: float
+    #: makespan / lower bound - 1; None if a household that some plan could serve is
+    #: left out while the bound covers them all.
     gap: float | None
+    #: the households the bound is for: ``servable``, every household some volunteer
+    #: may serve; or ``served``, the ones this plan serves, when the shifts cannot
+    #: cover everyone (the gap then says how close the plan is for those).
+    bound_covers: Literal["servable", "served"] = "servable"
+    #: at most this many households can be served within the shifts (the service
+    #: bound); None where it was not computed (the makespan bound fits the shifts).
+    service_bound: int | None = None
     proven_optimal: bool  #: the makespan was proved optimal by exhaustive search.
     bound: str  #: which argument gives the lower bound.
     round_start_s: float

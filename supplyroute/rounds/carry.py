@@ -44,6 +44,7 @@ import random
 from dataclasses import dataclass
 
 from supplyroute.bounds.carry import Bound, work_lp
+from supplyroute.bounds.service import ServiceBound, service_lp, working_time_s
 from supplyroute.clock import hhmm
 from supplyroute.demand import Parcel
 from supplyroute.models import Priority, UnservedReason
@@ -83,6 +84,10 @@ VULNERABLE_PREFERENCE = 0.03
 VULNERABLE_SLACK_S = 600.0
 #: Times closer than this are equal when plans are compared.
 EPS_S = 1e-6
+#: When not everyone can be served: what a household served is worth to the choice of
+#: whom to serve. Nearly lexicographic (urgent, then vulnerable, then the rest): a
+#: priority household is left out only if it costs a thousand standard ones.
+SERVICE_WEIGHT = {Priority.URGENT: 1e6, Priority.VULNERABLE: 1e3, Priority.STANDARD: 1.0}
 
 
 def _overhead(ctx: Context, v: int, trips: list[TripShape]) -> float:
@@ -538,14 +543,51 @@ def regular_order(trips: list[TripShape], short_of_time: bool = False) -> list[T
     return [*rest, trips[last]]
 
 
+def served_within_shifts(ctx: Context, parcels: list[Parcel], offsets_s: list[float]
+                         ) -> list[Parcel]:
+    """When the shifts cannot cover everyone: the households to plan, as many as the
+    volunteers' working time less ``offsets_s`` holds by the service LP
+    (:mod:`supplyroute.bounds.service`), urgent before vulnerable before the rest."""
+    working = working_time_s(ctx.scenario, ctx.demand)
+    capacity = [max(0.0, w - o) for w, o in zip(working, offsets_s, strict=True)]
+    weight = {q.index: SERVICE_WEIGHT[q.household.priority] for q in parcels}
+    _, units, served = service_lp(ctx.demand, ctx.travel, parcels, ctx.eligible, capacity,
+                                  weight, merge_alike=False)
+    chosen: list[Parcel] = []
+    for u, unit in enumerate(units):
+        take = math.floor(served.get(u, 0.0) + 1e-6)
+        chosen += sorted(unit, key=lambda q: (q.floor, q.index))[:take]
+    return sorted(chosen, key=lambda q: q.index)
+
+
+def estimated_served(ctx: Context, loads: list[_Volunteer]) -> int:
+    """Households whose trips end within their volunteer's shift if each works through
+    its trips in :func:`regular_order` without waiting: an estimate for comparing
+    attempts when the shifts cannot cover everyone (releases left out)."""
+    served = 0
+    for load, vol in zip(loads, ctx.volunteers, strict=True):
+        t = load.start_s + load.timed_s
+        for trip in regular_order(load.trips, short_of_time=True):
+            t += trip.free_off
+            if t > vol.shift.end + EPS_S:
+                break
+            served += len(trip.parcels)
+    return served
+
+
 def solve(ctx: Context, budget: Budget, bound: Bound,
-          vulnerable_preference: float = VULNERABLE_PREFERENCE) -> SolverResult:
+          vulnerable_preference: float = VULNERABLE_PREFERENCE,
+          service: ServiceBound | None = None) -> SolverResult:
+    """The plan. With ``service`` saying not everyone can be served, each attempt first
+    picks the households that fit the shifts (:func:`served_within_shifts`) and
+    attempts are compared on how many they serve before anything else."""
     parcels = ctx.servable
     timed = [q for q in parcels if q.timed]
     regular = [q for q in parcels if not q.timed]
     timed_queues, dropped = assign_timed(ctx, timed)
     timed_s = [sum(t.free_off for t in queue) for queue in timed_queues]
     budget.tell("timed households assigned", lower_bound_s=bound.value_s)
+    tight = service is not None and not service.everyone
 
     t0 = ctx.demand.round_start_s
     front: list[_Attempt] = []  # no attempt there is beaten on both counts by another
@@ -557,7 +599,8 @@ def solve(ctx: Context, budget: Budget, bound: Bound,
         nonlocal shortest
         by_stairwell, whole, priority_first = strategy
         offsets = [timed_s[v] + overhead[v] for v in range(len(ctx.volunteers))]
-        shares = round_assignment(ctx, regular, offsets, by_stairwell)
+        planned = served_within_shifts(ctx, regular, offsets) if tight else regular
+        shares = round_assignment(ctx, planned, offsets, by_stairwell)
         if whole:
             shares = full_loads(ctx, shares, offsets, by_stairwell, priority_first)
         loads = [
@@ -566,10 +609,12 @@ def solve(ctx: Context, budget: Budget, bound: Bound,
         ]
         Balancer(ctx, loads, budget).run()
         done = _Attempt(max(load.finish_s() for load in loads) - t0,
-                        vulnerable_by(loads) - t0, loads, strategy, overhead)
+                        vulnerable_by(loads) - t0, loads, strategy, overhead,
+                        estimated_served(ctx, loads) if tight else 0)
         log.info("%s (stairwells %s, full loads %s, priority first %s): "
-                 "estimated makespan %.0f s, vulnerable by %.0f s", label, *strategy,
-                 done.finish_s, done.vulnerable_s)
+                 "estimated makespan %.0f s, vulnerable by %.0f s, %d of %d planned "
+                 "served", label, *strategy, done.finish_s, done.vulnerable_s,
+                 done.served, len(planned))
         keep_pareto(front, done)
         if done.finish_s < shortest - EPS_S:
             shortest = done.finish_s
@@ -610,7 +655,13 @@ def solve(ctx: Context, budget: Budget, bound: Bound,
             budget.tell("mixed loads re-formed by routing",
                         makespan_s=other.last_delivery_s - t0, lower_bound_s=bound.value_s)
             table = other
-    table.unserved = dropped + table.unserved
+    planned = {q.index for load in best for t in load.trips for q in t.parcels}
+    left_out = [] if service is None else [
+        (q, UnservedReason.NO_VOLUNTEER_TIME,
+         f"the shifts cannot cover every household: at most {service.households} of "
+         f"{service.servable} can be served")
+        for q in regular if q.index not in planned]
+    table.unserved = dropped + left_out + table.unserved
     return SolverResult(table)
 
 
@@ -656,13 +707,16 @@ class _Attempt:
     loads: list[_Volunteer]
     strategy: Strategy
     overhead: list[float]  #: the offsets it was steered with.
+    #: Households estimated served within the shifts (0 when everyone can be served).
+    served: int = 0
 
 
 def keep_pareto(front: list[_Attempt], new: _Attempt) -> None:
-    """Add ``new`` to ``front`` unless an attempt there is no worse on both makespan
-    and vulnerable households; drop those it beats on both."""
+    """Add ``new`` to ``front`` unless an attempt there is no worse on households
+    served, makespan and vulnerable households; drop those it beats on all three."""
     def covers(a: _Attempt, b: _Attempt) -> bool:
-        return a.finish_s <= b.finish_s + EPS_S and a.vulnerable_s <= b.vulnerable_s + EPS_S
+        return (a.served >= b.served and a.finish_s <= b.finish_s + EPS_S
+                and a.vulnerable_s <= b.vulnerable_s + EPS_S)
 
     if any(covers(old, new) for old in front):
         return
@@ -674,7 +728,9 @@ def choose(front: list[_Attempt], preference: float = VULNERABLE_PREFERENCE) -> 
     """Vulnerable households early, but not at any price: of the attempts within
     ``preference`` (a share) of the shortest makespan, those that serve the priority
     households within :data:`VULNERABLE_SLACK_S` of the soonest; of these, the
-    shortest."""
+    shortest. Only attempts serving the most households take part."""
+    most = max(a.served for a in front)
+    front = [a for a in front if a.served == most]
     within = (1 + preference) * min(a.finish_s for a in front) + EPS_S
     near = [a for a in front if a.finish_s <= within]
     soonest = min(a.vulnerable_s for a in near)
