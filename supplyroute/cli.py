@@ -63,6 +63,14 @@ def _seconds_list(text: str) -> list[float]:
     return [_positive(part.strip()) for part in parts]
 
 
+def _sizes(text: str) -> list[int]:
+    """Household counts: ``576,2000,20000``."""
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not parts:
+        raise argparse.ArgumentTypeError("give one or more household counts")
+    return [_count(part) for part in parts]
+
+
 def _count(text: str) -> int:
     try:
         value = int(text)
@@ -170,6 +178,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="cvrp: the fleet, unlimited as the best-known costs assume "
                    "(default), or at most the k of the instance's name; 'unlimited,k' "
                    "runs both as separate configurations")
+    p.add_argument("--generated", type=_sizes, default=None, metavar="N,N,...",
+                   help="doorstep: plan generated compounds of these sizes instead of the "
+                   "examples (walk-ups with open shifts at every size; two tight-shift "
+                   "cases up to 5,000), each plan in a process of its own")
     p.add_argument("--only", nargs="*", metavar="NAME", help="instance names (default: all)")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
 
@@ -505,6 +517,8 @@ def _bench_doorstep(args: argparse.Namespace) -> int:
     from supplyroute.bench.plot import markdown_table
 
     limits = _examples_bench_limits(args, "doorstep")
+    if args.generated:
+        return _bench_generated(args, limits[0] if limits else None)
     # No --time-limit: the issue's per-example limits; one given: that limit everywhere.
     time_limit = limits[0] if limits else doorstep.DEFAULT_TIME_LIMIT_S
     per_example = {} if limits else None
@@ -534,6 +548,37 @@ def _bench_doorstep(args: argparse.Namespace) -> int:
         f"# doorstep\n\n{doorstep.machine()}\n\n{text}\n", encoding="utf-8")
     print(doorstep.machine())
     print(doorstep.table(rows))
+    print(f"results written to {args.output}", file=sys.stderr)
+    return ExitCode.OK
+
+
+def _bench_generated(args: argparse.Namespace, time_limit: float | None) -> int:
+    """Generated compounds of the given sizes (``--generated``), planned both ways."""
+    from supplyroute.bench import generated
+    from supplyroute.bench.doorstep import machine
+    from supplyroute.bench.plot import markdown_table
+
+    for flag in ("instances", "only"):
+        if getattr(args, flag):
+            raise InputError(InputIssue(flag, "does not apply to generated compounds"))
+    total = len(generated.cases_for(args.generated))
+
+    def started(case: generated.Case, households: int, limit: float) -> None:
+        print(f"planning {case.name} with {households} households ({limit:g} s per plan) ...",
+              file=sys.stderr, flush=True)
+
+    def progress(row: dict[str, object], rows: list[dict[str, object]]) -> None:
+        print(f"[{len(rows)}/{total}] {row['case']} {row['households']}: served "
+              f"{row['served']} (by hand {row['manual_served']}), gap {row['gap']}, "
+              f"{row['wall_s']} s, {row['peak_mb']:g} MB", file=sys.stderr, flush=True)
+
+    rows = generated.run(args.generated, args.output, time_limit, started, progress)
+    generated.write(rows, args.output)
+    text = markdown_table(generated.COLUMNS, generated.as_rows(rows))
+    (args.output / "summary.md").write_text(
+        f"# generated compounds\n\n{machine()}\n\n{text}\n", encoding="utf-8")
+    print(machine())
+    print(text)
     print(f"results written to {args.output}", file=sys.stderr)
     return ExitCode.OK
 

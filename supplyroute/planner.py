@@ -118,17 +118,27 @@ def _plan_carry(scenario: Scenario, options: PlanOptions) -> Plan:
         result = exact.solve(ctx, budget)
     else:
         result = carry.solve(ctx, budget, bound, options.vulnerable_preference, service)
+    if service is None and with_lp and any(
+            reason is UnservedReason.NO_VOLUNTEER_TIME
+            for _, reason, _ in result.timetable.unserved):
+        # Left out for lack of time after all: say how many any plan could serve.
+        service = service_bound(ctx.demand, ctx.travel, servable, ctx.eligible)
     solve_s = None if options.deterministic else round(time.monotonic() - started, 3)
     built = assemble(ctx, result, bound, options.method, solve_s, service)
     budget.tell("done", built.summary.makespan_s, built.summary.lower_bound_s)
     return built
 
 
+#: Plans run up to this much longer than the makespan bound; if even that fits every
+#: shift, the service LP is skipped (a quick test that spares it on open shifts).
+SHIFT_MARGIN = 1.25
+
+
 def _may_overrun_shifts(ctx: Context, bound: Bound) -> bool:
-    """Whether the makespan bound runs past a shift's end, so that the service bound
-    may be below everyone (a quick test that spares the service LP on open shifts)."""
+    """Whether a plan near the makespan bound may run past a shift's end, so that the
+    service bound may be below everyone."""
     ends = [v.shift.end for v in ctx.volunteers]
-    return bool(ends) and ctx.demand.round_start_s + bound.value_s > min(ends)
+    return bool(ends) and ctx.demand.round_start_s + SHIFT_MARGIN * bound.value_s > min(ends)
 
 
 def _plan_relay(scenario: Scenario, options: PlanOptions) -> tuple[Plan, set[str]]:

@@ -194,14 +194,22 @@ def work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
     volunteer, and ``by_stairwell`` pools a stairwell's parcels whatever their floor,
     at their mean cost, so that the optimum hands out whole stairwells. For the bound:
     ``merge_alike`` solves one column per kind of volunteer (:func:`alike`), with the
-    same optimum; the assignment then names each kind's first volunteer."""
+    same optimum; the assignment then names each kind's first volunteer. With
+    ``offsets_s`` as well (steering a large compound) a kind's row holds its members'
+    work together, offsets summed: the kind's share is then the members' to split."""
     s = demand.scenario
     volunteers = list(s.volunteers)
     by_bags, by_hand = share_modes(s, parcels)
     multiplicity: dict[int, int] | None = None
     if merge_alike:
-        assert offsets_s is None, "volunteers alike must have the same offsets"
-        eligible, multiplicity = merged(eligible, alike(s))
+        representative = alike(s)
+        eligible, multiplicity = merged(eligible, representative)
+        if offsets_s is not None:  # each kind's row: m * T - (sum of its offsets)
+            summed: dict[int, float] = {}
+            for v, rep in representative.items():
+                summed[rep] = summed.get(rep, 0.0) + offsets_s[v]
+            offsets_s = [summed.get(v, 0.0) / multiplicity.get(v, 1)
+                         for v in range(len(volunteers))]
 
     # Pool identical columns.
     groups: dict[tuple, list[Parcel]] = {}
@@ -214,19 +222,27 @@ def work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
                    tuple(eligible[q.index]))
         groups.setdefault(key, []).append(q)
     units = list(groups.values())
+    # A unit's cost is the same for volunteers alike: computed once per kind.
+    kind = alike(s)
+    per_kind: dict[tuple[int, int], float] = {}
+
+    def unit_cost(u: int, v: int) -> float:
+        key = (u, kind[v])
+        if key not in per_kind:
+            unit = units[u]
+            per_kind[key] = sum(parcel_cost(demand, travel, kind[v], q, by_bags[v], by_hand[v])
+                                for q in unit) / len(unit)
+        return per_kind[key]
+
     costs: list[dict[int, float]] = [
-        {v: sum(parcel_cost(demand, travel, v, q, by_bags[v], by_hand[v]) for q in unit)
-         / len(unit) for v in eligible[unit[0].index]}
-        for unit in units
+        {v: unit_cost(u, v) for v in eligible[unit[0].index]} for u, unit in enumerate(units)
     ]
     savings: list[dict[int, float]] = []
     for unit in units:
         q = max(unit, key=lambda p: p.floor if p.door else 0)
-        row = {}
-        for v in eligible[q.index]:
-            down = travel.stairs[q.stairwell].down_s(q.floor) if q.door else 0.0
-            row[v] = down + walk_back_s(demand, travel, v, q)
-        savings.append(row)
+        down = travel.stairs[q.stairwell].down_s(q.floor) if q.door else 0.0
+        back = {k: walk_back_s(demand, travel, k, q) for k in {kind[v] for v in eligible[q.index]}}
+        savings.append({v: down + back[kind[v]] for v in eligible[q.index]})
     offsets = list(offsets_s) if offsets_s is not None else [0.0] * len(volunteers)
     value, shares = minimise_makespan(
         counts=[len(u) for u in units], costs=costs, savings=savings, offsets=offsets,
@@ -255,13 +271,21 @@ def lower_bound(demand: Demand, travel: Travel, parcels: list[Parcel] | None = N
     if not parcels:
         return Bound(0.0, "empty", 0.0, 0.0, 0.0)
     lp_value = work_lp(demand, travel, parcels, eligible, merge_alike=True)[0] if with_lp else 0.0
+    # Volunteers alike have the same shift, gate and speeds: one of each kind will do.
+    representative = alike(s)
+    solo: dict[tuple, float] = {}
 
     def quickest(q: Parcel, not_before: float) -> float:
         best = math.inf
         for v in eligible[q.index]:
+            if representative[v] != v:
+                continue
             vol = volunteers[v]
             start = max(vol.shift.start, demand.release_s(q, vol) or 0.0, not_before)
-            best = min(best, start + solo_delivery_s(demand, travel, v, q))
+            key = (v, q.stairwell, q.floor, q.door, q.bags)
+            if key not in solo:
+                solo[key] = solo_delivery_s(demand, travel, v, q)
+            best = min(best, start + solo[key])
         return max(best, q.earliest_s)
 
     return combine(demand, parcels, lp_value, quickest, "work-lp" if with_lp else "none")

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from supplyroute.bounds.carry import parcel_cost
+from supplyroute.bounds.carry import alike, parcel_cost
 from supplyroute.demand import Demand, Parcel
 from supplyroute.models import Scenario, UnservedReason
 from supplyroute.schedule import Timetable
@@ -73,14 +73,29 @@ class Context:
         self.builder = TripBuilder(self.demand, self.travel)
         self.volunteers = list(scenario.volunteers)
         self.household_index = {q.id: q.index for q in self.demand.parcels}
+        #: Each volunteer's representative: the first one alike in everything but id
+        #: (:func:`supplyroute.bounds.carry.alike`); rules and costs are the same for both.
+        self.representative = alike(scenario)
+        self._costs: dict[tuple[int, int], float] = {}
+        members: dict[int, list[int]] = {}
+        for v, rep in self.representative.items():
+            members.setdefault(rep, []).append(v)
+        # The rules asked once per kind of volunteer, not once per volunteer: a large
+        # compound has tens of thousands of households and hundreds of volunteers.
         self.eligible: dict[int, list[int]] = {
-            q.index: [v for v, vol in enumerate(self.volunteers) if self.demand.eligible(q, vol)]
+            q.index: sorted(v for rep, vs in members.items()
+                            if self.demand.eligible(q, self.volunteers[rep]) for v in vs)
             for q in self.demand.parcels
         }
 
     def parcel_cost(self, v: int, parcel: Parcel) -> float:
-        """The work LP's linear cost of ``parcel`` for volunteer ``v`` (bag shares)."""
-        return parcel_cost(self.demand, self.travel, v, parcel)
+        """The work LP's linear cost of ``parcel`` for volunteer ``v`` (bag shares);
+        the same for volunteers alike, so computed once per kind."""
+        key = (self.representative[v], parcel.index)
+        cost = self._costs.get(key)
+        if cost is None:
+            cost = self._costs[key] = parcel_cost(self.demand, self.travel, key[0], parcel)
+        return cost
 
     @property
     def servable(self) -> list[Parcel]:
