@@ -233,7 +233,7 @@ def assemble(ctx: Context, result: SolverResult, bound: Bound, method: str,
             unserved.append(Unserved(household=q.id, reason=reason, detail=detail))
     only_unservable = _only_unservable(ctx, unserved)
     covers = "servable"
-    if not only_unservable and deliveries and bound.kind != "none":
+    if not only_unservable and deliveries and bound.work_lp_s > 0:  # an LP was affordable
         served = {d.household for d in deliveries}
         bound = lower_bound(ctx.demand, ctx.travel,
                             [q for q in ctx.servable if q.id in served], ctx.eligible)

@@ -183,11 +183,17 @@ def table(rows: list[DoorstepRow]) -> str:
 
 def write(rows: list[DoorstepRow], out: str | Path) -> list[Path]:
     """Write ``doorstep.csv`` and ``doorstep.json`` into ``out``."""
+    return write_table(rows, out, COLUMNS, "doorstep")
+
+
+def write_table(rows: list[DoorstepRow], out: str | Path, columns: list[str],
+                stem: str) -> list[Path]:
+    """Write ``STEM.csv`` (``columns`` in order) and ``STEM.json`` into ``out``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / "doorstep.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+    with open(out / f"{stem}.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
-    (out / "doorstep.json").write_text(json.dumps(rows, indent=2) + "\n")
-    return [out / "doorstep.csv", out / "doorstep.json"]
+    (out / f"{stem}.json").write_text(json.dumps(rows, indent=2) + "\n")
+    return [out / f"{stem}.csv", out / f"{stem}.json"]

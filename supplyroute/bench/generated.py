@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from supplyroute.bench.doorstep import write_table
 from supplyroute.checker import check
 from supplyroute.generate import CompoundSpec, Shape, Shifts, generate
 from supplyroute.io import load_plan, load_scenario, write_atomic
@@ -167,16 +168,7 @@ def run(sizes: Iterable[int], out: str | Path, time_limit_s: float | None = None
 
 def write(rows: list[Row], out: str | Path) -> list[Path]:
     """``generated.csv`` and ``generated.json`` into ``out``."""
-    import csv
-
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / "generated.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    (out / "generated.json").write_text(json.dumps(rows, indent=2) + "\n")
-    return [out / "generated.csv", out / "generated.json"]
+    return write_table(rows, out, COLUMNS, "generated")
 
 
 def as_rows(rows: list[Row]) -> list[list[Any]]:

@@ -435,11 +435,15 @@ class Balancer:
         below its finish, take the one that adds the least work (moving a far
         household from a cart to someone on foot costs work that someone must do)."""
         target = finishes[worst]
-        # The earliest finishers: on a compound with hundreds of volunteers, looking at
-        # every one for every move makes one step take seconds.
-        others = sorted((v for v in range(len(self.loads)) if v != worst),
-                        key=lambda v: (finishes[v], v))[:BALANCING_WIDTH]
         mine = self.loads[worst].trips
+        # Those who may take some of its households (its zone), the earliest finishers
+        # first; on a compound with hundreds of volunteers, looking at every one for
+        # every move makes one step take seconds.
+        helpers = frozenset().union(*(self._eligible_sets[q.index]
+                                      for t in mine for q in t.parcels))
+        everyone = sorted((v for v in range(len(self.loads)) if v != worst),
+                          key=lambda v: (finishes[v], v))
+        others = [v for v in everyone if v in helpers][:BALANCING_WIDTH]
         mine_busy = sum(t.free_off for t in mine)
         by_length = sorted(range(len(mine)), key=lambda i: (-mine[i].return_off, i))
         best: tuple[tuple[float, float, int], list[TripShape], int, list[TripShape]] | None = None
@@ -510,7 +514,7 @@ class Balancer:
                     new_theirs = theirs[:j] + [a] + theirs[j + 1:]
                     if self._accept(worst, w, target, new_mine, new_theirs):
                         return True
-        return self._eject(worst, target, others, finishes)
+        return self._eject(worst, target, everyone, finishes)
 
     def _eject(self, worst: int, target: float, others: list[int],
                finishes: list[float]) -> bool:
