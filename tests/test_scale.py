@@ -27,7 +27,7 @@ def test_merged_steering_lp_gives_every_volunteer_a_share(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """With the steering LP merged by kind (as on a compound of thousands), every
     kind's share is split among its members and the plan checks."""
-    scenario = Scenario.model_validate(generate(CompoundSpec(households=600, seed=3)))
+    scenario = Scenario.model_validate(generate(CompoundSpec(households=250, seed=3)))
     full = plan(scenario, PlanOptions(time_limit_s=60, deterministic=True))
     monkeypatch.setattr(carry, "MERGE_ABOVE_COLUMNS", 0)
     merged = plan(scenario, PlanOptions(time_limit_s=60, deterministic=True))
