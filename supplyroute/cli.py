@@ -613,18 +613,13 @@ def _bench_cycle(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
     from supplyroute.generate import generate
     from supplyroute.io import validate_document
 
-    try:
-        spec = CompoundSpec(households=args.households, shape=args.shape, zones=args.zones,
-                            volunteers=args.volunteers, cart_share=args.cart_share,
-                            shifts=args.shifts, seed=args.seed)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        raise InputError(InputIssue(str(error["loc"][0]), error["msg"])) from None
+    spec = validate_document(CompoundSpec, {
+        "households": args.households, "shape": args.shape, "zones": args.zones,
+        "volunteers": args.volunteers, "cart_share": args.cart_share,
+        "shifts": args.shifts, "seed": args.seed})
     data = generate(spec)
     scenario = validate_document(Scenario, data)
     write_atomic(args.output, json.dumps(data, ensure_ascii=False, indent=1) + "\n")

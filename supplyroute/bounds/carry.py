@@ -201,29 +201,25 @@ def work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
     volunteers = list(s.volunteers)
     by_bags, by_hand = share_modes(s, parcels)
     multiplicity: dict[int, int] | None = None
+    kind = alike(s)  # costs are the same for volunteers alike: computed once per kind
     if merge_alike:
-        representative = alike(s)
-        eligible, multiplicity = merged(eligible, representative)
+        eligible, multiplicity = merged(eligible, kind)
         if offsets_s is not None:  # each kind's row: m * T - (sum of its offsets)
             summed: dict[int, float] = {}
-            for v, rep in representative.items():
+            for v, rep in kind.items():
                 summed[rep] = summed.get(rep, 0.0) + offsets_s[v]
             offsets_s = [summed.get(v, 0.0) / multiplicity.get(v, 1)
                          for v in range(len(volunteers))]
 
     # Pool identical columns.
-    groups: dict[tuple, list[Parcel]] = {}
     use_kg = not all(all(b) for b in by_bags) or not all(by_hand)
-    for q in parcels:
-        if by_stairwell:
-            key = (q.stairwell, q.door, tuple(eligible[q.index]))
-        else:
-            key = (q.stairwell, q.floor, q.bags, q.kg if use_kg else 0.0, q.door,
-                   tuple(eligible[q.index]))
-        groups.setdefault(key, []).append(q)
-    units = list(groups.values())
-    # A unit's cost is the same for volunteers alike: computed once per kind.
-    kind = alike(s)
+    if by_stairwell:
+        groups: dict[tuple, list[Parcel]] = {}
+        for q in parcels:
+            groups.setdefault((q.stairwell, q.door, tuple(eligible[q.index])), []).append(q)
+        units = list(groups.values())
+    else:
+        units = units_of(parcels, eligible, use_kg)
     per_kind: dict[tuple[int, int], float] = {}
 
     def unit_cost(u: int, v: int) -> float:
@@ -251,6 +247,18 @@ def work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
         (v, tuple(units[u]), share) for (u, v), share in sorted(shares.items()) if share > 1e-9
     )
     return value, assignment
+
+
+def units_of(parcels: list[Parcel], eligible: dict[int, list[int]], use_kg: bool,
+             key_extra: dict[int, object] | None = None) -> list[list[Parcel]]:
+    """Parcels pooled by everything the LPs see (and ``key_extra[index]``, if given):
+    stairwell, floor, bags, weight where shares go by kg, door, who may serve them."""
+    groups: dict[tuple, list[Parcel]] = {}
+    for q in parcels:
+        key = (q.stairwell, q.floor, q.bags, q.kg if use_kg else 0.0, q.door,
+               tuple(eligible[q.index]), None if key_extra is None else key_extra[q.index])
+        groups.setdefault(key, []).append(q)
+    return list(groups.values())
 
 
 def lower_bound(demand: Demand, travel: Travel, parcels: list[Parcel] | None = None,

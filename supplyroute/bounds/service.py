@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from supplyroute.bounds.carry import alike, merged, parcel_cost, share_modes
+from supplyroute.bounds.carry import alike, merged, parcel_cost, share_modes, units_of
 from supplyroute.bounds.lp import maximise_served
 from supplyroute.demand import Demand, Parcel
 from supplyroute.models import Scenario
@@ -69,17 +69,6 @@ def working_time_s(scenario: Scenario, demand: Demand) -> list[float]:
     return out
 
 
-def units_of(parcels: list[Parcel], eligible: dict[int, list[int]], use_kg: bool,
-             key_extra: dict[int, object] | None = None) -> list[list[Parcel]]:
-    """Parcels pooled by everything the LP sees (and ``key_extra[index]``, if given)."""
-    groups: dict[tuple, list[Parcel]] = {}
-    for q in parcels:
-        key = (q.stairwell, q.floor, q.bags, q.kg if use_kg else 0.0, q.door,
-               tuple(eligible[q.index]), None if key_extra is None else key_extra[q.index])
-        groups.setdefault(key, []).append(q)
-    return list(groups.values())
-
-
 def service_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
                eligible: dict[int, list[int]], capacity_s: list[float],
                weight: dict[int, float] | None = None, merge_alike: bool = True,
@@ -91,11 +80,18 @@ def service_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
     by_bags, by_hand = share_modes(s, parcels)
     use_kg = not all(all(b) for b in by_bags) or not all(by_hand)
     multiplicity: dict[int, int] | None = None
+    kind = alike(s)  # costs are the same for volunteers alike: computed once per kind
     if merge_alike:
-        eligible, multiplicity = merged(eligible, alike(s))
+        eligible, multiplicity = merged(eligible, kind)
     units = units_of(parcels, eligible, use_kg, weight)
-    costs = [{v: parcel_cost(demand, travel, v, unit[0], by_bags[v], by_hand[v])
-              for v in eligible[unit[0].index]} for unit in units]
+    costs = []
+    for unit in units:
+        per_kind: dict[int, float] = {}
+        for v in eligible[unit[0].index]:
+            if kind[v] not in per_kind:
+                per_kind[kind[v]] = parcel_cost(demand, travel, kind[v], unit[0],
+                                                by_bags[v], by_hand[v])
+        costs.append({v: per_kind[kind[v]] for v in eligible[unit[0].index]})
     weights = [1.0 if weight is None else weight[unit[0].index] for unit in units]
     value, shares = maximise_served([len(u) for u in units], weights, costs,
                                     dict(enumerate(capacity_s)), multiplicity)
