@@ -21,6 +21,7 @@ from supplyroute.clock import hhmm
 from supplyroute.errors import ExitCode, InputError, InputIssue
 from supplyroute.generate import HOUSEHOLDS_PER_VOLUNTEER, CompoundSpec, Shape, Shifts
 from supplyroute.io import (
+    check_writable,
     dump_model,
     load_cycle_scenario,
     load_plan,
@@ -267,6 +268,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _plan(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
+    if args.output is not None:
+        check_writable(args.output)  # before the search, not after it
     if args.method == "manual" and args.mode != "carry":
         raise InputError([InputIssue("--mode", "the by-hand method plans carry rounds only")])
     options = PlanOptions(
@@ -616,6 +619,7 @@ def _generate(args: argparse.Namespace) -> int:
     from supplyroute.generate import generate
     from supplyroute.io import validate_document
 
+    check_writable(args.output)
     spec = validate_document(CompoundSpec, {
         "households": args.households, "shape": args.shape, "zones": args.zones,
         "volunteers": args.volunteers, "cart_share": args.cart_share,

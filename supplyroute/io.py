@@ -100,8 +100,20 @@ def dump_model(model: BaseModel) -> str:
     return model.model_dump_json(indent=2) + "\n"
 
 
+def check_writable(path: str | Path, field: str = "output") -> None:
+    """Refuse, as invalid input naming ``field``, an output path that is a folder or
+    whose folder cannot be written: said before any work, not after it."""
+    target = Path(path)
+    if target.is_dir():
+        raise InputError([InputIssue(field, f"{target} is a folder; give a file name")])
+    folder = next((p for p in [target.parent, *target.parent.parents] if p.exists()), None)
+    if folder is None or not os.access(folder, os.W_OK):
+        raise InputError([InputIssue(field, f"cannot write into {folder or target.parent}")])
+
+
 def write_atomic(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename: never half a file."""
+    check_writable(path)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)

@@ -65,3 +65,14 @@ def test_generate_command_writes_a_valid_scenario_and_refuses_bad_options(
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 2 and done.stderr.startswith("error: zones:"), done.stderr
     assert "Traceback" not in done.stderr and not bad.exists()
+
+
+def test_a_folder_as_output_is_refused_before_any_work(tmp_path: Path) -> None:
+    for command in (["generate", "50"], ["plan", str(ROOT / "examples" / "nanxiu12.json"),
+                                         "--quiet"]):
+        done = subprocess.run([sys.executable, "-m", "supplyroute", *command, "-o",
+                               str(tmp_path)], capture_output=True, text=True, cwd=ROOT,
+                              timeout=120)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith("error: output:") and "is a folder" in done.stderr
+        assert "Traceback" not in done.stderr and list(tmp_path.iterdir()) == []
