@@ -21,6 +21,7 @@ from enum import Enum
 import networkx as nx
 
 from supplyroute.models import Plan, Priority, Risk, Role, Scenario, Volunteer
+from supplyroute.models.digest import scenario_sha256
 from supplyroute.models.plan import Climb, Delivery, StairRun, Trip, VolunteerPlan
 
 TOLERANCE_S = 0.5  #: plans round times to 0.01 s; sums over a trip stay well inside this.
@@ -66,6 +67,11 @@ class ViolationKind(str, Enum):
     SYNC = "sync"
     #: more bags waiting at a stairwell door than its buffer holds (``buffer_bags``).
     BUFFER = "buffer"
+    #: the plan was made for another scenario (its name, or its recorded fingerprint).
+    SCENARIO = "scenario"
+    #: a claim about the plan that its facts refute: a lower bound above its own
+    #: makespan, or proven optimality where nothing proved it.
+    CLAIM = "claim"
 
 
 @dataclass(frozen=True)
@@ -212,6 +218,9 @@ class _Checker:
         return abs(stated - computed) <= TOLERANCE_S
 
     def run(self) -> list[Violation]:
+        self.identity()
+        if self.plan.scenario != self.s.name:  # nothing else can be compared
+            return self.out
         seen_volunteers: set[str] = set()
         for v_i, vp in enumerate(self.plan.volunteers):
             where = f"volunteers[{v_i}]"
@@ -230,7 +239,50 @@ class _Checker:
         self.buffers()
         self.coverage()
         self.summary()
+        self.claims()
         return self.out
+
+    def identity(self) -> None:
+        """The plan names this scenario and, if it records one, its fingerprint."""
+        if self.plan.scenario != self.s.name:
+            self.flag(ViolationKind.SCENARIO, "scenario",
+                      f"the plan is for scenario {self.plan.scenario!r}, not {self.s.name!r}")
+        stated = self.plan.scenario_sha256
+        if stated is not None and stated != scenario_sha256(self.s):
+            self.flag(ViolationKind.SCENARIO, "scenario_sha256",
+                      "the plan was made for another version of this scenario (its "
+                      "households, volunteers or parameters differ): plan it again")
+
+    def claims(self) -> None:
+        """What the summary claims beyond its figures: a lower bound is never above the
+        makespan of a plan that serves the households it covers, and optimality is
+        proved only by exhaustive search of a carry round that serves everyone it may,
+        run to its end."""
+        sm = self.plan.summary
+        left_out = [u.household for u in self.plan.unserved
+                    if u.household not in self.s.household_by_id
+                    or not self.nobody_may_serve(u.household)]
+        covered = sm.bound_covers == "served" or not left_out
+        if covered and self.delivered and sm.lower_bound_s > sm.makespan_s + TOLERANCE_S:
+            self.flag(ViolationKind.CLAIM, "summary.lower_bound_s",
+                      f"{sm.lower_bound_s} s is above the plan's own makespan of "
+                      f"{sm.makespan_s} s: no plan can beat a true lower bound")
+        if sm.gap is not None and sm.gap < -1e-4:
+            self.flag(ViolationKind.CLAIM, "summary.gap",
+                      f"{sm.gap} is negative: the makespan is below the lower bound")
+        if not sm.proven_optimal:
+            return
+        why = None
+        if sm.method != "optimized":
+            why = f"the {sm.method!r} method does not search for the optimum"
+        elif sm.mode != "carry" or sm.mode_makespans_s is not None:
+            why = "only carry rounds are searched exhaustively"
+        elif sm.interrupted:
+            why = "the search was interrupted"
+        elif left_out:
+            why = f"households some plan could serve are left out ({left_out[0]!r})"
+        if why:
+            self.flag(ViolationKind.CLAIM, "summary.proven_optimal", f"claimed, but {why}")
 
     def activities(self, volunteer: Volunteer, vp: VolunteerPlan, where: str) -> None:
         """A volunteer's trips and climbs in time order (each list in its own order, the

@@ -8,11 +8,14 @@ is still written); 4 ``check`` found violations.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from supplyroute import __version__
@@ -96,7 +99,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("plan", help="plan a doorstep round")
     p.add_argument("scenario", type=Path)
-    p.add_argument("-o", "--output", type=Path, help="plan JSON to write (default: stdout)")
+    p.add_argument("-o", "--output", type=Path,
+                   help="plan JSON to write ('-' or none: standard output)")
     p.add_argument("--method", choices=METHODS, default="optimized")
     p.add_argument("--mode", choices=MODES, default="carry",
                    help="carry: whoever brings the bags takes them up (default); relay: "
@@ -215,7 +219,11 @@ def _progress_printer(quiet: bool):
     def show(p: Progress) -> None:
         parts = [f"[{p.elapsed_s:7.1f}s] {p.stage}"]
         if p.makespan_s is not None:
-            parts.append(f"makespan {p.makespan_s / 60:.1f} min")
+            # Below the bound it is a round that leaves households out: say so, not a
+            # negative gap.
+            partial = bool(p.lower_bound_s) and p.makespan_s < p.lower_bound_s
+            parts.append(f"makespan {p.makespan_s / 60:.1f} min"
+                         + (" (partial estimate: waits not counted yet)" if partial else ""))
         if p.lower_bound_s:
             parts.append(f"bound {p.lower_bound_s / 60:.1f} min")
         if p.gap is not None:
@@ -240,6 +248,9 @@ def _summary_lines(result: Plan) -> list[str]:
         f"deadlines     {s.deadlines_met} of {s.deadlines_total} met",
         f"walking       {s.walk_m / 1000:.1f} km; floors climbed {s.floors_climbed}",
     ]
+    if s.interrupted:
+        lines.insert(1, "interrupted   the search was stopped early: the best plan found "
+                     "until then")
     if s.service_bound is not None:
         lines.insert(2, f"service bound at most {s.service_bound} households can be served "
                      "within the shifts")
@@ -266,37 +277,77 @@ def _validate(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _to_stdout(path: Path | None) -> bool:
+    """No output path, or ``-``: the document goes to standard output."""
+    return path is None or str(path) == "-"
+
+
 def _plan(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
-    if args.output is not None:
+    if not _to_stdout(args.output):
         check_writable(args.output)  # before the search, not after it
     if args.method == "manual" and args.mode != "carry":
         raise InputError([InputIssue("--mode", "the by-hand method plans carry rounds only")])
-    options = PlanOptions(
-        method=args.method,
-        mode=args.mode,
-        time_limit_s=args.time_limit,
-        deterministic=args.deterministic,
-        vulnerable_preference=args.vulnerable_preference,
-        progress=_progress_printer(args.quiet),
-    )
-    result = plan(scenario, options)
+    with _interruptible() as stop:
+        result = plan(scenario, PlanOptions(
+            method=args.method,
+            mode=args.mode,
+            time_limit_s=args.time_limit,
+            deterministic=args.deterministic,
+            vulnerable_preference=args.vulnerable_preference,
+            progress=_progress_printer(args.quiet),
+            stop=stop.is_set,
+        ))
     text = dump_model(result)
-    if args.output is None:
+    if _to_stdout(args.output):
         sys.stdout.write(text)
+        sys.stdout.flush()
     else:
         write_atomic(args.output, text)
         print("\n".join(_summary_lines(result)))
         print(f"plan written to {args.output}")
+    if result.summary.interrupted:
+        return ExitCode.INTERRUPTED
     return ExitCode.UNSERVED if result.unserved else ExitCode.OK
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[threading.Event]:
+    """While planning, the first Ctrl-C asks the search to stop and hand over its best
+    plan so far (written, marked interrupted); a second one abandons it."""
+    stop = threading.Event()
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        print("interrupted: writing the best plan so far (Ctrl-C again to abandon it)",
+              file=sys.stderr, flush=True)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield stop  # signals reach the main thread only (a library caller's worker)
+        return
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _check(args: argparse.Namespace) -> int:
     if args.plan.is_dir():
         return _check_horizon(args)
+    from supplyroute.claims import verify_claims
+
     scenario = load_scenario(args.scenario)
     result = load_plan(args.plan)
-    if _report_violations(check(scenario, result)):
+    violations = check(scenario, result)
+    if not any(v.kind.value == "scenario" for v in violations):
+        claimed, notes = verify_claims(scenario, result)  # the bound argued again
+        violations += claimed
+        for note in notes:
+            print(f"note: {note}")
+    if _report_violations(violations):
         return ExitCode.VIOLATIONS
     print(f"ok: 0 violations; {result.summary.households_served} households served, "
           f"{result.summary.households_unserved} unserved, makespan "
@@ -648,8 +699,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc.first}{more}", file=sys.stderr)
         return ExitCode.INVALID_INPUT
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return ExitCode.INTERNAL
+        print("interrupted: nothing written", file=sys.stderr)
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:  # the reader went away (``supplyroute ... | head``): not an error
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

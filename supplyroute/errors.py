@@ -14,6 +14,8 @@ class ExitCode(IntEnum):
     INVALID_INPUT = 2  #: the scenario or plan file is malformed or inconsistent.
     UNSERVED = 3  #: the plan leaves households unserved (the partial plan is written).
     VIOLATIONS = 4  #: ``check`` found violations.
+    #: stopped by Ctrl-C (``plan`` first writes the best plan so far, marked interrupted).
+    INTERRUPTED = 130
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,8 +23,9 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def read_json(path: str | Path) -> Any:
+    """Parse a JSON file; a byte-order mark (as Windows editors write) is skipped."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InputError(InputIssue("$", f"cannot read {path}: {exc.strerror}")) from None
     except UnicodeDecodeError:
@@ -40,10 +42,99 @@ def read_json(path: str | Path) -> Any:
         raise InputError(InputIssue("$", f"malformed JSON: {exc}")) from None
 
 
+#: What a JSON value of the wrong type should have been, by pydantic error type: the
+#: words of someone writing a scenario by hand, not pydantic's.
+_EXPECTED = {
+    "list_type": "expected a list (JSON array)",
+    "tuple_type": "expected a list (JSON array)",
+    "set_type": "expected a list (JSON array)",
+    "frozen_set_type": "expected a list (JSON array)",
+    "iterable_type": "expected a list (JSON array)",
+    "dict_type": "expected an object",
+    "mapping_type": "expected an object",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "decimal_type": "expected a number",
+    "decimal_parsing": "expected a number",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_parsing_size": "expected a whole number of a sensible size",
+    "int_from_float": "expected a whole number",
+    "finite_number": "expected a finite number (not NaN or Infinity)",
+    "string_type": "expected text",
+    "string_unicode": "expected text",
+    "str_type": "expected text",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "none_required": "expected null",
+    "extra_forbidden": "unknown field",
+    "missing": "missing",
+    "unexpected_keyword_argument": "unknown field",
+    "missing_keyword_only_argument": "missing",
+    "frozen_field": "cannot be changed",
+    "frozen_instance": "cannot be changed",
+}
+
+#: Bounds, by pydantic error type and the name of the bound in its context.
+_BOUNDS = {
+    "greater_than": ("gt", "must be more than {}"),
+    "greater_than_equal": ("ge", "must be at least {}"),
+    "less_than": ("lt", "must be less than {}"),
+    "less_than_equal": ("le", "must be at most {}"),
+    "multiple_of": ("multiple_of", "must be a multiple of {}"),
+}
+
+
+def _noun(class_name: str) -> str:
+    """``"WalkwayEdge"`` -> ``"a walkway edge"``: a model named as a person would."""
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+", class_name) or [class_name]
+    phrase = " ".join(w.lower() for w in words)
+    return ("an " if phrase[:1] in "aeiou" else "a ") + phrase
+
+
+def _number(value: Any) -> str:
+    """A bound as it would be written in the file (``0``, ``0.05``, ``604800``)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _choices(expected: str) -> str:
+    """Pydantic's ``"'a', 'b' or 'c'"`` as ``"'a', 'b', 'c'"``."""
+    return expected.replace("' or '", "', '")
+
+
 def _message(error: dict[str, Any]) -> str:
+    """One validation error in the user's words: what was expected where, never
+    pydantic's phrasing nor a Python class name."""
+    kind = str(error["type"])
+    ctx = error.get("ctx") or {}
+    if kind in ("model_type", "model_attributes_type", "dataclass_type",
+                "dataclass_exact_type", "is_instance_of"):
+        name = ctx.get("class_name") or ctx.get("class")
+        return (f"expected an object with the fields of {_noun(str(name))}" if name
+                else "expected an object")
+    if kind in _EXPECTED:
+        return _EXPECTED[kind]
+    if kind in _BOUNDS:
+        key, text = _BOUNDS[kind]
+        return text.format(_number(ctx.get(key, "?")))
+    if kind in ("enum", "literal_error") and "expected" in ctx:
+        return f"expected one of {_choices(str(ctx['expected']))}"
+    if kind in ("too_short", "string_too_short") and ctx.get("min_length") == 1:
+        return "must not be empty"
+    if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
+        short = kind.endswith("too_short")
+        count = ctx.get("min_length" if short else "max_length")
+        unit = "characters" if kind.startswith("string") else "items"
+        return f"needs {'at least' if short else 'at most'} {count} {unit}"
+    if kind == "string_pattern_mismatch":
+        return "is not in the expected form"
     msg = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)
+    if msg.startswith("Input should be "):  # a type not mapped above: say it plainly
+        msg = "expected " + msg.removeprefix("Input should be ").replace("a valid ", "")
     return msg
 
 
@@ -104,11 +195,19 @@ def check_writable(path: str | Path, field: str = "output") -> None:
     """Refuse, as invalid input naming ``field``, an output path that is a folder or
     whose folder cannot be written: said before any work, not after it."""
     target = Path(path)
+    if str(target) == "-":  # standard output
+        return
     if target.is_dir():
         raise InputError([InputIssue(field, f"{target} is a folder; give a file name")])
     folder = next((p for p in [target.parent, *target.parent.parents] if p.exists()), None)
     if folder is None or not os.access(folder, os.W_OK):
         raise InputError([InputIssue(field, f"cannot write into {folder or target.parent}")])
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_atomic(path: str | Path, text: str) -> None:
@@ -118,6 +217,7 @@ def write_atomic(path: str | Path, text: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # as any file the user writes, not 0600
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, target)

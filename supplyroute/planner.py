@@ -31,6 +31,7 @@ from supplyroute.models import (
     UnservedReason,
     VolunteerPlan,
 )
+from supplyroute.models.digest import scenario_sha256
 from supplyroute.rounds import carry, exact, manual, relay
 from supplyroute.rounds.base import Budget, Context, Progress, SolverResult
 from supplyroute.trips import to_run, to_trip
@@ -70,6 +71,9 @@ class PlanOptions:
     exact_max_households: int = 10  #: exhaustive search up to this many households...
     exact_max_volunteers: int = 3  #: ...and this many volunteers.
     progress: Callable[[Progress], None] | None = None
+    #: asked during the search; True ends it with the best plan so far, marked
+    #: ``interrupted`` (the CLI's Ctrl-C).
+    stop: Callable[[], bool] | None = None
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -91,15 +95,21 @@ def plan(scenario: Scenario, options: PlanOptions | None = None) -> Plan:
         raise InputError([InputIssue("relay", "the scenario forbids relays (bags may not "
                                      "wait at the doors): plan it with mode 'carry'")])
     if options.mode == "auto" and scenario.relay:
-        return _plan_auto(scenario, options)
-    if options.mode == "relay":
-        return _plan_relay(scenario, options)[0]
-    return _plan_carry(scenario, options)
+        built = _plan_auto(scenario, options)
+    elif options.mode == "relay":
+        built = _plan_relay(scenario, options)[0]
+    else:
+        built = _plan_carry(scenario, options)
+    if options.stop is not None and options.stop():
+        built = built.model_copy(update={"summary": built.summary.model_copy(
+            update={"interrupted": True, "proven_optimal": False})})
+    return built
 
 
 def _plan_carry(scenario: Scenario, options: PlanOptions) -> Plan:
     started = time.monotonic()
-    budget = Budget(options.time_limit_s, options.deterministic, report=options.progress)
+    budget = Budget(options.time_limit_s, options.deterministic, report=options.progress,
+                    stop=options.stop)
     ctx = Context(scenario)
     servable = ctx.servable
     # By hand needs no linear program: on a large compound only the cheap arguments.
@@ -145,7 +155,8 @@ def _plan_relay(scenario: Scenario, options: PlanOptions) -> tuple[Plan, set[str
     """The relay plan, and the households some carry or relay plan could serve (the
     ones the relay bound covers)."""
     started = time.monotonic()
-    budget = Budget(options.time_limit_s, options.deterministic, report=options.progress)
+    budget = Budget(options.time_limit_s, options.deterministic, report=options.progress,
+                    stop=options.stop)
     ctx = Context(scenario)
     eligible = relay_eligibility(ctx.demand)
     bound = relay_lower_bound(ctx.demand, ctx.travel, eligible=eligible)
@@ -378,6 +389,7 @@ def _plan_model(ctx: Context, volunteer_plans: list[VolunteerPlan],
     )
     return Plan(
         scenario=scenario.name,
+        scenario_sha256=scenario_sha256(scenario),
         summary=summary,
         volunteers=tuple(volunteer_plans),
         deliveries=tuple(deliveries),

@@ -28,6 +28,7 @@ from supplyroute.cycles.calendar import Calendar, make_calendar
 from supplyroute.cycles.days import delivery_scenario, garbage_scenario
 from supplyroute.models import Plan, Priority, Scenario
 from supplyroute.models.cycle import CycleScenario
+from supplyroute.models.digest import scenario_sha256
 from supplyroute.models.horizon import (
     Allocation,
     CategoryShare,
@@ -377,7 +378,8 @@ def _renamed(planned: Plan, mapping: dict[str, str], scenario: Scenario) -> Plan
     deliveries = tuple(d.model_copy(update={"volunteer": mapping.get(d.volunteer, d.volunteer)})
                        for d in planned.deliveries)
     return planned.model_copy(update={"volunteers": tuple(volunteers),
-                                      "deliveries": deliveries})
+                                      "deliveries": deliveries,
+                                      "scenario_sha256": scenario_sha256(scenario)})
 
 
 def picklist(cs: CycleScenario, day: int, draft: _Draft, planned: Plan | None) -> str:

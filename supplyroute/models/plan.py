@@ -185,6 +185,8 @@ class Summary(_Frozen):
     deadlines_met: int
     deadlines_total: int
     solve_s: float | None  #: None in deterministic mode, where plans are byte-identical.
+    #: the search was cut short (Ctrl-C): this is the best plan found until then.
+    interrupted: bool = False
 
 
 class Plan(_Frozen):
@@ -193,6 +195,10 @@ class Plan(_Frozen):
     format: Literal["supplyroute.plan"] = PLAN_FORMAT
     version: Literal[1] = PLAN_VERSION
     scenario: str
+    #: the SHA-256 of the scenario the plan was made for (its content, as validated:
+    #: the file's layout does not count), so that a plan is never checked or printed
+    #: against another version of it. None in plans written before it was recorded.
+    scenario_sha256: str | None = None
     summary: Summary
     volunteers: tuple[VolunteerPlan, ...]
     deliveries: tuple[Delivery, ...]

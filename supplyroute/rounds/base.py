@@ -42,6 +42,12 @@ class Budget:
     deterministic: bool
     started: float = field(default_factory=time.monotonic)
     report: Callable[[Progress], None] | None = None
+    #: asked as the search goes: True ends it early with the best plan so far (a
+    #: coordinator pressed Ctrl-C and wants what there is, not nothing).
+    stop: Callable[[], bool] | None = None
+
+    def interrupted(self) -> bool:
+        return self.stop is not None and self.stop()
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -49,12 +55,16 @@ class Budget:
     def expired(self) -> bool:
         """Past the time limit, less a small reserve for building the plan after the
         search; never in deterministic mode (searches stop on counts there)."""
+        if self.interrupted():
+            return True
         reserve = min(2.0, 0.05 * self.time_limit_s)
         return not self.deterministic and self.elapsed() >= self.time_limit_s - reserve
 
     def spent(self) -> bool:
         """Past the time limit itself: optional finishing work (the routing pass) stops
         here; never in deterministic mode."""
+        if self.interrupted():
+            return True
         return not self.deterministic and self.elapsed() >= self.time_limit_s
 
     def tell(self, stage: str, makespan_s: float | None = None,

@@ -745,7 +745,7 @@ def solve(ctx: Context, budget: Budget, bound: Bound, eligible: RelayEligibility
     overhead = [0.0] * n
     rounds = 0
     while best is None or (not budget.expired() if not budget.deterministic
-                           else rounds < DETERMINISTIC_ROUNDS):
+                           else rounds < DETERMINISTIC_ROUNDS and not budget.interrupted()):
         offsets = [timed_s[v] + overhead[v] for v in range(n)]
         table, lp_work = planner.settle(roles, offsets, timed_queues)
         rounds += 1
