@@ -220,6 +220,22 @@ def team(scenario: Scenario, k: int, carts: int | None = None,
     return out
 
 
+def clones(scenario: Scenario, n: int,
+           groups: list[ZoneGroup] | None = None) -> list[Volunteer]:
+    """``n`` more volunteers for the roster, cloned from it: each to the zone group with
+    the most work per volunteer, cloning the group's volunteers in turn."""
+    groups = groups if groups is not None else zone_groups(scenario)
+    position = [len(grp.members) for grp in groups]
+    taken = {v.id for v in scenario.volunteers}
+    out = []
+    for g in _grow(groups, position, n):
+        vol = _member(scenario, groups[g], position[g], taken)
+        position[g] += 1
+        taken.add(vol.id)
+        out.append(vol)
+    return out
+
+
 def with_volunteers(scenario: Scenario, volunteers: list[Volunteer]) -> Scenario:
     """The scenario with another roster, validated again (a roster that cannot carry
     some household's bags, or lacks a skill a household needs, is refused)."""
