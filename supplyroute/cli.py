@@ -36,7 +36,9 @@ from supplyroute.models.cycle import CycleScenario
 from supplyroute.models.horizon import HorizonPlan
 from supplyroute.planner import METHODS, MODES, PlanOptions, plan
 from supplyroute.rounds.base import Progress
+from supplyroute.staffing import StaffingAnswer
 from supplyroute.travel import Travel
+from supplyroute.whatif import Comparison
 
 
 def _share(text: str) -> float:
@@ -206,6 +208,40 @@ def _parser() -> argparse.ArgumentParser:
                    help="open: 07:00-23:00 (default); tight: 08:00-14:00")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+
+    p = sub.add_parser("staff", help="the fewest volunteers that serve every household "
+                       "by a time", description="Find the fewest volunteers drawn from the "
+                       "scenario's roster (by zone, cloned above it) whose plan serves every "
+                       "household by --finish-by, and the lower bound proving that one fewer "
+                       "cannot. Writes the answer JSON (and its plan to FILE's sibling "
+                       "*.plan.json).")
+    p.add_argument("scenario", type=Path)
+    p.add_argument("--finish-by", required=True, metavar="HH:MM",
+                   help="last hand-over by then (a clock time on the scenario's day)")
+    p.add_argument("--carts", type=_carts, default=None, metavar="N",
+                   help="at most N of the volunteers have carts (default: as on the roster)")
+    p.add_argument("--time-limit", type=_positive, default=10.0, metavar="S",
+                   help="seconds per plan (default 10)")
+    p.add_argument("--deterministic", action="store_true",
+                   help="stop searches on iteration counts only: same input, same answer")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE")
+
+    p = sub.add_parser("compare", help="plan a scenario and its variants side by side",
+                       description="Plan the scenario and each variant (one per --vary) and "
+                       "show makespans, bounds and what each change costs in minutes. "
+                       "Specs: zones=off, carts=+N|-N, volunteers=+N|-N, releases=off|+HH:MM|"
+                       "-HH:MM, shifts=HH:MM-HH:MM.")
+    p.add_argument("scenario", type=Path)
+    p.add_argument("--vary", action="append", required=True, metavar="SPEC",
+                   help="a variant, e.g. zones=off or carts=+2 (repeat for more)")
+    p.add_argument("--mode", choices=MODES, default="carry")
+    p.add_argument("--time-limit", type=_positive, default=30.0, metavar="S",
+                   help="seconds per plan (default 30)")
+    p.add_argument("--deterministic", action="store_true",
+                   help="stop searches on iteration counts only: same input, same plans")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE")
 
     p = sub.add_parser("schema", help="print the JSON Schema of a document")
     p.add_argument("document", choices=tuple(SCHEMAS), nargs="?", default="scenario")
@@ -481,9 +517,111 @@ def _same_scenario(scenario: Scenario, result: Plan) -> None:
                                     f"{result.scenario!r}, not {scenario.name!r}"))
 
 
+def _carts(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _staff(args: argparse.Namespace) -> int:
+    from supplyroute.models.scenario import parse_time
+    from supplyroute.staffing import staff
+
+    scenario = load_scenario(args.scenario)
+    text = args.finish_by.strip()
+    try:
+        finish_by = float(text) if text.isdigit() else float(parse_time(text))
+    except ValueError as exc:
+        raise InputError(InputIssue("--finish-by", str(exc))) from None
+    start = min(v.shift.start for v in scenario.volunteers)
+    if finish_by <= start:
+        raise InputError(InputIssue("--finish-by", f"{hhmm(finish_by)} is not after the "
+                                    f"round starts ({hhmm(start)})"))
+    plan_path = None
+    stdout = str(args.output) == "-"  # the answer JSON on standard output, no plan file
+    if args.output is not None and not stdout:
+        check_writable(args.output)
+        plan_path = args.output.with_suffix(".plan.json")
+        check_writable(plan_path)
+        check_writable(args.output.with_suffix(".scenario.json"))
+
+    def show(step: object) -> None:
+        print(f"[staff] {step}", file=sys.stderr, flush=True)
+
+    answer = staff(scenario, finish_by, carts=args.carts,
+                   options=PlanOptions(time_limit_s=args.time_limit,
+                                       deterministic=args.deterministic),
+                   progress=None if args.quiet else show)
+    print("\n".join(_staffing_lines(answer)), file=sys.stderr if stdout else sys.stdout)
+    text = dump_model(answer.model_copy(update={"plan": None, "team": None}))
+    if stdout:
+        sys.stdout.write(text)
+    elif args.output is not None:
+        write_atomic(args.output, text)
+        print(f"answer written to {args.output}")
+        if answer.plan is not None and answer.team is not None and plan_path is not None:
+            team_path = args.output.with_suffix(".scenario.json")
+            write_atomic(team_path, answer.team.model_dump_json(indent=1) + "\n")
+            write_atomic(plan_path, dump_model(answer.plan))
+            print(f"plan written to {plan_path} (its scenario, with the team: {team_path})")
+    return ExitCode.OK if answer.enough is not None else ExitCode.UNSERVED
+
+
+def _staffing_lines(a: StaffingAnswer) -> list[str]:
+    window = f"{hhmm(a.round_start_s)} to {hhmm(a.finish_by_s)}"
+    lines = [f"scenario      {a.scenario}: {a.households} households, roster of {a.roster}; "
+             f"finish by {hhmm(a.finish_by_s)} ({window})"]
+    if a.lower is not None:
+        lines.append(f"lower         {a.lower} volunteers: no fewer can (bound of "
+                     f"{a.lower - 1}: {a.below_lower_reason})")
+    if a.enough is not None and a.makespan_s is not None and a.last_delivery_s is not None:
+        lines.append(f"enough        {a.enough} volunteers ({a.carts} with carts, {a.cloned} "
+                     f"above the roster): last bag at {hhmm(a.last_delivery_s)}, makespan "
+                     f"{a.makespan_s / 60:.1f} min; gap to lower {a.gap}")
+        zones = ", ".join(f"{z.zone} {z.volunteers} ({z.carts} carts)" for z in a.zones)
+        lines.append(f"zones         {zones}")
+    if a.reason:
+        lines.append(f"not found     {a.reason}")
+    return lines
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from supplyroute.whatif import VariationError, compare, parse_variation, table, vary
+
+    scenario = load_scenario(args.scenario)
+    try:
+        variations = [parse_variation(spec) for spec in args.vary]
+        for v in variations:  # every variant valid before any plan
+            vary(scenario, v)
+    except VariationError as exc:
+        raise InputError(InputIssue("--vary", str(exc))) from None
+    stdout = str(args.output) == "-"  # the comparison JSON on standard output
+    if args.output is not None and not stdout:
+        check_writable(args.output)
+
+    def show(message: str) -> None:
+        print(f"[compare] {message}", file=sys.stderr, flush=True)
+
+    result = compare(scenario, variations,
+                     PlanOptions(mode=args.mode, time_limit_s=args.time_limit,
+                                 deterministic=args.deterministic),
+                     progress=None if args.quiet else show)
+    print("\n".join(table(result)), file=sys.stderr if stdout else sys.stdout)
+    if stdout:
+        sys.stdout.write(dump_model(result))
+    elif args.output is not None:
+        write_atomic(args.output, dump_model(result))
+        print(f"comparison written to {args.output}")
+    return ExitCode.VIOLATIONS if any(r.violations for r in result.rows) else ExitCode.OK
+
+
 #: Documents whose JSON Schema ``schema`` prints.
 SCHEMAS = {"scenario": Scenario, "plan": Plan, "cycle": CycleScenario, "horizon": HorizonPlan,
-           "compound": CompoundSpec}
+           "compound": CompoundSpec, "staffing": StaffingAnswer, "comparison": Comparison}
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -685,7 +823,8 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"bench": _bench, "generate": _generate, "validate": _validate, "plan": _plan,
-            "check": _check, "cycle": _cycle, "sheets": _sheets, "schema": _schema}
+            "check": _check, "cycle": _cycle, "sheets": _sheets, "schema": _schema,
+            "staff": _staff, "compare": _compare}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

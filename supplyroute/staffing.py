@@ -104,6 +104,9 @@ class StaffingAnswer(_Model):
     time_limit_s: float
     deterministic: bool
     plan: Plan | None = Field(default=None, description="the plan of the enough team")
+    team: Scenario | None = Field(
+        default=None, description="the scenario with the enough team as its volunteers "
+        "(the plan's scenario: check the plan against it)")
 
 
 @dataclass
@@ -261,7 +264,7 @@ def _bound(scenario: Scenario, members: list[Volunteer]) -> tuple[float | None, 
     try:
         s = with_volunteers(scenario, members)
     except InputError as exc:
-        return None, str(exc.first)
+        return None, f"the team cannot serve every household ({exc.first.reason})"
     ctx = Context(s)
     servable = ctx.servable
     if len(servable) < len(ctx.demand.parcels):
@@ -292,7 +295,7 @@ def staff(scenario: Scenario, finish_by_s: float, carts: int | None = None,
                                 math.ceil(len(scenario.households) / 2))
     attempts: dict[int, Attempt] = {}
     reasons: dict[int, str] = {}
-    best_plan: dict[int, Plan] = {}
+    best_plan: dict[int, tuple[Plan, Scenario]] = {}
 
     def tell(stage: str, k: int, detail: str) -> None:
         if progress is not None:
@@ -328,7 +331,7 @@ def staff(scenario: Scenario, finish_by_s: float, carts: int | None = None,
             "households_unserved": sm.households_unserved, "violations": violations,
             "fits": ok})
         if ok:
-            best_plan[k] = made
+            best_plan[k] = made, s
         tell("plan", k, f"makespan {sm.makespan_s / 60:.1f} min, last bag at "
              f"{hhmm(sm.last_delivery_s)}, {sm.households_unserved} unserved, "
              f"{violations} violations: " + ("in time" if ok else "not in time"))
@@ -383,14 +386,14 @@ def staff(scenario: Scenario, finish_by_s: float, carts: int | None = None,
         else:
             failed = mid
     members = team(scenario, good, carts, groups)
-    made = best_plan[good]
+    made, chosen = best_plan[good]
     return answer(
         **found, enough=good, gap=good - lower,
         carts=sum(v.cart is not None for v in members),
         cloned=sum(v.id not in scenario.volunteer_by_id for v in members),
         zones=_zone_counts(members), volunteer_ids=tuple(v.id for v in members),
         makespan_s=made.summary.makespan_s, last_delivery_s=made.summary.last_delivery_s,
-        plan=made)
+        plan=made, team=chosen)
 
 
 def _down(value: float | None) -> float | None:
