@@ -116,10 +116,13 @@ class _Walking:
         if scenario.walkways:
             everything += [p.position for p in scenario.walkways.points]
         geographic = everything[0].lat is not None
+        self.geographic = geographic
+        # Astride the 180th meridian, longitudes west of it are counted on past 180° east.
+        self.past_180 = geographic and (max(p.lon for p in everything)
+                                        - min(p.lon for p in everything) > 180)
         if geographic:
             self.lat0 = math.radians(sum(p.lat for p in everything) / len(everything))
-            self.lon0 = math.radians(sum(p.lon for p in everything) / len(everything))
-        self.geographic = geographic
+            self.lon0 = math.radians(sum(self._lon(p) for p in everything) / len(everything))
         self.xy = {k: self._xy(p) for k, p in positions.items()}
         self.graph: nx.Graph | None = None
         if scenario.walkways:
@@ -141,10 +144,14 @@ class _Walking:
                 self.attach[place] = (node, math.dist(points[node], xy))
         self._cache: dict[tuple[str, str], float] = {}
 
+    def _lon(self, p) -> float:
+        """The longitude in degrees, unbroken across the 180th meridian."""
+        return p.lon + 360.0 if self.past_180 and p.lon < 0 else p.lon
+
     def _xy(self, p) -> tuple[float, float]:
         if not self.geographic:
             return (p.x, p.y)
-        lat, lon = math.radians(p.lat), math.radians(p.lon)
+        lat, lon = math.radians(p.lat), math.radians(self._lon(p))
         return ((lon - self.lon0) * math.cos(self.lat0) * EARTH_RADIUS_M,
                 (lat - self.lat0) * EARTH_RADIUS_M)
 

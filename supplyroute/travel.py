@@ -22,13 +22,18 @@ EARTH_RADIUS_M = 6_371_000.0
 
 
 def project(positions: list[Position]) -> np.ndarray:
-    """Positions as an (n, 2) array of metres; lat/lon is projected about its mean."""
+    """Positions as an (n, 2) array of metres; lat/lon is projected about its mean
+    (across the 180th meridian too)."""
     if not positions:
         return np.zeros((0, 2))
     if not positions[0].is_geographic:
         return np.array([[p.x, p.y] for p in positions], dtype=float)
     lat = np.radians([p.lat for p in positions])
     lon = np.radians([p.lon for p in positions])
+    if lon.max() - lon.min() > math.pi:
+        # A compound astride the 180th meridian: count its western half on past 180°
+        # east, or its two halves would lie half the globe apart.
+        lon = np.where(lon < 0, lon + 2 * math.pi, lon)
     lat0, lon0 = lat.mean(), lon.mean()
     x = (lon - lon0) * math.cos(lat0) * EARTH_RADIUS_M
     y = (lat - lat0) * EARTH_RADIUS_M

@@ -11,10 +11,12 @@ and consistency errors from :func:`_check_references`, both with a JSON path suc
 
 from __future__ import annotations
 
+import math
 import re
+import types
 from enum import Enum
-from functools import cached_property
-from typing import Annotated, Any
+from functools import cache, cached_property
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -22,6 +24,9 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -30,8 +35,15 @@ from supplyroute.errors import InputError, InputIssue
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$", re.ASCII)
 
 
+#: The latest time of day a scenario may name: a round may run on for a week of nights.
+MAX_TIME_S = 7 * 86400
+
+
 def parse_time(value: Any) -> Any:
-    """Accept seconds (number) or ``"HH:MM[:SS]"``; leave anything else to pydantic."""
+    """Accept seconds (number) or ``"HH:MM[:SS]"``; refuse anything else in the words of
+    a time (JSON ``true``/``false`` is not a number of seconds)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError("expected a time: seconds since midnight or 'HH:MM' text")
     if isinstance(value, str):
         match = _HHMM.match(value.strip())
         if not match:
@@ -43,17 +55,74 @@ def parse_time(value: Any) -> Any:
     return value
 
 
+#: The slowest walk or cart a scenario may give (180 m an hour): slower than any person
+#: carrying bags, and slow enough that a trip would outlast every shift, so anything
+#: below it is a typo (a speed in km/h divided once too often), not a plan to make.
+MIN_SPEED_MPS = 0.05
+
+#: The farthest apart two places of a compound may lie (gates, entrances, walkway points).
+MAX_SPAN_M = 100_000.0
+_EARTH_RADIUS_M = 6_371_000.0
+
+#: What a time field accepts, for ``supplyroute schema``: what :func:`parse_time` takes.
+TIME_JSON_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "maximum": MAX_TIME_S},
+        {"type": "string", "pattern": r"^\s*\d{1,2}:[0-5]\d(:[0-5]\d)?\s*$"},
+    ],
+    "description": "a time of day: seconds since midnight, or 'HH:MM' / 'HH:MM:SS' "
+                   "(hours may run past 24 for night work)",
+}
+
 #: A time of day in seconds since midnight; may run past 24:00 for night work.
 TimeS = Annotated[
     float,
     BeforeValidator(parse_time),
-    Field(ge=0, le=7 * 86400),
+    Field(ge=0, le=MAX_TIME_S),
     PlainSerializer(lambda v: int(v) if float(v).is_integer() else v, return_type=Any),
+    WithJsonSchema(TIME_JSON_SCHEMA),
 ]
+
+
+def _number_kind(annotation: Any) -> str | None:
+    """``"whole"`` for an int field, ``"real"`` for a float one (optional or annotated
+    alike), None for anything else: the fields JSON ``true``/``false`` must not fill."""
+    if annotation is bool:
+        return None
+    if annotation is float:
+        return "real"
+    if annotation is int:
+        return "whole"
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _number_kind(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        kinds = {_number_kind(a) for a in get_args(annotation)} - {None}
+        return "real" if "real" in kinds else kinds.pop() if kinds else None
+    return None
+
+
+@cache
+def _number_fields(model: type[BaseModel]) -> dict[str, str]:
+    """The numeric fields of a model, by name (see :func:`_number_kind`)."""
+    kinds = {name: _number_kind(f.annotation) for name, f in model.model_fields.items()}
+    return {name: kind for name, kind in kinds.items() if kind is not None}
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_truth_values_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """JSON ``true``/``false`` is not a count of floors nor a speed: pydantic's lax
+        mode would read it as 1 or 0, so refuse it here (times refuse it themselves)."""
+        if isinstance(value, bool) and info.field_name is not None:
+            kind = _number_fields(cls).get(info.field_name)
+            if kind is not None:
+                noun = "a whole number" if kind == "whole" else "a number"
+                raise ValueError(f"expected {noun}, not true or false")
+        return value
 
 
 class Position(_Frozen):
@@ -88,8 +157,8 @@ class Parameters(_Frozen):
     """The physical model's parameters (``DOMAIN.md``), with their documented defaults."""
 
     detour_factor: float = Field(1.3, ge=1.0, le=5.0)
-    walk_speed_mps: float = Field(1.2, gt=0, le=5)
-    cart_speed_mps: float = Field(1.0, gt=0, le=5)
+    walk_speed_mps: float = Field(1.2, ge=MIN_SPEED_MPS, le=5)
+    cart_speed_mps: float = Field(1.0, ge=MIN_SPEED_MPS, le=5)
     stair_up_s_per_floor: float = Field(18.0, ge=0, le=600)
     stair_down_s_per_floor: float = Field(10.0, ge=0, le=600)
     lift_wait_s: float = Field(45.0, ge=0, le=3600)
@@ -250,7 +319,7 @@ class Cart(_Frozen):
 
     capacity_bags: int = Field(ge=1, le=500)
     capacity_kg: float = Field(gt=0, le=2000)
-    speed_mps: float | None = Field(default=None, gt=0, le=5)  #: default: parameters.
+    speed_mps: float | None = Field(default=None, ge=MIN_SPEED_MPS, le=5)  #: default: parameters.
 
 
 class Shift(_Frozen):
@@ -275,7 +344,7 @@ class Volunteer(_Frozen):
     hand_capacity_bags: int | None = Field(default=None, ge=1, le=50)
     hand_capacity_kg: float | None = Field(default=None, gt=0, le=200)
     cart: Cart | None = None
-    walk_speed_mps: float | None = Field(default=None, gt=0, le=5)
+    walk_speed_mps: float | None = Field(default=None, ge=MIN_SPEED_MPS, le=5)
     skills: tuple[str, ...] = ()  #: e.g. "ppe" (full PPE, for red homes), "medical".
     zone: tuple[str, ...] | None = None  #: building ids the volunteer's group covers.
     group: str | None = None
@@ -293,7 +362,8 @@ class WalkwayPoint(_Frozen):
 class WalkwayEdge(_Frozen):
     a: str
     b: str
-    length_m: float | None = Field(default=None, gt=0, le=1e7)  #: default: straight-line length.
+    #: Default: the straight-line length.
+    length_m: float | None = Field(default=None, gt=0, le=MAX_SPAN_M)
 
 
 class Walkways(_Frozen):
@@ -436,6 +506,29 @@ def _duplicates(items: tuple[Any, ...], path: str) -> list[InputIssue]:
     return issues
 
 
+def _span_issues(positions: list[tuple[str, Position]]) -> list[InputIssue]:
+    """A compound whose places lie over ``MAX_SPAN_M`` apart: a typo in a coordinate (or
+    lat/lon swapped), and walks long enough to break the planner's arithmetic. Names
+    the place farthest from the first (a gate's); longitudes are counted across the 180th
+    meridian, where a compound may straddle it."""
+    points = [(p.x or 0.0, p.y or 0.0) for _, p in positions]
+    if positions[0][1].is_geographic:
+        lons = [p.lon or 0.0 for _, p in positions]
+        wrap = max(lons) - min(lons) > 180
+        metres = math.pi / 180 * _EARTH_RADIUS_M  # a degree of latitude
+        east = metres * math.cos(math.radians(sum(p.lat or 0.0 for _, p in positions)
+                                              / len(positions)))
+        points = [((lon + 360 if wrap and lon < 0 else lon) * east, (p.lat or 0.0) * metres)
+                  for lon, (_, p) in zip(lons, positions, strict=True)]
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    if math.hypot(max(xs) - min(xs), max(ys) - min(ys)) <= MAX_SPAN_M:
+        return []
+    far = max(range(len(points)), key=lambda i: math.dist(points[0], points[i]))
+    return [InputIssue(positions[far][0], f"{math.dist(points[0], points[far]) / 1000:,.0f} "
+                       f"km from {positions[0][0]}: a compound's places lie within "
+                       f"{MAX_SPAN_M / 1000:g} km of each other")]
+
+
 def _check_references(s: Scenario) -> list[InputIssue]:
     """Every cross-reference and every number that no plan could satisfy."""
     issues: list[InputIssue] = []
@@ -475,6 +568,9 @@ def _check_references(s: Scenario) -> list[InputIssue]:
         path = next(path for path, p in positions if p.is_geographic == odd)
         issues.append(InputIssue(path, "mixes x/y and lat/lon positions; "
                                  "use one system for the whole scenario"))
+
+    if not 0 < geographic < len(positions):
+        issues += _span_issues(positions)
 
     points = {p.id for p in s.walkways.points} if s.walkways else set()
     if s.walkways:
