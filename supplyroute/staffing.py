@@ -61,10 +61,11 @@ class Attempt(_Model):
     """One team size tried: its bound, and its plan if one was made."""
 
     volunteers: int
+    round_start_s: float  #: the team's earliest shift start (its makespan counts from it).
     #: The team's proven lower bound on the makespan (s); null if some household has
     #: no eligible volunteer in the team.
     lower_bound_s: float | None
-    bound_fits: bool  #: round start + bound is no later than finish-by.
+    bound_fits: bool  #: the team's round start + bound is no later than finish-by.
     planned: bool = False
     makespan_s: float | None = None
     last_delivery_s: float | None = None
@@ -86,8 +87,9 @@ class StaffingAnswer(_Model):
     households: int
     #: No team of fewer volunteers drawn from the roster can finish in time.
     lower: int | None
-    #: The bound (s) of a team of ``lower - 1``: above ``finish_by_s - round_start_s``;
-    #: null if ``lower`` is 1 or that team leaves households without an eligible volunteer.
+    #: The bound (s) of a team of ``lower - 1``: above ``finish_by_s`` minus that team's
+    #: round start (``attempts``; the roster's in all but odd rosters); null if ``lower``
+    #: is 1 or that team leaves households without an eligible volunteer.
     below_lower_bound_s: float | None
     below_lower_reason: str | None  #: why ``lower - 1`` cannot, in words.
     lower_bound_s: float | None  #: the bound (s) of a team of ``lower``.
@@ -259,20 +261,24 @@ class Step:
         return f"{self.stage} with {self.volunteers} volunteers: {self.detail}"
 
 
-def _bound(scenario: Scenario, members: list[Volunteer]) -> tuple[float | None, str]:
-    """The team's proven bound (s), or None and why no plan can serve everyone."""
+def _bound(scenario: Scenario, members: list[Volunteer]
+           ) -> tuple[float, float | None, str]:
+    """The team's round start and proven bound (s), or None and why no plan can serve
+    everyone."""
+    start = min(v.shift.start for v in members)
     try:
         s = with_volunteers(scenario, members)
     except InputError as exc:
-        return None, f"the team cannot serve every household ({exc.first.reason})"
+        return start, None, f"the team cannot serve every household ({exc.first.reason})"
     ctx = Context(s)
     servable = ctx.servable
     if len(servable) < len(ctx.demand.parcels):
         left = next(q for q in ctx.demand.parcels if not ctx.eligible[q.index])
-        return None, (f"household {left.id} (and {len(ctx.demand.parcels) - len(servable) - 1}"
-                      " more) would have no eligible volunteer")
+        more = len(ctx.demand.parcels) - len(servable) - 1
+        return start, None, (f"household {left.id} (and {more} more) would have no "
+                             "eligible volunteer")
     bound = lower_bound(ctx.demand, ctx.travel, servable, ctx.eligible)
-    return bound.value_s, f"bound {bound.value_s / 60:.1f} min ({bound.kind})"
+    return start, bound.value_s, f"bound {bound.value_s / 60:.1f} min ({bound.kind})"
 
 
 def staff(scenario: Scenario, finish_by_s: float, carts: int | None = None,
@@ -289,7 +295,9 @@ def staff(scenario: Scenario, finish_by_s: float, carts: int | None = None,
     if finish_by_s <= start:
         raise InputError(InputIssue("finish_by", f"{hhmm(finish_by_s)} is not after the "
                                     f"round starts ({hhmm(start)})"))
-    available = finish_by_s - start
+
+    def available(k: int) -> str:
+        return f"{(finish_by_s - attempts[k].round_start_s) / 60:.1f} min available"
     groups = zone_groups(scenario)
     cap = max_volunteers or max(CAP_PER_ROSTER * len(scenario.volunteers),
                                 math.ceil(len(scenario.households) / 2))
@@ -303,9 +311,10 @@ def staff(scenario: Scenario, finish_by_s: float, carts: int | None = None,
 
     def bound_of(k: int) -> float | None:
         if k not in attempts:
-            value, why = _bound(scenario, team(scenario, k, carts, groups))
-            fits = value is not None and start + value <= finish_by_s
-            attempts[k] = Attempt(volunteers=k, lower_bound_s=_down(value), bound_fits=fits)
+            begins, value, why = _bound(scenario, team(scenario, k, carts, groups))
+            fits = value is not None and begins + value <= finish_by_s
+            attempts[k] = Attempt(volunteers=k, round_start_s=begins,
+                                  lower_bound_s=_down(value), bound_fits=fits)
             reasons[k] = why
             late = value is not None and not fits
             tell("bound", k, why + (f": cannot finish by {hhmm(finish_by_s)}" if late else ""))
@@ -351,7 +360,7 @@ def staff(scenario: Scenario, finish_by_s: float, carts: int | None = None,
 
     if not fits_bound(cap):
         return answer(reason=f"even {cap} volunteers cannot finish by {hhmm(finish_by_s)} "
-                      f"({reasons[cap]}; {available / 60:.1f} min available)")
+                      f"({reasons[cap]}; {available(cap)})")
     lo, hi = 0, cap  # fits_bound(hi); not fits_bound(lo) (no team of 0)
     while hi - lo > 1:
         mid = (lo + hi) // 2
@@ -361,7 +370,7 @@ def staff(scenario: Scenario, finish_by_s: float, carts: int | None = None,
             lo = mid
     lower = hi
     below = attempts[lower - 1].lower_bound_s if lower > 1 else None
-    below_reason = (reasons[lower - 1] + f" > {available / 60:.1f} min available"
+    below_reason = (reasons[lower - 1] + f" > {available(lower - 1)}"
                     if lower > 1 and below is not None else
                     reasons.get(lower - 1, "no team of 0 serves anyone"))
     found = {"lower": lower, "below_lower_bound_s": below,

@@ -36,10 +36,12 @@ def _sound(answer: StaffingAnswer) -> None:
     assert answer.plan.summary.last_delivery_s <= answer.finish_by_s
     assert answer.lower is not None and answer.lower <= answer.enough
     assert answer.gap == answer.enough - answer.lower
+    tried = {a.volunteers: a for a in answer.attempts}
     if answer.below_lower_bound_s is not None:
-        assert answer.round_start_s + answer.below_lower_bound_s > answer.finish_by_s
+        below = tried[answer.lower - 1]
+        assert below.round_start_s + answer.below_lower_bound_s > answer.finish_by_s
     assert answer.lower_bound_s is not None
-    assert answer.round_start_s + answer.lower_bound_s <= answer.finish_by_s
+    assert tried[answer.lower].round_start_s + answer.lower_bound_s <= answer.finish_by_s
 
 
 def test_nanxiu_by_0830_needs_its_two_volunteers() -> None:
@@ -135,3 +137,17 @@ def test_schema_lists_the_staffing_answer(capsys: pytest.CaptureFixture[str]) ->
     assert main(["schema", "staffing"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert "enough" in schema["properties"] and "lower" in schema["properties"]
+
+
+def test_a_team_starting_later_is_bounded_from_its_own_start() -> None:
+    scenario = load_scenario(NANXIU)
+    late = scenario.volunteers[0].model_copy(update={"shift": scenario.volunteers[0].shift
+                                                      .model_copy(update={"start": _at("09:00")})})
+    scenario = scenario.model_validate(
+        scenario.model_dump(mode="json") | {"volunteers": [
+            late.model_dump(mode="json"), scenario.volunteers[1].model_dump(mode="json")]})
+    answer = staff(scenario, _at("09:35"), options=QUICK)
+    _sound(answer)
+    one = next(a for a in answer.attempts if a.volunteers == 1)
+    assert one.round_start_s == _at("09:00") and not one.bound_fits  # 42 min from 09:00
+    assert answer.enough == 2
