@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 import types
 from enum import Enum
 from functools import cache, cached_property
@@ -509,8 +510,8 @@ def _duplicates(items: tuple[Any, ...], path: str) -> list[InputIssue]:
 def _span_issues(positions: list[tuple[str, Position]]) -> list[InputIssue]:
     """A compound whose places lie over ``MAX_SPAN_M`` apart: a typo in a coordinate (or
     lat/lon swapped), and walks long enough to break the planner's arithmetic. Names
-    the place farthest from the first (a gate's); longitudes are counted across the 180th
-    meridian, where a compound may straddle it."""
+    the place farthest from the middle (the median place); longitudes are counted on
+    across the 180th meridian, where a compound may straddle it."""
     points = [(p.x or 0.0, p.y or 0.0) for _, p in positions]
     if positions[0][1].is_geographic:
         lons = [p.lon or 0.0 for _, p in positions]
@@ -523,9 +524,10 @@ def _span_issues(positions: list[tuple[str, Position]]) -> list[InputIssue]:
     xs, ys = [x for x, _ in points], [y for _, y in points]
     if math.hypot(max(xs) - min(xs), max(ys) - min(ys)) <= MAX_SPAN_M:
         return []
-    far = max(range(len(points)), key=lambda i: math.dist(points[0], points[i]))
-    return [InputIssue(positions[far][0], f"{math.dist(points[0], points[far]) / 1000:,.0f} "
-                       f"km from {positions[0][0]}: a compound's places lie within "
+    middle = (statistics.median(xs), statistics.median(ys))
+    far = max(range(len(points)), key=lambda i: math.dist(middle, points[i]))
+    return [InputIssue(positions[far][0], f"{math.dist(middle, points[far]) / 1000:,.0f} km "
+                       "from the middle of the compound: its places must lie within "
                        f"{MAX_SPAN_M / 1000:g} km of each other")]
 
 
