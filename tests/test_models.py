@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import math
+import re
+
 import pytest
 
+from supplyroute.checker import _Walking
+from supplyroute.errors import InputError
 from supplyroute.io import validate_document
 from supplyroute.models import Scenario
-from supplyroute.models.scenario import parse_time
+from supplyroute.models.scenario import MAX_TIME_S, TIME_JSON_SCHEMA, parse_time
+from supplyroute.travel import Travel, project
 from tests.conftest import compound
 
 
@@ -46,3 +52,56 @@ def test_with_changes_forgets_cached_lookups(small_scenario: Scenario) -> None:
 def test_scenario_round_trips_through_json(small_scenario: Scenario) -> None:
     again = validate_document(Scenario, small_scenario.model_dump(mode="json"))
     assert again == small_scenario
+
+
+@pytest.mark.parametrize("value", [True, False, None, [8, 0], {"h": 8}])
+def test_a_time_is_not_true_false_null_or_a_container(value: object) -> None:
+    with pytest.raises(ValueError, match="expected a time"):
+        parse_time(value)
+
+
+def test_time_schema_matches_what_parse_time_reads() -> None:
+    pattern = re.compile(TIME_JSON_SCHEMA["anyOf"][1]["pattern"])
+    for text in ("08:00", "8:00", " 08:00 ", "25:10:05", "99:59:59"):
+        assert pattern.search(text) and parse_time(text) <= MAX_TIME_S
+    for text in ("8h00", "08:60", "08:00:60", "100:00", "08", ""):
+        assert not pattern.search(text)
+        with pytest.raises(ValueError):
+            parse_time(text)
+
+
+def test_whole_number_fields_take_two_point_zero_but_not_true() -> None:
+    s = compound([{"id": "h", "stairwell": "B1-1", "floor": 2.0, "residents": 3.0}])
+    assert (s.households[0].floor, s.households[0].residents) == (2, 3)
+    with pytest.raises(InputError, match=r"households\[0\]\.floor: expected a whole number"):
+        compound([{"id": "h", "stairwell": "B1-1", "floor": True}])
+
+
+def _astride(gate_lon: float, entrance_lon: float) -> Scenario:
+    """One gate and one entrance 35 m apart: 11 m east-west, 33 m north-south."""
+    return validate_document(Scenario, {
+        "name": "meridian",
+        "gates": [{"id": "G", "position": {"lat": -16.5, "lon": gate_lon}}],
+        "buildings": [{"id": "B", "floors": 3, "stairwells": [
+            {"id": "B-1", "entrance": {"lat": -16.4997, "lon": entrance_lon}}]}],
+        "households": [{"id": "h", "stairwell": "B-1", "floor": 1}],
+        "volunteers": [{"id": "V", "shift": {"start": "08:00", "end": "12:00"}, "gate": "G"}],
+    })
+
+
+def test_distances_across_the_180th_meridian_planner_and_checker() -> None:
+    """Planner (numpy projection) and checker (its own arithmetic) alike measure a
+    compound astride the meridian as the same compound beside it."""
+    astride, beside = _astride(179.99995, -179.99995), _astride(179.99985, 179.99995)
+    for s in (astride, beside):
+        xy = project([s.gates[0].position, s.buildings[0].stairwells[0].entrance])
+        assert math.dist(*xy) == pytest.approx(35.0, abs=0.2)
+        walking = _Walking(s)
+        assert walking.metres("G", "B-1") == pytest.approx(35.0 * 1.3, abs=0.3)
+    assert Travel(astride).walk_s(astride.volunteers[0], 0, 1) == pytest.approx(
+        Travel(beside).walk_s(beside.volunteers[0], 0, 1), rel=1e-6)
+
+
+def test_a_compound_spread_over_continents_is_refused() -> None:
+    with pytest.raises(InputError, match="within 100 km"):
+        _astride(170.0, -100.0)
