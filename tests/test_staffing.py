@@ -119,6 +119,7 @@ def test_cli_writes_the_answer_its_team_and_plan(tmp_path: Path,
     assert answer.enough == 2 and answer.plan is None
     team_scenario = load_scenario(tmp_path / "staff.scenario.json")
     assert check(team_scenario, load_plan(tmp_path / "staff.plan.json")) == []
+    _valid(capsys, "staffing", json.loads(out.read_text()))
 
 
 @pytest.mark.parametrize(("finish_by", "code", "words"), [
@@ -151,3 +152,13 @@ def test_a_team_starting_later_is_bounded_from_its_own_start() -> None:
     one = next(a for a in answer.attempts if a.volunteers == 1)
     assert one.round_start_s == _at("09:00") and not one.bound_fits  # 42 min from 09:00
     assert answer.enough == 2
+
+
+def _valid(capsys: pytest.CaptureFixture[str], document: str, data: object) -> None:
+    """The written JSON is valid under ``supplyroute schema {document}``."""
+    jsonschema = pytest.importorskip("jsonschema")
+    capsys.readouterr()
+    assert main(["schema", document]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)) == []

@@ -123,6 +123,7 @@ def test_cli_compare_prints_the_table_and_writes_json(
     assert [r.volunteers for r in result.rows] == [2, 3, 2]
     assert all(r.violations == 0 and r.households_unserved == 0 for r in result.rows)
     assert result.rows[1].makespan_s < result.rows[0].makespan_s
+    _valid(capsys, "comparison", json.loads(out.read_text()))
 
 
 @pytest.mark.parametrize("spec", ["zones=maybe", "volunteers=-2"])
@@ -138,3 +139,13 @@ def test_schema_lists_the_comparison(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["schema", "comparison"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert "rows" in schema["properties"]
+
+
+def _valid(capsys: pytest.CaptureFixture[str], document: str, data: object) -> None:
+    """The written JSON is valid under ``supplyroute schema {document}``."""
+    jsonschema = pytest.importorskip("jsonschema")
+    capsys.readouterr()
+    assert main(["schema", document]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)) == []
