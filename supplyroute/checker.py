@@ -886,6 +886,7 @@ class _Checker:
             self.flag(ViolationKind.SUMMARY, "summary.gap",
                       "is not makespan_s / lower_bound_s - 1")
         ledger = {d.household: (d_i, d) for d_i, d in enumerate(self.plan.deliveries)}
+        self.ledger_names()
         for hid, (d_i, d) in ledger.items():
             h = households.get(hid)
             if h is not None and (d.priority != h.priority.value or d.latest_s != h.latest_s):
@@ -905,6 +906,20 @@ class _Checker:
                           f"household {hid!r} is in the ledger but on no trip or climb")
         for hid, (d_i, d) in ledger.items():
             self.ledger_line(hid, d_i, d)
+
+    def ledger_names(self) -> None:
+        """One ledger line a household, naming volunteers (and ferries) of the scenario."""
+        lines: dict[str, int] = {}
+        for d_i, d in enumerate(self.plan.deliveries):
+            if d.household in lines:
+                self.flag(ViolationKind.DUPLICATE, f"deliveries[{d_i}]",
+                          f"household {d.household!r} is in the ledger twice (first at "
+                          f"deliveries[{lines[d.household]}])")
+            lines.setdefault(d.household, d_i)
+            for field, who in (("volunteer", d.volunteer), ("ferry", d.ferry)):
+                if who is not None and who not in self.s.volunteer_by_id:
+                    self.flag(ViolationKind.UNKNOWN, f"deliveries[{d_i}].{field}",
+                              f"unknown volunteer {who!r}")
 
     def ledger_line(self, hid: str, d_i: int, d: Delivery) -> None:
         """A ledger line names who handed the bags over: for a relayed household the

@@ -250,3 +250,16 @@ def test_progress_shows_no_gap_below_the_bound() -> None:
     assert Progress(1.0, "search", makespan_s=2628.0, lower_bound_s=9180.0).gap is None
     assert Progress(1.0, "search", makespan_s=110.0, lower_bound_s=100.0).gap == \
         pytest.approx(0.1)
+
+
+def test_the_ledger_has_one_line_a_household_naming_known_volunteers(
+        scenario: Scenario, good: Plan) -> None:
+    # The same line twice: the ledger read as a dict kept only one, and passed.
+    twice = edit(good, ["deliveries"], lambda d: (d[0], *d))
+    assert [(v.kind, v.where) for v in check(scenario, twice)] == [
+        (ViolationKind.DUPLICATE, "deliveries[1]")]
+    # A carried household's volunteer is not matched (alike volunteers may swap), but it
+    # must be someone on the roster.
+    nobody = edit(good, ["deliveries", 0, "volunteer"], lambda _: "nobody")
+    assert [(v.kind, v.where) for v in check(scenario, nobody)] == [
+        (ViolationKind.UNKNOWN, "deliveries[0].volunteer")]
