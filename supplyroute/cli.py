@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from supplyroute import __version__
-from supplyroute.checker import check
+from supplyroute.checker import check, check_replan
 from supplyroute.clock import hhmm
 from supplyroute.errors import ExitCode, InputError, InputIssue
 from supplyroute.generate import HOUSEHOLDS_PER_VOLUNTEER, CompoundSpec, Shape, Shifts
@@ -33,6 +33,7 @@ from supplyroute.io import (
 )
 from supplyroute.models import Plan, Scenario
 from supplyroute.models.cycle import CycleScenario
+from supplyroute.models.events import Events
 from supplyroute.models.horizon import HorizonPlan
 from supplyroute.planner import METHODS, MODES, PlanOptions, plan
 from supplyroute.rounds.base import Progress
@@ -141,6 +142,9 @@ def _parser() -> argparse.ArgumentParser:
                        "its scenario")
     p.add_argument("scenario", type=Path)
     p.add_argument("plan", type=Path, help="a plan JSON, or a folder written by 'cycle'")
+    p.add_argument("--original", type=Path, default=None, metavar="PLAN",
+                   help="with a replan: the plan it replans (what it had to keep is "
+                   "checked too)")
 
     p = sub.add_parser("sheets", help="write one printable route sheet per volunteer")
     p.add_argument("scenario", type=Path, help="a scenario (or, with a horizon folder, "
@@ -242,6 +246,26 @@ def _parser() -> argparse.ArgumentParser:
                    help="stop searches on iteration counts only: same input, same plans")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE")
+
+    p = sub.add_parser("replan", help="replan the rest of the day after events",
+                       description="Replan a plan at a time of day with the day's events "
+                       "(a volunteer leaves or comes late, households added or removed, an "
+                       "urgent order, a batch moved, a stairwell closed, a cart broken): "
+                       "everything started before then is kept, the rest is replanned "
+                       "changing the volunteers' sheets as little as the round allows. "
+                       "Writes the new plan and, beside it (.scenario.json), the day's "
+                       "scenario it is a plan of.")
+    p.add_argument("scenario", type=Path)
+    p.add_argument("plan", type=Path, help="the plan being followed")
+    p.add_argument("--at", required=True, metavar="HH:MM", help="the time of the replan")
+    p.add_argument("--events", type=Path, default=None, metavar="FILE",
+                   help="events JSON (format supplyroute.events; default: none)")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    p.add_argument("--time-limit", type=_positive, default=30.0, metavar="S",
+                   help="seconds the replanning may take (default 30)")
+    p.add_argument("--deterministic", action="store_true",
+                   help="stop searches on iteration counts only: same input, same plan")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     p = sub.add_parser("schema", help="print the JSON Schema of a document")
     p.add_argument("document", choices=tuple(SCHEMAS), nargs="?", default="scenario")
@@ -378,6 +402,8 @@ def _check(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     result = load_plan(args.plan)
     violations = check(scenario, result)
+    if args.original is not None:
+        violations += check_replan(load_plan(args.original), result)
     if not any(v.kind.value == "scenario" for v in violations):
         claimed, notes = verify_claims(scenario, result)  # the bound argued again
         violations += claimed
@@ -619,9 +645,55 @@ def _compare(args: argparse.Namespace) -> int:
     return ExitCode.VIOLATIONS if any(r.violations for r in result.rows) else ExitCode.OK
 
 
+def _clock(text: str, field: str) -> float:
+    """A time of day given on the command line: seconds or HH:MM[:SS]."""
+    from supplyroute.models.scenario import parse_time
+
+    try:
+        value = float(parse_time(text.strip() if not text.strip().isdigit() else
+                                 float(text)))
+    except ValueError as exc:
+        raise InputError(InputIssue(field, str(exc))) from None
+    return value
+
+
+def _replan(args: argparse.Namespace) -> int:
+    from supplyroute.io import read_json, validate_document
+    from supplyroute.replan import replan
+
+    scenario = load_scenario(args.scenario)
+    original = load_plan(args.plan)
+    at_s = _clock(args.at, "--at")
+    events = Events() if args.events is None else validate_document(
+        Events, read_json(args.events))
+    day_path = args.output.with_suffix(".scenario.json")
+    check_writable(args.output)
+    check_writable(day_path)
+    with _interruptible() as stop:
+        result = replan(scenario, original, events, at_s, PlanOptions(
+            time_limit_s=args.time_limit, deterministic=args.deterministic,
+            progress=_progress_printer(args.quiet), stop=stop.is_set))
+    write_atomic(day_path, dump_model(result.scenario))
+    write_atomic(args.output, dump_model(result.plan))
+    info = result.plan.replan
+    assert info is not None
+    print("\n".join(_summary_lines(result.plan)))
+    tried = ", ".join(f"{name} {m / 60:.1f} min" for name, m in info.candidates.items())
+    print(f"replan        at {hhmm(at_s)}: kept {info.trips_kept} trips started before; "
+          f"{len(info.bags_back)} households' bags back at the gate")
+    print(f"ways on       {tried}: took {info.chosen}")
+    print(f"changes       {info.changed_stops} stops of the remaining sheets; next stops "
+          f"changed for {', '.join(info.next_three_changed) or 'nobody'}")
+    print(f"plan written to {args.output} (the day's scenario: {day_path})")
+    if result.plan.summary.interrupted:
+        return ExitCode.INTERRUPTED
+    return ExitCode.UNSERVED if result.plan.unserved else ExitCode.OK
+
+
 #: Documents whose JSON Schema ``schema`` prints.
 SCHEMAS = {"scenario": Scenario, "plan": Plan, "cycle": CycleScenario, "horizon": HorizonPlan,
-           "compound": CompoundSpec, "staffing": StaffingAnswer, "comparison": Comparison}
+           "compound": CompoundSpec, "staffing": StaffingAnswer, "comparison": Comparison,
+           "events": Events}
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -823,7 +895,8 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"bench": _bench, "generate": _generate, "validate": _validate, "plan": _plan,
-            "check": _check, "cycle": _cycle, "sheets": _sheets, "schema": _schema,
+            "replan": _replan, "check": _check, "cycle": _cycle, "sheets": _sheets,
+            "schema": _schema,
             "staff": _staff, "compare": _compare}
 
 

@@ -68,7 +68,7 @@ def latest_start(shape: TripShape) -> float:
 def earliest_start(demand: Demand, shape: TripShape) -> float:
     """No earlier than the named releases and the windows' openings allow."""
     volunteer = demand.scenario.volunteers[shape.volunteer]
-    offsets = shape.delivered_offsets
+    offsets = shape.first_offsets
     t = volunteer.shift.start
     for q in shape.parcels:
         if q.named_gate is not None:

@@ -11,6 +11,7 @@ turn them into plan ``Trip`` models only at the end.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 from supplyroute.demand import PRIORITY_RANK, Demand, Parcel
@@ -79,6 +80,19 @@ class TripShape:
         """What the return (and disinfection) adds after the last hand-over: free if the
         trip comes last."""
         return self.free_off - self.last_delivery_off
+
+    @property
+    def first_offsets(self) -> dict[str, float]:
+        """Each household's first hand-over on the trip: a window must be open by then
+        (a household with more bags than the hands hold gets them on several runs)."""
+        out: dict[str, float] = {}
+        for stop in self.stops:
+            for parcel, _, off in stop.drops:
+                out[parcel.id] = min(out.get(parcel.id, math.inf), off)
+            for run in stop.runs:
+                for parcel, _, off in run.doors:
+                    out[parcel.id] = min(out.get(parcel.id, math.inf), off)
+        return out
 
     @property
     def delivered_offsets(self) -> dict[str, float]:

@@ -189,6 +189,55 @@ class Summary(_Frozen):
     interrupted: bool = False
 
 
+class BagsBack(_Frozen):
+    """Bags a volunteer who left brought back to the gate unserved."""
+
+    household: str
+    gate: str
+    back_s: float  #: when they are at the gate again, for another volunteer.
+
+
+class CutTrip(_Frozen):
+    """A trip under way when its volunteer left: the stops done are kept, the rest of
+    its bags went back to the gate."""
+
+    volunteer: str
+    trip: int  #: index into the volunteer's trips, in the original plan and this one.
+    stops_kept: int
+
+
+class Replan(_Frozen):
+    """How a replan relates to the plan it replans: what it kept and what it changed.
+
+    Everything handed over before ``at_s``, and every trip under way then, is kept as
+    it was (``check --original`` verifies it); the rest is planned again, changing the
+    volunteers' remaining sheets as little as the round allows.
+    """
+
+    at_s: float
+    original_sha256: str  #: SHA-256 of the original plan's JSON text.
+    base_scenario_sha256: str | None  #: the scenario the original plan was for.
+    events: int
+    trips_kept: int
+    #: volunteers who left before ``at_s``, and when: their trips from then on were not
+    #: made (the one under way is in ``cut_trips``).
+    left: dict[str, float] = {}
+    cut_trips: tuple[CutTrip, ...] = ()
+    bags_back: tuple[BagsBack, ...] = ()
+    #: "sheets kept": the remaining sheets repaired (the others' stops left alone);
+    #: "next stops kept": each volunteer's next stops as planned, the rest afresh;
+    #: "fresh": everything after ``at_s`` planned anew. The first of these whose round is
+    #: within 2% of the shortest (serving as many, meeting as many deadlines) is taken.
+    chosen: Literal["sheets kept", "next stops kept", "fresh"]
+    #: the makespan of the day with each of the three.
+    candidates: dict[str, float]
+    #: stops of the volunteers' remaining sheets added or taken away, against the
+    #: original plan's (a stop: a stairwell with the households served there).
+    changed_stops: int
+    #: volunteers whose next three stops after ``at_s`` are not those of their old sheet.
+    next_three_changed: tuple[str, ...] = ()
+
+
 class Plan(_Frozen):
     """A doorstep round plan (JSON format ``supplyroute.plan``, version 1)."""
 
@@ -203,6 +252,7 @@ class Plan(_Frozen):
     volunteers: tuple[VolunteerPlan, ...]
     deliveries: tuple[Delivery, ...]
     unserved: tuple[Unserved, ...] = ()
+    replan: Replan | None = None  #: set on a replan: what it kept of the original.
 
     def is_complete(self) -> bool:
         return not self.unserved

@@ -76,7 +76,7 @@ class _VolunteerSearch:
     def _ready(self, shape: TripShape) -> float:
         demand = self.ctx.demand
         t = self.volunteer.shift.start
-        offsets = shape.delivered_offsets
+        offsets = shape.first_offsets  # a window is open for the first hand-over
         for q in shape.parcels:
             t = max(t, demand.release_s(q, self.volunteer) or 0.0, q.earliest_s - offsets[q.id])
         return t
