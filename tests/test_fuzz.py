@@ -13,6 +13,7 @@ Every run is deterministic (``derandomize=True``): the same examples in CI every
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
@@ -468,10 +469,10 @@ def mutated_scenarios(draw: st.DrawFn) -> tuple[str, list[str], Doc]:
     rng = random.Random(draw(st.integers(0, 2**32 - 1)))
     doc = SCENARIO_MUTATIONS[names[0]](copy.deepcopy(BASES[base]), rng)
     for name in names[1:]:
-        try:
+        # An earlier mutation may have taken away what this one changes: invalid already.
+        with contextlib.suppress(LookupError, TypeError, AttributeError, ValueError,
+                                 StopIteration):
             doc = SCENARIO_MUTATIONS[name](doc, rng)
-        except (LookupError, TypeError, AttributeError, ValueError, StopIteration):
-            pass  # an earlier mutation took away what this one changes: invalid already
     return base, names, doc
 
 
@@ -570,12 +571,23 @@ def p_handover_time(s: Scenario, doc: Doc, rng: random.Random) -> set[K]:
     return {K.TIMING}
 
 
-def p_drop_door(s: Scenario, doc: Doc, rng: random.Random) -> set[K] | None:
-    runs = [r for r in _runs(doc) if len(r["doors"]) >= 2]
-    if not runs:
-        return None
-    run = _pick(rng, runs)
-    run["doors"].pop(rng.randrange(len(run["doors"])))
+def _without(doc: Doc, hid: str) -> None:
+    """``hid``'s doors taken off every run, and runs, stops and trips left empty."""
+    for vp in doc["volunteers"]:
+        for trip in vp["trips"]:
+            for stop in trip["stops"]:
+                for run in stop["runs"]:
+                    run["doors"] = [d for d in run["doors"] if d["household"] != hid]
+                stop["runs"] = [r for r in stop["runs"] if r["doors"]]
+            trip["stops"] = [st for st in trip["stops"] if st["runs"] or st["drops"]
+                             or st["relays"]]
+        vp["trips"] = [t for t in vp["trips"] if t["stops"]]
+
+
+def p_drop_door(s: Scenario, doc: Doc, rng: random.Random) -> set[K]:
+    """One door taken off its run (with the run, stop or trip it leaves empty)."""
+    _pick(rng, _doors(doc))["household"] = "(dropped)"  # a mark for _without
+    _without(doc, "(dropped)")
     return {K.MISSING, K.BAGS}
 
 
@@ -691,14 +703,10 @@ def p_merge_trips(s: Scenario, doc: Doc, rng: random.Random) -> set[K] | None:
 
 
 def p_served_dropped_from_everything(s: Scenario, doc: Doc, rng: random.Random
-                                     ) -> set[K] | None:
-    runs = [r for r in _runs(doc) if len(r["doors"]) >= 2]
-    if not runs:
-        return None
-    run = _pick(rng, runs)
-    hid = run["doors"][rng.randrange(len(run["doors"]))]["household"]
-    for r in _runs(doc):
-        r["doors"] = [d for d in r["doors"] if d["household"] != hid]
+                                     ) -> set[K]:
+    """A served household taken off every trip and the ledger, the counts made to fit."""
+    hid = _pick(rng, doc["deliveries"])["household"]
+    _without(doc, hid)
     doc["deliveries"] = [d for d in doc["deliveries"] if d["household"] != hid]
     doc["summary"]["households_served"] -= 1
     return {K.MISSING}
@@ -782,12 +790,16 @@ def p_top_floor(s: Scenario, doc: Doc, rng: random.Random) -> set[K]:
     return {K.TIMING}
 
 
-def p_doors_out_of_order(s: Scenario, doc: Doc, rng: random.Random) -> set[K] | None:
-    runs = [r for r in _runs(doc) if len({d["floor"] for d in r["doors"]}) >= 2]
-    if not runs:
+def p_visits_out_of_order(s: Scenario, doc: Doc, rng: random.Random) -> set[K] | None:
+    """A run's doors, a stop's runs or a trip's stops in reverse, their times kept."""
+    options = [r["doors"] for r in _runs(doc) if len({d["floor"] for d in r["doors"]}) >= 2]
+    options += [st["runs"] for vp in doc["volunteers"] for t in vp["trips"]
+                for st in t["stops"] if len(st["runs"]) >= 2]
+    options += [t["stops"] for vp in doc["volunteers"] for t in vp["trips"]
+                if len({st["stairwell"] for st in t["stops"]}) >= 2]
+    if not options:
         return None
-    run = _pick(rng, runs)
-    run["doors"].reverse()
+    _pick(rng, options).reverse()
     return {K.TIMING}
 
 
