@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -50,7 +51,7 @@ from supplyroute.models.events import (
 from supplyroute.models.plan import BagsBack, CutTrip, Delivery, Replan, Stop
 from supplyroute.models.scenario import MAX_TIME_S
 from supplyroute.planner import PlanOptions, _only_unservable, _plan_model, assemble, plan
-from supplyroute.rounds.base import Context, SolverResult
+from supplyroute.rounds.base import Context, Progress, SolverResult
 from supplyroute.schedule import schedule
 from supplyroute.travel import Travel
 from supplyroute.trips import RISKY, TripShape, to_trip
@@ -78,7 +79,8 @@ def replan(scenario: Scenario, original: Plan, events: Events, at_s: float,
     day = _Day(scenario, original, events, at_s)
     rest = day.rest_scenario()
     half = replace(options, method="optimized", mode="carry",
-                   time_limit_s=options.time_limit_s / 2)
+                   time_limit_s=options.time_limit_s / 2,
+                   progress=_labelled(options.progress, "the rest afresh"))
     fresh = plan(rest, half) if rest is not None else None
     bound = day.bound(fresh)
     # Three ways to go on, fewest changes first: the old sheets repaired; each
@@ -89,8 +91,9 @@ def replan(scenario: Scenario, original: Plan, events: Events, at_s: float,
     held_rest = held.rest_scenario()
     candidates: list[tuple[str, _Day, Plan | None]] = [
         ("sheets kept", day, _repair(rest, day) if rest is not None else None),
-        ("next stops kept", held,
-         plan(held_rest, half) if held_rest is not None else None),
+        ("next stops kept", held, plan(held_rest, replace(
+            half, progress=_labelled(options.progress, "the rest after the next stops")))
+         if held_rest is not None else None),
         ("fresh", day, fresh),
     ]
     solve_s = None if options.deterministic else round(time.monotonic() - started, 3)
@@ -127,6 +130,15 @@ def _takers(rest: Scenario, day: _Day) -> frozenset[str]:
         if options:
             takers.add(ctx.volunteers[min(options)[1]].id)
     return frozenset(takers)
+
+
+def _labelled(report: Callable[[Progress], None] | None,
+              label: str) -> Callable[[Progress], None] | None:
+    """Progress of a plan of the rest, said as such (its makespan counts from when
+    the rest can start, not from the round's start)."""
+    if report is None:
+        return None
+    return lambda p: report(replace(p, stage=f"{label}: {p.stage}"))
 
 
 #: Each volunteer's next stops that the middle way holds as planned.
@@ -357,7 +369,7 @@ class _Day:
         data = s.model_dump(mode="json")
         hh = {h["id"]: h for h in data["households"]}
         order = [h["id"] for h in data["households"]]
-        extra_releases: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        renamed: dict[str, tuple[str, float]] = {}
         vols = {v["id"]: v for v in data["volunteers"]}
         vorder = [v["id"] for v in data["volunteers"]]
         closures: dict[str, tuple[int, float]] = {}
@@ -373,7 +385,7 @@ class _Day:
                     hh[h.id] = h.model_dump(mode="json")
                     order.append(h.id)
             elif isinstance(e, UrgentOrder):
-                self._urgent(e, hh, order, extra_releases, data)
+                self._urgent(e, hh, order, renamed, data)
             elif isinstance(e, Closed):
                 closed = {e.stairwell} if e.stairwell else {
                     w.id for b in s.buildings if b.id == e.building for w in b.stairwells}
@@ -407,14 +419,16 @@ class _Day:
                 shift["end"] = max(min(shift["end"], e.at), last, shift["start"])
         # Bags a volunteer who left brought back: at the gate again, named for them.
         for back in self.bags_back:
-            extra_releases[back.gate].append({"at": back.back_s, "households": [back.household]})
-        named_again = {b.household for b in self.bags_back}
+            renamed[back.household] = (back.gate, back.back_s)
+        extra_releases: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for hid, (gate_id, at) in renamed.items():
+            extra_releases[gate_id].append({"at": at, "households": [hid]})
         for gate in data["gates"]:
             releases = []
             for r in gate["releases"]:
                 if r.get("households") is not None:
                     r["households"] = [h for h in r["households"]
-                                       if h in hh and h not in named_again]
+                                       if h in hh and h not in renamed]
                     if not r["households"]:
                         continue
                 releases.append(r)
@@ -458,15 +472,26 @@ class _Day:
                                                 f"only {released} by then"))
 
     def _urgent(self, e: UrgentOrder, hh: dict[str, dict[str, Any]], order: list[str],
-                extra: dict[str, list[dict[str, Any]]], data: dict[str, Any]) -> None:
+                renamed: dict[str, tuple[str, float]], data: dict[str, Any]) -> None:
         h = hh[e.household]
         bags = [b.model_dump(mode="json") for b in e.bags]
+        ready = e.ready if e.ready is not None else self.at_s
+        # The order's bags come to a gate of their own accord (the pharmacy's): named
+        # there, so that they draw nothing from the batches counted for everyone.
+        planned = next((d.volunteer for d in self.original.deliveries
+                        if d.household == e.household), None)
+        named = next(((g["id"], r["at"]) for g in data["gates"] for r in g["releases"]
+                      if e.household in (r.get("households") or ())), None)
+        gate = e.gate or (named[0] if named else None) or (
+            self.base.volunteer_by_id[planned].gate if planned in self.base.volunteer_by_id
+            else data["gates"][0]["id"])
         if e.household not in self.locked:
             own = h.get("bags") or [b.model_dump(mode="json")
                                     for b in self.base.parameters.default_bags]
             h["bags"] = own + bags
             h["priority"] = "urgent"
             h["deadline"] = min(e.deadline, h.get("deadline") or math.inf)
+            renamed[e.household] = (gate, max(ready, named[1] if named else ready))
             return
         new_id = f"{e.household}/order"
         k = 2
@@ -477,10 +502,7 @@ class _Day:
                       "risk": h.get("risk", "green"), "delivery": h.get("delivery", "door"),
                       "needs": ["urgent_order"]}
         order.append(new_id)
-        gate = e.gate or self.locked[e.household].volunteer and self.base.volunteer_by_id[
-            self.locked[e.household].volunteer].gate or data["gates"][0]["id"]
-        extra[gate].append({"at": e.ready if e.ready is not None else self.at_s,
-                            "households": [new_id]})
+        renamed[new_id] = (gate, ready)
 
     # -- the rest of the day ---------------------------------------------------------
 
