@@ -15,8 +15,10 @@ from tests.conftest import ROOT
 jsonschema = pytest.importorskip("jsonschema")
 
 EXAMPLES = ROOT / "examples"
-DOORSTEP = sorted(p for p in EXAMPLES.glob("*.json") if not p.name.endswith("-cycle.json"))
+DOORSTEP = sorted(p for p in EXAMPLES.glob("*.json")
+                  if not p.name.endswith(("-cycle.json", "-events.json")))
 CYCLES = sorted(EXAMPLES.glob("*-cycle.json"))
+EVENTS = sorted(EXAMPLES.glob("*-events.json"))
 
 
 def schema_of(capsys: pytest.CaptureFixture[str], *document: str) -> dict[str, Any]:
@@ -34,7 +36,14 @@ def errors(schema: dict[str, Any], document: Any) -> list[str]:
 
 
 def test_examples_exist() -> None:
-    assert len(DOORSTEP) >= 3 and len(CYCLES) >= 1
+    assert len(DOORSTEP) >= 3 and len(CYCLES) >= 1 and len(EVENTS) >= 1
+
+
+@pytest.mark.parametrize("path", EVENTS, ids=lambda p: p.stem)
+def test_events_examples_match_the_events_schema(path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    schema = schema_of(capsys, "events")
+    assert errors(schema, json.loads(path.read_text(encoding="utf-8"))) == []
 
 
 @pytest.mark.parametrize("path", DOORSTEP, ids=lambda p: p.stem)

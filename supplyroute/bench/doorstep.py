@@ -117,11 +117,11 @@ def bench_one(path: Path, time_limit: float, deterministic: bool = False,
 
 
 def example_paths(examples: str | Path, only: Iterable[str] | None = None) -> list[Path]:
-    """The example doorstep scenarios, smallest file first (plans and cycle scenarios,
-    ``*-cycle.json``, are not doorstep examples)."""
+    """The example doorstep scenarios, smallest file first (plans, cycle scenarios
+    ``*-cycle.json`` and the day's events ``*-events.json`` are not doorstep examples)."""
     return named_paths(examples, "*.json", only, "example scenarios",
                        lambda p: not p.name.endswith(".plan.json")
-                       and not p.stem.endswith("-cycle"))
+                       and not p.stem.endswith(("-cycle", "-events")))
 
 
 def named_paths(examples: str | Path, pattern: str, only: Iterable[str] | None, what: str,
