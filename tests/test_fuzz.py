@@ -519,13 +519,19 @@ PlanMutation = Callable[[Scenario, Doc, random.Random], set[ViolationKind] | Non
 
 @pytest.fixture(scope="module")
 def plans() -> dict[str, tuple[Scenario, Path, Doc]]:
+    """Carry plans of the three examples, and a relay plan of bjxilu7 (ferries' drops
+    at the entrances, climbers' runs) for the relay rules."""
     made = {}
-    for name, seconds in (("nanxiu12", 1.0), ("bjxilu7", 1.0), ("kandan576", 3.0)):
+    for name, seconds, mode in (("nanxiu12", 1.0, "carry"), ("bjxilu7", 1.0, "carry"),
+                                ("kandan576", 3.0, "carry"), ("bjxilu7", 1.0, "relay")):
         path = EXAMPLES / f"{name}.json"
         scenario = load_scenario(path)
-        result = plan(scenario, PlanOptions(time_limit_s=seconds, deterministic=True))
+        result = plan(scenario, PlanOptions(time_limit_s=seconds, deterministic=True,
+                                            mode=mode))
         assert check(scenario, result) == [] and verify_claims(scenario, result)[0] == []
-        made[name] = (scenario, path, result.model_dump(mode="json"))
+        made[name if mode == "carry" else f"{name}-{mode}"] = (
+            scenario, path, result.model_dump(mode="json"))
+    assert any(vp["climbs"] for vp in made["bjxilu7-relay"][2]["volunteers"])
     return made
 
 
@@ -572,10 +578,16 @@ def p_handover_time(s: Scenario, doc: Doc, rng: random.Random) -> set[K]:
 
 
 def _without(doc: Doc, hid: str) -> None:
-    """``hid``'s doors taken off every run, and runs, stops and trips left empty."""
+    """``hid`` taken off every run, drop and relay drop, and runs, stops, trips and
+    climbs left empty."""
     for vp in doc["volunteers"]:
+        for climb in vp["climbs"]:
+            climb["run"]["doors"] = [d for d in climb["run"]["doors"] if d["household"] != hid]
+        vp["climbs"] = [c for c in vp["climbs"] if c["run"]["doors"]]
         for trip in vp["trips"]:
             for stop in trip["stops"]:
+                stop["drops"] = [d for d in stop["drops"] if d["household"] != hid]
+                stop["relays"] = [r for r in stop["relays"] if r["household"] != hid]
                 for run in stop["runs"]:
                     run["doors"] = [d for d in run["doors"] if d["household"] != hid]
                 stop["runs"] = [r for r in stop["runs"] if r["doors"]]
@@ -629,7 +641,7 @@ def p_bag_index_dropped(s: Scenario, doc: Doc, rng: random.Random) -> set[K] | N
 def p_remove_trip(s: Scenario, doc: Doc, rng: random.Random) -> set[K]:
     v, t = _pick(rng, _trips(doc))
     doc["volunteers"][v]["trips"].pop(t)
-    return {K.MISSING, K.BAGS}
+    return {K.MISSING, K.BAGS, K.SYNC}  # in a relay: its drops are missing at the climbs
 
 
 def p_trip_before_shift(s: Scenario, doc: Doc, rng: random.Random) -> set[K]:
@@ -783,6 +795,130 @@ def p_before_release(s: Scenario, doc: Doc, rng: random.Random) -> set[K] | None
     at, start = _pick(rng, options)
     _shift(_trip(doc, at), start - _trip(doc, at)["start_s"])
     return {K.RELEASE}
+
+
+def p_trip_after_shift(s: Scenario, doc: Doc, rng: random.Random) -> set[K]:
+    """A volunteer's last trip moved to end after the shift does."""
+    v = _pick(rng, [v for v, vp in enumerate(doc["volunteers"]) if vp["trips"]])
+    trip = doc["volunteers"][v]["trips"][-1]
+    end = s.volunteer_by_id[doc["volunteers"][v]["volunteer"]].shift.end
+    _shift(trip, end - trip["return_s"] + rng.randint(60, 3600))
+    return {K.SHIFT}
+
+
+def p_run_bags_stated(s: Scenario, doc: Doc, rng: random.Random) -> set[K]:
+    run = _pick(rng, _runs(doc))
+    run[_pick(rng, ["bags", "carry_kg"])] += _pick(rng, [-1, 1, 3])
+    return {K.SUMMARY}
+
+
+def p_bound_by_another_argument(s: Scenario, doc: Doc, rng: random.Random
+                                ) -> set[K] | None:
+    """A work-LP bound said to come from an argument that cannot reach it."""
+    sm = doc["summary"]
+    if sm["bound"] in ("single-parcel", "release-pool", "none", "empty"):
+        return None
+    sm["bound"] = _pick(rng, ["single-parcel", "none", "empty", "release-pool"])
+    return {K.CLAIM}
+
+
+def _climbs(doc: Doc) -> list[dict[str, Any]]:
+    return [c for vp in doc["volunteers"] for c in vp["climbs"]]
+
+
+def _relays(doc: Doc) -> list[list[dict[str, Any]]]:
+    """The relay-drop lists of every stop that has some."""
+    return [st["relays"] for vp in doc["volunteers"] for t in vp["trips"]
+            for st in t["stops"] if st["relays"]]
+
+
+def p_climb_before_drop(s: Scenario, doc: Doc, rng: random.Random) -> set[K] | None:
+    """A ferry's drop stated later than the climb that takes its bags up starts."""
+    climbs = _climbs(doc)
+    if not climbs:
+        return None
+    climb = _pick(rng, climbs)
+    taken = {(d["household"], i) for d in climb["run"]["doors"] for i in d["bags"]}
+    for relays in _relays(doc):
+        for relay in relays:
+            if any((relay["household"], i) in taken for i in relay["bags"]):
+                relay["dropped_s"] = climb["run"]["start_s"] + rng.randint(60, 1800)
+    return {K.SYNC}
+
+
+def p_relay_drop_removed(s: Scenario, doc: Doc, rng: random.Random) -> set[K] | None:
+    if not _relays(doc):
+        return None
+    relays = _pick(rng, _relays(doc))
+    relays.pop(rng.randrange(len(relays)))
+    return {K.SYNC}
+
+
+def p_climb_removed(s: Scenario, doc: Doc, rng: random.Random) -> set[K] | None:
+    vps = [vp for vp in doc["volunteers"] if vp["climbs"]]
+    if not vps:
+        return None
+    vp = _pick(rng, vps)
+    vp["climbs"].pop(rng.randrange(len(vp["climbs"])))
+    return {K.SYNC}
+
+
+def p_climb_twice(s: Scenario, doc: Doc, rng: random.Random) -> set[K] | None:
+    vps = [vp for vp in doc["volunteers"] if vp["climbs"]]
+    if not vps:
+        return None
+    vp = _pick(rng, vps)
+    vp["climbs"].append(copy.deepcopy(_pick(rng, vp["climbs"])))
+    return {K.DUPLICATE}
+
+
+def p_climb_elsewhere(s: Scenario, doc: Doc, rng: random.Random) -> set[K] | None:
+    climbs = _climbs(doc)
+    if not climbs:
+        return None
+    climb = _pick(rng, climbs)
+    climb["stairwell"] = _pick(rng, [w for w in s.stairwells if w != climb["stairwell"]])
+    return {K.SYNC, K.PLACE}
+
+
+def p_climb_times(s: Scenario, doc: Doc, rng: random.Random) -> set[K] | None:
+    climbs = _climbs(doc)
+    if not climbs:
+        return None
+    climb = _pick(rng, climbs)
+    field = _pick(rng, ["walk_m", "arrive_s", "run.start_s", "run.end_s", "run.top_floor"])
+    where = climb["run"] if field.startswith("run.") else climb
+    key = field.removeprefix("run.")
+    if key == "arrive_s":  # arriving early is waiting; arriving after the run starts is not
+        climb["arrive_s"] = climb["run"]["start_s"] + rng.randint(60, 600)
+    else:
+        where[key] += rng.randint(2, 30)
+    return {K.TIMING}
+
+
+def p_ledger_ferry(s: Scenario, doc: Doc, rng: random.Random) -> set[K] | None:
+    lines = [d for d in doc["deliveries"] if d["ferry"] is not None]
+    if not lines:
+        return None
+    line = _pick(rng, lines)
+    line["ferry"] = _pick(rng, [v.id for v in s.volunteers if v.id != line["ferry"]])
+    return {K.SUMMARY}
+
+
+def p_ledger_climb(s: Scenario, doc: Doc, rng: random.Random) -> set[K] | None:
+    lines = [d for d in doc["deliveries"] if d["climb"] is not None]
+    if not lines:
+        return None
+    line = _pick(rng, lines)
+    line["climb"] += rng.randint(1, 5)
+    return {K.SUMMARY}
+
+
+def p_relay_called_carry(s: Scenario, doc: Doc, rng: random.Random) -> set[K] | None:
+    if not _climbs(doc):
+        return None
+    doc["summary"]["mode"] = "carry"
+    return {K.SUMMARY}
 
 
 def p_top_floor(s: Scenario, doc: Doc, rng: random.Random) -> set[K]:
