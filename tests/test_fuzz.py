@@ -1136,9 +1136,16 @@ def test_every_mutated_plan_is_refused_naming_the_rule(
         @given(st.sampled_from(sorted(plans)), st.sampled_from(sorted(PLAN_MUTATIONS)),
                st.integers(0, 2**32 - 1))
         def refused(base: str, name: str, seed: int) -> None:
-            scenario, scenario_path, good = plans[base]
-            doc = copy.deepcopy(good)
-            expected = PLAN_MUTATIONS[name](scenario, doc, random.Random(seed))
+            # The drawn plan first, then the others: a mutation that needs what one plan
+            # lacks (climbs, runs with two doors, a red home) is made on another.
+            order = sorted(plans)
+            at = order.index(base)
+            for base in order[at:] + order[:at]:
+                scenario, scenario_path, good = plans[base]
+                doc = copy.deepcopy(good)
+                expected = PLAN_MUTATIONS[name](scenario, doc, random.Random(seed))
+                if expected is not None:
+                    break
             assume(expected is not None)
             assert expected is not None
             said = f"{base} + {name} (seed {seed})"
@@ -1157,4 +1164,4 @@ def test_every_mutated_plan_is_refused_naming_the_rule(
 
         refused()
     assert len(distinct) >= 100, len(distinct)
-    assert len(applied) >= 25, sorted(set(PLAN_MUTATIONS) - applied)
+    assert len(applied) >= 50, sorted(set(PLAN_MUTATIONS) - applied)
