@@ -4,9 +4,9 @@ mutated plans never get past the checker.
 1. Scenario fuzz: a valid scenario (nanxiu12, bjxilu7, a compound built here) with one
    to three named mutations applied to its JSON; ``supplyroute plan`` returns 0, 2 or 3,
    never 1 (an internal error), and never leaves its output half-written.
-2. Plan fuzz: valid plans of nanxiu12, bjxilu7 and kandan576 with one named mutation
-   that breaks a rule; ``check`` plus ``verify_claims`` names the rule, and
-   ``supplyroute check`` returns 4.
+2. Plan fuzz: valid plans of nanxiu12, bjxilu7 and kandan576 (and a relay plan of
+   bjxilu7) with one named mutation that breaks a rule; ``check`` plus
+   ``verify_claims`` names the rule, and ``supplyroute check`` returns 4.
 
 Every run is deterministic (``derandomize=True``): the same examples in CI every time.
 """
