@@ -204,7 +204,8 @@ def check_writable(path: str | Path, field: str = "output") -> None:
         raise InputError([InputIssue(field, f"cannot write into {folder or target.parent}")])
 
 
-def _umask() -> int:
+def user_umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
@@ -217,7 +218,7 @@ def write_atomic(path: str | Path, text: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())  # as any file the user writes, not 0600
+        os.chmod(tmp, 0o666 & ~user_umask())  # as any file the user writes, not 0600
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, target)

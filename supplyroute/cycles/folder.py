@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from supplyroute.errors import InputError, InputIssue
-from supplyroute.io import dump_model, load_horizon, load_plan, load_scenario
+from supplyroute.io import dump_model, load_horizon, load_plan, load_scenario, user_umask
 from supplyroute.models import Plan, Scenario
 from supplyroute.models.horizon import HorizonPlan
 
@@ -37,7 +37,7 @@ def write_horizon(horizon: HorizonPlan, rounds: list, out: str | Path) -> Path:
             if day.picklist_file:
                 _write(building / day.picklist_file, day_rounds.picklist)
         _write(building / HORIZON_FILE, dump_model(horizon))
-        os.chmod(building, 0o755)
+        os.chmod(building, 0o777 & ~user_umask())  # as any folder the user makes
         old = None
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
