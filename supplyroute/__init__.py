@@ -13,7 +13,9 @@ from supplyroute.checker import Violation, ViolationKind, check
 from supplyroute.errors import ExitCode, InputError, InputIssue
 from supplyroute.io import load_plan, load_scenario
 from supplyroute.models import Plan, Scenario
+from supplyroute.models.events import Events
 from supplyroute.planner import PlanOptions, plan
+from supplyroute.replan import Replanned, replan
 from supplyroute.rounds.base import Progress
 
 logging.getLogger("supplyroute").addHandler(logging.NullHandler())
@@ -21,6 +23,7 @@ logging.getLogger("supplyroute").addHandler(logging.NullHandler())
 __version__ = "0.1.0"
 
 __all__ = [
-    "ExitCode", "InputError", "InputIssue", "Plan", "PlanOptions", "Progress", "Scenario",
-    "Violation", "ViolationKind", "check", "load_plan", "load_scenario", "plan",
+    "Events", "ExitCode", "InputError", "InputIssue", "Plan", "PlanOptions", "Progress",
+    "Replanned", "Scenario", "Violation", "ViolationKind", "check", "load_plan",
+    "load_scenario", "plan", "replan",
 ]

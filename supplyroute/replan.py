@@ -54,7 +54,7 @@ from supplyroute.planner import PlanOptions, _only_unservable, _plan_model, asse
 from supplyroute.rounds.base import Context, Progress, SolverResult
 from supplyroute.schedule import schedule
 from supplyroute.travel import Travel
-from supplyroute.trips import RISKY, TripShape, to_trip
+from supplyroute.trips import RISKY, TripShape
 
 #: A fresh plan of the rest replaces the repaired sheets only if its round is shorter
 #: by this share: a coordinator would rather not reshuffle everyone for a minute.
@@ -536,7 +536,6 @@ class _Day:
                 v["cart"] = None
             volunteers.append(v)
         if not data["households"] or not volunteers:
-            self.nobody_left = not volunteers
             return None
         data["volunteers"] = volunteers
         # Pooled bags the kept trips took from each gate's batches are gone.
@@ -743,4 +742,4 @@ def _fitting(builder: Any, v: int, load: list[Parcel]) -> list[list[Parcel]]:
     return chunks
 
 
-__all__ = ["FRESH_SHORTER_BY", "Replanned", "plan_sha256", "replan", "to_trip"]
+__all__ = ["FRESH_SHORTER_BY", "HOLD_STOPS", "Replanned", "replan"]
