@@ -1,4 +1,9 @@
-"""The fingerprint of a scenario that plans carry, to tell which scenario they are for."""
+"""Fingerprints: which scenario a plan is for, which plan a replan replans.
+
+Both hash the validated content with the defaults left out, so that the layout and key
+order of a file do not count, and neither does a field that a later version adds with a
+default.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,17 @@ from pydantic import BaseModel
 from supplyroute.models.scenario import Scenario
 
 
+def _sha256(model: BaseModel) -> str:
+    text = model.model_dump_json(exclude_defaults=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def scenario_sha256(scenario: Scenario) -> str:
-    """SHA-256 of the scenario's validated content: the same for any layout or key order
-    of its file, different as soon as one household, volunteer or parameter differs."""
-    return hashlib.sha256(scenario.model_dump_json().encode("utf-8")).hexdigest()
+    """The scenario's fingerprint: different as soon as one household, volunteer or
+    parameter differs."""
+    return _sha256(scenario)
 
 
 def plan_sha256(plan: BaseModel) -> str:
-    """SHA-256 of a plan's content (its JSON as the model writes it, without a replan's
-    own record): a replan names the plan it replans by it."""
-    return hashlib.sha256(plan.model_dump_json().encode("utf-8")).hexdigest()
+    """A plan's fingerprint: a replan names the plan it replans by it."""
+    return _sha256(plan)

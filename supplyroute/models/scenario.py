@@ -239,6 +239,7 @@ class Building(_Frozen):
     """A building (楼栋) with one or more stairwells."""
 
     id: str = Field(min_length=1)
+    name: str | None = Field(default=None, max_length=100)  #: as residents say it: "4号楼".
     floors: int = Field(ge=1, le=200)
     lift: bool = False
     stairwells: tuple[Stairwell, ...] = Field(min_length=1)
@@ -302,6 +303,12 @@ class Household(_Frozen):
     delivery: DeliveryMode = DeliveryMode.DOOR
     needs: tuple[str, ...] = ()  #: free tags, e.g. "elderly_alone", "insulin".
     note: str | None = None
+    #: the home as residents and volunteers write it ("4号楼2单元202室"), for the sheets.
+    address: str | None = Field(default=None, max_length=200)
+    #: personal data, kept only when imported from a ledger: printed on the route sheets
+    #: that need them, never in logs or messages, left out with ``--redact``.
+    name: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=40)
 
     @property
     def latest_s(self) -> float | None:
