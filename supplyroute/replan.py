@@ -109,6 +109,9 @@ def replan(scenario: Scenario, original: Plan, events: Events, at_s: float,
         bags_back=tuple(chosen_day.bags_back), chosen=chosen,  # type: ignore[arg-type]
         candidates={name: p.summary.makespan_s for name, _, p in merged},
         changed_stops=changed, next_three_changed=tuple(next_three))
+    if options.stop is not None and options.stop():  # Ctrl-C: the best found until then
+        result = result.model_copy(update={"summary": result.summary.model_copy(
+            update={"interrupted": True})})
     return Replanned(result.model_copy(update={"replan": info}), chosen_day.scenario)
 
 
