@@ -156,6 +156,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="with a horizon folder: the day (from 1; default 1)")
     p.add_argument("--round", choices=("delivery", "garbage"), default="delivery",
                    help="with a horizon folder: which round (default delivery)")
+    p.add_argument("--format", type=_sheet_formats, default=("md", "html"), metavar="md,html,pdf",
+                   help="what to write, comma-separated: md (Markdown), html (printable, "
+                   "A4), pdf (each HTML printed with headless Chromium); default md,html")
+    p.add_argument("--redact", action="store_true",
+                   help="leave households' names and phones out of everything written")
 
     p = sub.add_parser(
         "bench", help="run routing solvers over a standard instance set, or the doorstep "
@@ -266,6 +271,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--deterministic", action="store_true",
                    help="stop searches on iteration counts only: same input, same plan")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+    p = sub.add_parser("report", help="write the plan report: one self-contained HTML page",
+                       description="The compound with each volunteer's trips, a timeline per "
+                       "volunteer, when urgent and vulnerable households are served, the "
+                       "unserved households with reasons, and the summary (makespan, bound, "
+                       "gap), in one HTML file with no scripts and nothing fetched.")
+    p.add_argument("scenario", type=Path)
+    p.add_argument("plan", type=Path)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    p.add_argument("--lang", choices=("en", "zh"), default="en")
+    p.add_argument("--redact", action="store_true",
+                   help="leave households' names and phones out")
+
+    p = sub.add_parser("export-geojson", help="write the plan's trips as GeoJSON lines",
+                       description="One LineString Feature per trip, [lon, lat] from the "
+                       "gate through its stops and back, with volunteer, trip index, start "
+                       "and return; the scenario must place everything by lat/lon.")
+    p.add_argument("scenario", type=Path)
+    p.add_argument("plan", type=Path)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
 
     p = sub.add_parser("schema", help="print the JSON Schema of a document")
     p.add_argument("document", choices=tuple(SCHEMAS), nargs="?", default="scenario")
@@ -690,6 +715,117 @@ def _replan(args: argparse.Namespace) -> int:
     return ExitCode.UNSERVED if result.plan.unserved else ExitCode.OK
 
 
+#: What ``sheets --format`` may write.
+SHEET_FORMATS = ("md", "html", "pdf")
+
+
+def _sheet_formats(text: str) -> tuple[str, ...]:
+    """``md,html,pdf``: one or more sheet formats."""
+    formats = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    unknown = [f for f in formats if f not in SHEET_FORMATS]
+    if not formats or unknown:
+        raise argparse.ArgumentTypeError(f"give one or more of {', '.join(SHEET_FORMATS)} "
+                                         "separated by commas")
+    return formats
+
+
+def _sheet_inputs(args: argparse.Namespace) -> tuple[Scenario, Plan, dict[str, list[str]] | None]:
+    """The round the sheets are for: a plan, or a cycle day's round with what is in
+    each bag."""
+    if not args.plan.is_dir():
+        scenario = load_scenario(args.scenario)
+        result = load_plan(args.plan)
+        _same_scenario(scenario, result)
+        return scenario, result, None
+    from supplyroute.cycles.folder import read_horizon
+
+    cs = load_cycle_scenario(args.scenario)
+    folder = read_horizon(args.plan)
+    if folder.horizon.scenario != cs.name:
+        raise InputError(InputIssue("scenario", f"the horizon is for {folder.horizon.scenario!r}"
+                                    f", not {cs.name!r}"))
+    day = args.day - 1
+    if (day, args.round) not in folder.rounds:
+        raise InputError(InputIssue("day", f"the horizon has no {args.round} round on day "
+                                    f"{args.day}"))
+    scenario, result = folder.rounds[day, args.round]
+    names = {i.id: i.name or i.id for i in cs.catalogue}
+    contents = {
+        d.household: ["; ".join(f"{u.units} × {names[u.item]}" for u in bag.contents)
+                      for bag in d.bags]
+        for d in folder.horizon.days[day].deliveries
+    }
+    return scenario, result, contents
+
+
+def _desk_sheets(args: argparse.Namespace) -> int:
+    """Route sheets in the formats asked for: Markdown, printable HTML, PDF."""
+    from supplyroute.reports.html_sheets import (
+        PrintError,
+        find_chromium,
+        print_pdfs,
+        write_html_sheets,
+    )
+    from supplyroute.sheets import write_sheets
+
+    chromium = None
+    if "pdf" in args.format:
+        chromium = find_chromium()
+        if chromium is None:
+            raise InputError(InputIssue("--format", "pdf needs a chromium binary on PATH, "
+                                        "and none was found: install chromium to print PDF"))
+    if args.output.exists() and not args.output.is_dir():
+        raise InputError(InputIssue("output", f"{args.output} is a file; give a folder"))
+    scenario, result, contents = _sheet_inputs(args)
+    paths: list[Path] = []
+    if "md" in args.format:
+        paths += write_sheets(scenario, result, args.output, lang=args.lang, contents=contents)
+    if "html" in args.format or "pdf" in args.format:
+        pages = write_html_sheets(scenario, result, args.output, lang=args.lang,
+                                  redact=args.redact, contents=contents)
+        if "html" in args.format:
+            paths += pages
+        if "pdf" in args.format:
+            try:
+                paths += print_pdfs(pages, chromium)
+            except PrintError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return ExitCode.INTERNAL
+            finally:
+                if "html" not in args.format:
+                    for page in pages:
+                        page.unlink(missing_ok=True)
+    print(f"{len(paths)} files written to {args.output}")
+    return ExitCode.OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    """The plan report as one HTML page."""
+    from supplyroute.reports.report import write_report
+
+    check_writable(args.output)
+    scenario = load_scenario(args.scenario)
+    result = load_plan(args.plan)
+    _same_scenario(scenario, result)
+    write_report(scenario, result, args.output, lang=args.lang, redact=args.redact)
+    print(f"report written to {args.output}")
+    return ExitCode.OK
+
+
+def _export_geojson(args: argparse.Namespace) -> int:
+    """The plan's trips as GeoJSON."""
+    from supplyroute.reports.geojson import write_geojson
+
+    check_writable(args.output)
+    scenario = load_scenario(args.scenario)
+    result = load_plan(args.plan)
+    _same_scenario(scenario, result)
+    write_geojson(scenario, result, args.output)
+    trips = sum(len(vp.trips) for vp in result.volunteers)
+    print(f"{trips} trips written to {args.output}")
+    return ExitCode.OK
+
+
 #: Documents whose JSON Schema ``schema`` prints.
 SCHEMAS = {"scenario": Scenario, "plan": Plan, "cycle": CycleScenario, "horizon": HorizonPlan,
            "compound": CompoundSpec, "staffing": StaffingAnswer, "comparison": Comparison,
@@ -895,8 +1031,8 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"bench": _bench, "generate": _generate, "validate": _validate, "plan": _plan,
-            "replan": _replan, "check": _check, "cycle": _cycle, "sheets": _sheets,
-            "schema": _schema,
+            "replan": _replan, "check": _check, "cycle": _cycle, "sheets": _desk_sheets,
+            "schema": _schema, "report": _report, "export-geojson": _export_geojson,
             "staff": _staff, "compare": _compare}
 
 
