@@ -292,6 +292,25 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("plan", type=Path)
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
 
+    p = sub.add_parser("template", help="write a blank layout, ledger or roster sheet",
+                       description="Write a blank spreadsheet (XLSX, or CSV by the file's "
+                       "suffix) with zh/en headers, an example row and notes on each column.")
+    p.add_argument("kind", choices=("layout", "ledger", "roster"))
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+
+    p = sub.add_parser("import", help="read the coordinator's spreadsheets into a scenario",
+                       description="Read the layout, the household ledger and the volunteer "
+                       "roster (CSV or XLSX) into a scenario; any row that cannot be read "
+                       "is an error naming its file, row and column (exit 2, nothing "
+                       "written).")
+    p.add_argument("--layout", type=Path, required=True, metavar="FILE")
+    p.add_argument("--ledger", type=Path, required=True, metavar="FILE")
+    p.add_argument("--roster", type=Path, required=True, metavar="FILE")
+    p.add_argument("--columns", type=Path, default=None, metavar="MAP.json",
+                   help='our field -> your header, e.g. {"address": "住户地址"}')
+    p.add_argument("--name", default=None, help="the scenario's name (default: the ledger's)")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="SCENARIO.json")
+
     p = sub.add_parser("schema", help="print the JSON Schema of a document")
     p.add_argument("document", choices=tuple(SCHEMAS), nargs="?", default="scenario")
     return parser
@@ -826,6 +845,35 @@ def _export_geojson(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _template(args: argparse.Namespace) -> int:
+    from supplyroute.desk import write_template
+
+    check_writable(args.output)
+    write_template(args.kind, args.output)
+    print(f"{args.kind} template written to {args.output}")
+    return ExitCode.OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from supplyroute.desk import import_compound
+    from supplyroute.io import read_json, validate_document
+
+    check_writable(args.output)
+    columns = None
+    if args.columns is not None:
+        columns = read_json(args.columns)
+        if not isinstance(columns, dict):
+            raise InputError(InputIssue("--columns", "expected a JSON object: our field -> "
+                                        "your header"))
+    data = import_compound(args.layout, args.ledger, args.roster, columns, name=args.name)
+    scenario = validate_document(Scenario, data)
+    write_atomic(args.output, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    print(f"{scenario.name}: {len(scenario.households)} households, "
+          f"{len(scenario.buildings)} buildings, {len(scenario.volunteers)} volunteers; "
+          f"written to {args.output}")
+    return ExitCode.OK
+
+
 #: Documents whose JSON Schema ``schema`` prints.
 SCHEMAS = {"scenario": Scenario, "plan": Plan, "cycle": CycleScenario, "horizon": HorizonPlan,
            "compound": CompoundSpec, "staffing": StaffingAnswer, "comparison": Comparison,
@@ -1033,7 +1081,8 @@ def _generate(args: argparse.Namespace) -> int:
 COMMANDS = {"bench": _bench, "generate": _generate, "validate": _validate, "plan": _plan,
             "replan": _replan, "check": _check, "cycle": _cycle, "sheets": _desk_sheets,
             "schema": _schema, "report": _report, "export-geojson": _export_geojson,
-            "staff": _staff, "compare": _compare}
+            "staff": _staff, "compare": _compare,
+            "template": _template, "import": _import}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
