@@ -404,8 +404,7 @@ def _plan(args: argparse.Namespace) -> int:
         ))
     text = dump_model(result)
     if _to_stdout(args.output):
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        _emit(text)
     else:
         write_atomic(args.output, text)
         print("\n".join(_summary_lines(result)))
@@ -413,6 +412,23 @@ def _plan(args: argparse.Namespace) -> int:
     if result.summary.interrupted:
         return ExitCode.INTERRUPTED
     return ExitCode.UNSERVED if result.unserved else ExitCode.OK
+
+
+def _emit(text: str) -> None:
+    """A document to standard output; if the reader goes away (``| head``), the rest is
+    dropped quietly and the command still ends with the exit code it would have had."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's own flush at exit does not
+    complain about the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 @contextlib.contextmanager
@@ -1099,8 +1115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted: nothing written", file=sys.stderr)
         return ExitCode.INTERRUPTED
     except BrokenPipeError:  # the reader went away (``supplyroute ... | head``): not an error
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _quiet_stdout()
         return ExitCode.OK
     except Exception as exc:  # noqa: BLE001 - the last line of defence of a CLI
         if args.debug:
