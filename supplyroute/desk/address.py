@@ -14,14 +14,17 @@ import unicodedata
 from dataclasses import dataclass
 
 _NUMBER = r"0*([1-9]\d{0,2})"
-_ROOM = r"(?:(?P<room>\d{3,4})|(?P<floor>\d{1,3})层(?P<flat>\d{1,2}))(?:室|号|房|户)?"
-_ZH = re.compile(
-    rf"(?:.*\D)??{_NUMBER}(?:号楼|号|栋|幢|座|楼|#)"
+_ROOM = r"(?:(?P<room>\d+)|(?P<floor>\d{1,3})层(?P<flat>\d{1,2}))(?:室|号|房|户)?"
+_ZH = (
+    rf"{_NUMBER}(?:号楼|号|栋|幢|座|楼|#)"
     rf"(?:{_NUMBER}(?:单元|门|-))?{_ROOM}")
-_DASH = re.compile(rf"(?:.*\D)??{_NUMBER}-{_NUMBER}-{_ROOM}")
-_EN = re.compile(
-    rf"(?:.*\D)??(?:building|bldg|bld|blk|block|b)\.?,?{_NUMBER},?"
+_DASH = rf"{_NUMBER}-{_NUMBER}-{_ROOM}"
+_EN = (
+    rf"(?:building|bldg|bld|blk|block|b)\.?,?{_NUMBER},?"
     rf"(?:(?:unit|u|entrance)\.?,?{_NUMBER},?)?(?:room|rm|flat|apt|no|#)?\.?,?{_ROOM}")
+#: The forms, first as the whole text, then after a compound's name (北京西路7号...).
+_FORMS = [re.compile(f) for f in (_ZH, _DASH, _EN)] + \
+    [re.compile(rf"(?:.*\D)??{f}") for f in (_ZH, _DASH, _EN)]
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def parse_address(text: str) -> Address | str:
     if not text or not text.strip():
         return "the address is empty"
     s = normal(text)
-    for pattern in (_ZH, _DASH, _EN):
+    for pattern in _FORMS:
         match = pattern.fullmatch(s)
         if match:
             building, unit = match.group(1), match.group(2)
