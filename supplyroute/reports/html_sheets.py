@@ -93,7 +93,7 @@ td.box { width: 14mm; text-align: center; }
 .mark { display: inline-block; margin-right: 4pt; }
 .note { font-style: italic; }
 .contact { white-space: nowrap; }
-.map-box svg { width: 100%; height: auto; max-height: 95mm; }
+.map-box svg { display: block; width: 100%; height: auto; }
 section.work { break-inside: auto; }
 @media print { body { padding: 0; max-width: none; } a { color: #000; text-decoration: none; }
   .page-break { break-before: page; } }
@@ -287,7 +287,7 @@ class _SheetWriter:
             f'{h(self.t("mode_" + trip.mode))}</span></h2>',
             f"<p>{h(self.t('times', start=hhmm(trip.start_s), depart=hhmm(trip.depart_s), back=hhmm(trip.return_s)))}</p>",  # noqa: E501
             f'<p class="load">☐ {h(load)}</p>',
-            f'<p class="whom">{h(self.t("for_whom"))}: {h(whom)}</p>',
+            f'<p class="whom">{h(self.t("for_whom", whom=whom))}</p>',
         ]
         for k, stop in enumerate(trip.stops, start=1):
             out += self.stop(stop, k)

@@ -59,6 +59,7 @@ class Canvas:
     height: float
     margin: float = 24.0
     scale: float = field(init=False)
+    span_y: float = field(init=False)
     x0: float = field(init=False)
     y1: float = field(init=False)
 
@@ -66,7 +67,7 @@ class Canvas:
         xs = [x for x, _ in self.points] or [0.0]
         ys = [y for _, y in self.points] or [0.0]
         span_x = max(max(xs) - min(xs), 20.0)
-        span_y = max(max(ys) - min(ys), 20.0)
+        span_y = self.span_y = max(max(ys) - min(ys), 20.0)
         inner_w, inner_h = self.width - 2 * self.margin, self.height - 2 * self.margin
         self.scale = min(inner_w / span_x, inner_h / span_y)
         # centre the drawing
@@ -127,6 +128,10 @@ def compound_svg(scenario: Scenario, routes: Sequence[Route] = (), *, width: flo
     legend_rows = math.ceil(len(routes) / 4) if legend and routes else 0
     legend_h = legend_rows * 20 + (8 if legend_rows else 0)
     canvas = Canvas(fit, width, height)
+    needed = canvas.span_y * canvas.scale + 2 * canvas.margin
+    if needed < height - 1:  # a flat compound: no empty band above and below
+        height = round(needed)
+        canvas = Canvas(fit, width, height)
     total_h = height + legend_h
     marked = marks or {}
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="map" role="img" '
