@@ -291,3 +291,21 @@ def test_markdown_only_keeps_todays_sheets(ledger, hand_plan, tmp_path, capsys) 
     assert main(["sheets", str(s_path), str(p_path), "-o", str(tmp_path / "o"),
                  "--format", "md"]) == 0
     assert {p.suffix for p in (tmp_path / "o").iterdir()} == {".md"}
+
+
+def test_relay_sheets_in_chinese(tmp_path) -> None:
+    """Ferries and climbers: climbs have their own sections, still all in Chinese."""
+    scenario = validate_document(Scenario, _ledger_data())
+    result = plan(scenario, PlanOptions(mode="relay", time_limit_s=2, deterministic=True))
+    climbers = [vp for vp in result.volunteers if vp.climbs]
+    assert climbers
+    paths = write_html_sheets(scenario, result, tmp_path, "zh", redact=True)
+    for path in paths:
+        assert _english_words(scenario, path.read_text(encoding="utf-8")) == [], path.name
+    page = render_html_sheet(scenario, result, climbers[0].volunteer, "zh")
+    assert page.count("次接力上楼：") == len(climbers[0].climbs)
+    assert "爬楼员" in page
+    doors = sum(len(c.run.doors) for c in climbers[0].climbs)
+    doors += sum(len(stop.drops) + len(stop.relays) + sum(len(r.doors) for r in stop.runs)
+                 for trip in climbers[0].trips for stop in trip.stops)
+    assert page.count('class="box"') == doors
