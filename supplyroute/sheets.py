@@ -37,6 +37,8 @@ from supplyroute.models import (
     Volunteer,
     VolunteerPlan,
 )
+from supplyroute.reports.words import ZH_WORDS
+from supplyroute.reports.words import group as group_name
 
 #: Per household, a text per bag (by bag index) saying what is in it.
 Contents = Mapping[str, Sequence[str]]
@@ -241,7 +243,14 @@ def _labels(lang: str) -> dict[str, str]:
 
 def _word(word: str, lang: str) -> str:
     """A bag kind or tag in the sheet's language (unknown words are kept)."""
-    return _ZH_WORDS.get(word, word) if lang == "zh" else word
+    if lang != "zh":
+        return word
+    return _ZH_WORDS.get(word) or ZH_WORDS.get(word, word)
+
+
+def _group(name: str | None, lang: str) -> str:
+    """A volunteer group: ``group 3`` is ``第3组`` on a Chinese sheet; empty if none."""
+    return group_name(name, lang) if name and lang == "zh" else (name or "")
 
 
 def _cell(text: object) -> str:
@@ -609,7 +618,7 @@ def _header_fields(scenario: Scenario, plan: Plan, volunteer: Volunteer, vp: Vol
     if _is_relay(plan):
         fields.append(("role", _role_text(vp, lang)))
     fields += [
-        ("group", volunteer.group or t["none"]),
+        ("group", _group(volunteer.group, lang) or t["none"]),
         ("gate", volunteer.gate),
     ]
     if _is_relay(plan) and volunteer.station is not None:
@@ -671,7 +680,7 @@ def sheet_file_name(volunteer_id: str, lang: str) -> str:
 def _index_row(scenario: Scenario, vp: VolunteerPlan, link: str, relay: bool,
                lang: str) -> str:
     """A volunteer's line in the index; a relay plan adds role and climbs."""
-    group = scenario.volunteer_by_id[vp.volunteer].group or ""
+    group = _group(scenario.volunteer_by_id[vp.volunteer].group, lang)
     if not relay:
         return _row((link, group, len(vp.trips), len(_trip_households(vp.trips)),
                      hhmm(min(tr.start_s for tr in vp.trips)),
