@@ -112,18 +112,19 @@ def find_columns(table: Table, kind: str,
         if header in table.headers:
             found[f] = header
     taken = set(found.values())
+    head = table.header_row
     for header in table.headers:
         if header in taken or not header:
             continue
         hits = _fields_of(header, names) - set(mapped)
         if len(hits) > 1:
-            issues.append(InputIssue(table.where(1, header), "the header names more than "
+            issues.append(InputIssue(table.where(head, header), "the header names more than "
                                      f"one field ({', '.join(sorted(hits))}); say which in "
                                      "--columns"))
         elif hits:
             (f,) = hits
             if f in found:
-                issues.append(InputIssue(table.where(1, header), f"a second column for "
+                issues.append(InputIssue(table.where(head, header), f"a second column for "
                                          f"the {f} (the first is {found[f]!r}); say which "
                                          "in --columns"))
             else:

@@ -100,11 +100,11 @@ class _Sheet:
         self.issues.append(InputIssue(self.table.where(row.number, header), reason))
 
     def missing(self, *fields: str) -> bool:
-        """Issue (row 1) for the first of ``fields`` with no column; True if any."""
+        """Issue (on the header row) for the first of ``fields`` with no column; True if any."""
         for field in fields:
             if field not in self.columns:
                 names = "/".join(FIELDS[self.kind][field][:3])
-                self.issues.append(InputIssue(f"{self.table.source}:row 1", f"no column "
+                self.issues.append(InputIssue(self.table.where(self.table.header_row), f"no column "
                                               f"for the {field} ({names})"))
                 return True
         return False
@@ -511,9 +511,9 @@ def import_compound(layout: str | Path, ledger: str | Path, roster: str | Path,
 
     buildings, gates, releases = _layout(lay)
     if not lay.missing("kind") and not buildings:
-        issues.append(InputIssue(f"{lay.table.source}:row 1", "no building rows"))
+        issues.append(InputIssue(lay.table.where(lay.table.header_row), "no building rows"))
     if not gates and lay.has("kind"):
-        issues.append(InputIssue(f"{lay.table.source}:row 1", "no gate rows"))
+        issues.append(InputIssue(lay.table.where(lay.table.header_row), "no gate rows"))
     by_number = {b["id"][1:]: b for b in buildings}
 
     households: list[dict[str, Any]] = []
@@ -526,7 +526,7 @@ def import_compound(layout: str | Path, ledger: str | Path, roster: str | Path,
             if h is not None:
                 households.append(h)
         if not led.table.rows:
-            issues.append(InputIssue(f"{led.table.source}:row 2", "no households"))
+            issues.append(InputIssue(led.table.where(led.table.header_row), "no households"))
 
     by_address = {}
     for h in households:

@@ -51,6 +51,7 @@ class Table:
     source: str
     headers: list[str]
     rows: list[Row] = field(default_factory=list)
+    header_row: int = 1  #: the header's row number in the sheet.
 
     def letter(self, header: str) -> str:
         return column_letter(self.headers.index(header))
@@ -152,4 +153,4 @@ def read_table(path: str | Path, source: str | None = None) -> Table:
                                  for i, h in enumerate(header) if h}))
     if issues:
         raise InputError(issues)
-    return Table(source, header, rows)
+    return Table(source, header, rows, header_number)
