@@ -337,3 +337,32 @@ def test_address_forms(text: str, expected: tuple[str, int, int, int] | str) -> 
 def test_write_template_refuses_an_unknown_kind(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         write_template("menu", tmp_path / "x.xlsx")
+
+
+def test_what_only_the_whole_scenario_shows_names_the_row(tmp_path: Path) -> None:
+    """Four bags with nobody to carry four; a red home with nobody in PPE."""
+    args = _sheets(tmp_path, [])
+    ledger, roster = Path(args[3]), Path(args[5])
+    _write_csv(roster, [["编号", "开始", "结束"], ["V1", "08:00", "12:00"]])
+    with pytest.raises(InputError) as caught:
+        import_compound(args[1], ledger, roster)
+    assert [str(i).split(": ")[0] for i in caught.value.issues] == \
+        [f"{ledger}:row 3:column 份数"]
+    rows = [_HEADER, ["1-1-101", "1", "周测丙", "", "", "红", "", "", ""]]
+    _write_csv(ledger, rows, "gb18030")
+    out = tmp_path / "s.json"
+    assert main(["import", *args, "-o", str(out)]) == 2 and not out.exists()
+    with pytest.raises(InputError) as caught:
+        import_compound(args[1], ledger, roster)
+    assert caught.value.first.path == f"{ledger}:row 2:column 风险"
+    assert "ppe" in caught.value.first.reason
+
+
+def test_a_missing_column_names_the_header_row(tmp_path: Path) -> None:
+    args = _sheets(tmp_path, [])
+    ledger = Path(args[3])
+    _write_csv(ledger, [[], ["地址", "姓名"], ["1-1-101", "周测丁"]], "gb18030")
+    with pytest.raises(InputError) as caught:
+        import_compound(args[1], ledger, args[5])
+    assert [i.path for i in caught.value.issues] == [f"{ledger}:row 2"]
+    assert "residents" in caught.value.first.reason

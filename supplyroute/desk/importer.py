@@ -27,7 +27,8 @@ from supplyroute.desk.columns import FIELDS, find_columns
 from supplyroute.desk.tables import Row, Table, read_table
 from supplyroute.errors import InputError, InputIssue
 from supplyroute.generate import STAIRWELL_SPACING_M, bags_for
-from supplyroute.models.scenario import parse_time
+from supplyroute.io import validate_document
+from supplyroute.models.scenario import Scenario, parse_time
 
 #: Grid spacing (metres between rows and columns) when the layout gives none.
 GRID_SPACING_M = 40.0
@@ -225,7 +226,7 @@ def _layout(sheet: _Sheet) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
             other = "lat" if axis == "lon" else "y"
             step = STAIRWELL_SPACING_M if axis == "x" else STAIRWELL_SPACING_M / 85_000
             buildings.append({
-                "id": bid, "name": sheet.cell(row, "name") or f"{number}号楼",
+                "_row": row.number, "id": bid, "name": sheet.cell(row, "name") or f"{number}号楼",
                 "floors": floors, "lift": lift,
                 "stairwells": [{"id": f"{bid}-{k}", "entrance": {
                     axis: round(where[axis] + step * (k - 1), 7), other: where[other]}}
@@ -240,7 +241,7 @@ def _layout(sheet: _Sheet) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
             seen_g[ident] = row.number
             where = _position(sheet, row)
             if where is not None:
-                gates.append({"id": ident, "position": where})
+                gates.append({"_row": row.number, "id": ident, "position": where})
         else:
             at = _time(sheet.cell(row, "at"))
             if at is None:
@@ -488,7 +489,9 @@ def import_compound(layout: str | Path, ledger: str | Path, roster: str | Path,
 
     ``columns`` maps our field to their header, for all sheets or per sheet
     (``{"ledger": {"address": "住户地址"}}``). Raises one :class:`InputError` with
-    every row that cannot be read."""
+    every row that cannot be read; what only the whole scenario shows (bags beyond
+    every trip's capacity, a red home and nobody in PPE) is said of the row it came
+    from."""
     columns = columns or {}
     issues: list[InputIssue] = []
 
@@ -517,6 +520,7 @@ def import_compound(layout: str | Path, ledger: str | Path, roster: str | Path,
     by_number = {b["id"][1:]: b for b in buildings}
 
     households: list[dict[str, Any]] = []
+    h_rows: list[int] = []
     if not led.has("address") and not (led.has("building") and led.has("room")):
         led.missing("address")
     elif not led.missing("residents"):
@@ -525,6 +529,7 @@ def import_compound(layout: str | Path, ledger: str | Path, roster: str | Path,
             h = _household(led, row, by_number, homes)
             if h is not None:
                 households.append(h)
+                h_rows.append(row.number)
         if not led.table.rows:
             issues.append(InputIssue(led.table.where(led.table.header_row), "no households"))
 
@@ -548,7 +553,8 @@ def import_compound(layout: str | Path, ledger: str | Path, roster: str | Path,
             release["households"] = ids
         next(g for g in gates if g["id"] == gate).setdefault("releases", []).append(release)
 
-    volunteers = []
+    volunteers: list[dict[str, Any]] = []
+    v_rows: list[int] = []
     seen: dict[str, int] = {}
     if not (ros.has("id") or ros.has("name")):
         ros.missing("id")
@@ -557,6 +563,7 @@ def import_compound(layout: str | Path, ledger: str | Path, roster: str | Path,
             v = _volunteer(ros, row, gate_ids, by_number, seen)
             if v is not None:
                 volunteers.append(v)
+                v_rows.append(row.number)
     if issues:
         raise InputError(issues)
     unread = [f"{t.source}: {h}" for s, t in ((lay, lay.table), (led, led.table),
@@ -565,5 +572,41 @@ def import_compound(layout: str | Path, ledger: str | Path, roster: str | Path,
     notes = [f"Imported from {layout}, {ledger} and {roster} by 'supplyroute import'."]
     if unread:
         notes.append("Columns not read: " + "; ".join(unread) + ".")
-    return {"name": name or Path(ledger).stem, "notes": notes, "gates": gates,
+    places = {"buildings": (lay, [b.pop("_row") for b in buildings]),
+              "gates": (lay, [g.pop("_row") for g in gates]),
+              "households": (led, h_rows), "volunteers": (ros, v_rows)}
+    data = {"name": name or Path(ledger).stem, "notes": notes, "gates": gates,
             "buildings": buildings, "households": households, "volunteers": volunteers}
+    try:
+        validate_document(Scenario, data)
+    except InputError as exc:
+        raise InputError([_in_sheets(i, places) for i in exc.issues]) from None
+    return data
+
+
+#: A scenario field -> the column it came from (the first the sheet has).
+_SOURCES = {
+    "households": {"bags": ("quantity", "residents", "extra"), "risk": ("risk",),
+                   "floor": ("address", "room"), "deadline": ("deadline",),
+                   "name": ("name",), "phone": ("phone",), "residents": ("residents",),
+                   "stairwell": ("address", "unit")},
+    "volunteers": {"shift": ("end", "shift"), "gate": ("gate",), "zone": ("zone",),
+                   "cart": ("cart",), "id": ("id", "name")},
+    "buildings": {"floors": ("floors",), "stairwells": ("x", "lat", "row")},
+    "gates": {"position": ("x", "lat", "row"), "releases": ("bags", "households")},
+}
+
+
+def _in_sheets(issue: InputIssue, places: dict[str, tuple[_Sheet, list[int]]]) -> InputIssue:
+    """A scenario issue (``households[3].bags``) said of the sheet row it came from."""
+    match = re.match(r"(\w+)\[(\d+)\](?:\.(\w+))?", issue.path)
+    if not match or match.group(1) not in places:
+        return issue
+    sheet, rows = places[match.group(1)]
+    index = int(match.group(2))
+    if index >= len(rows):
+        return issue
+    wanted = _SOURCES[match.group(1)].get(match.group(3) or "", ())
+    field = next((f for f in wanted if sheet.has(f)), None)
+    return InputIssue(sheet.table.where(rows[index], sheet.columns.get(field) if field
+                                        else None), issue.reason)
