@@ -162,6 +162,11 @@ class _SheetWriter:
     def t(self, key: str, **values: object) -> str:
         return text(self.lang, key, **values)
 
+    def place(self, stairwell: str) -> dict[str, str]:
+        """A stairwell and its building as the sheet names them."""
+        return {"building": building_name(self.scenario, stairwell, self.lang),
+                "stairwell": stairwell_name(stairwell, self.lang)}
+
     def household(self, hid: str) -> Household:
         try:
             return self.scenario.household_by_id[hid]
@@ -252,7 +257,7 @@ class _SheetWriter:
         ids = [hid for hid, _ in _stop_entries(stop)]
         contacts = _has_contacts(self.scenario, ids, self.redact)
         out = [
-            f"<h3>{h(self.t('stop', n=n, building=building_name(self.scenario, stop.stairwell, self.lang), stairwell=stairwell_name(stop.stairwell, self.lang)))}</h3>",  # noqa: E501
+            f"<h3>{h(self.t('stop', n=n, **self.place(stop.stairwell)))}</h3>",
             f"<p>{h(self.t('arrive', arrive=hhmm(stop.arrive_s), leave=hhmm(stop.leave_s)))}</p>",
             self.table_head(contacts),
         ]
@@ -275,6 +280,8 @@ class _SheetWriter:
 
     def trip(self, trip: Trip, n: int) -> list[str]:
         bags = _trip_bags(self.scenario, trip)
+        times = self.t("times", start=hhmm(trip.start_s), depart=hhmm(trip.depart_s),
+                       back=hhmm(trip.return_s))
         load = self.t("load", bags=len(bags), kinds=_kinds(bags, self.lang),
                       kg=number(sum(b.weight_kg for b in bags)))
         homes = list(dict.fromkeys(hid for stop in trip.stops
@@ -285,7 +292,7 @@ class _SheetWriter:
             '<section class="work trip">',
             f'<h2>{h(self.t("trip", n=n))}<span class="mode">'
             f'{h(self.t("mode_" + trip.mode))}</span></h2>',
-            f"<p>{h(self.t('times', start=hhmm(trip.start_s), depart=hhmm(trip.depart_s), back=hhmm(trip.return_s)))}</p>",  # noqa: E501
+            f"<p>{h(times)}</p>",
             f'<p class="load">☐ {h(load)}</p>',
             f'<p class="whom">{h(self.t("for_whom", whom=whom))}</p>',
         ]
@@ -302,11 +309,15 @@ class _SheetWriter:
                           if ferry is not None})
         ids = [d.household for d in run.doors]
         contacts = _has_contacts(self.scenario, ids, self.redact)
+        times = self.t("climb_times", arrive=hhmm(climb.arrive_s), walk=round(climb.walk_m),
+                       start=hhmm(run.start_s), end=hhmm(run.end_s))
+        waiting = self.t("waiting", bags=sum(len(d.bags) for d in run.doors),
+                         ferries=self.t("sep").join(ferries) or "-")
         out = [
             '<section class="work climb">',
-            f"<h2>{h(self.t('climb', n=n, building=building_name(self.scenario, climb.stairwell, self.lang), stairwell=stairwell_name(climb.stairwell, self.lang)))}</h2>",  # noqa: E501
-            f"<p>{h(self.t('climb_times', arrive=hhmm(climb.arrive_s), walk=round(climb.walk_m), start=hhmm(run.start_s), end=hhmm(run.end_s)))}</p>",  # noqa: E501
-            f"<p>{h(self.t('waiting', bags=sum(len(d.bags) for d in run.doors), ferries=self.t('sep').join(ferries) or '-'))}</p>",  # noqa: E501
+            f"<h2>{h(self.t('climb', n=n, **self.place(climb.stairwell)))}</h2>",
+            f"<p>{h(times)}</p>",
+            f"<p>{h(waiting)}</p>",
             self.table_head(contacts),
             *(self.row(str(door.floor), door.household, door.bags, door.delivered_s,
                        contacts=contacts)
@@ -383,7 +394,8 @@ def unserved_table(scenario: Scenario, plan: Plan, lang: str, redact: bool) -> s
     for u in plan.unserved:
         hh = scenario.household_by_id.get(u.household)
         home = address(scenario, hh, lang) if hh is not None else u.household
-        cells = [f'<td data-household="{h(u.household)}">{h(home)} {contact_html(hh, redact) if hh else ""}</td>',  # noqa: E501
+        contact = contact_html(hh, redact) if hh is not None else ""
+        cells = [f'<td data-household="{h(u.household)}">{h(home)} {contact}</td>',
                  f"<td>{h(priority(hh.priority.value, lang) if hh else '-')}</td>",
                  f"<td>{h(due(hh, lang) if hh else '-')}</td>",
                  f'<td class="reason">{h(reason(u.reason.value, lang))}</td>']
@@ -453,7 +465,8 @@ def print_pdf(html_path: str | Path, pdf_path: str | Path, chromium: str | None 
     source, target = Path(html_path).resolve(), Path(pdf_path)
     tmp = target.with_name(f".{target.name}.tmp.pdf")
     command = [binary, "--headless", "--no-sandbox", "--disable-gpu",
-               "--no-pdf-header-footer", f"--print-to-pdf={tmp.resolve()}",
+               "--no-pdf-header-footer", "--print-to-pdf-no-header",
+               f"--print-to-pdf={tmp.resolve()}",
                source.as_uri()]
     try:
         done = subprocess.run(command, capture_output=True, timeout=timeout_s, check=False)
