@@ -190,3 +190,23 @@ def test_anzhen4389_papers_are_written_quickly(tmp_path, capsys) -> None:
     assert 50_000 < report.stat().st_size < 20_000_000
     for path in (*html, *md):
         assert 200 < path.stat().st_size < 5_000_000, path
+
+
+def test_sheets_command_prints_pdf(chromium, tmp_path, capsys) -> None:
+    """``sheets --format pdf``: a PDF per sheet and for the index, no HTML left behind."""
+    from supplyroute.cli import main
+    from supplyroute.io import dump_model
+
+    from .test_desk_sheets import _geographic
+
+    scenario = _geographic()
+    result = plan(scenario, PlanOptions(method="manual"))
+    s_path, p_path = tmp_path / "s.json", tmp_path / "p.json"
+    s_path.write_text(dump_model(scenario), encoding="utf-8")
+    p_path.write_text(dump_model(result), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["sheets", str(s_path), str(p_path), "-o", str(out), "--lang", "zh",
+                 "--format", "pdf"]) == 0
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["V1.zh.pdf", "index.zh.pdf"]
+    assert all((out / name).read_bytes().startswith(b"%PDF") for name in written)
