@@ -288,6 +288,13 @@ def test_columns_mapping_names_an_unusual_header(tmp_path: Path) -> None:
     mapping = tmp_path / "map.json"
     mapping.write_text(json.dumps({"address": "住户位置"}, ensure_ascii=False), "utf-8")
     assert main(["import", *args, "--columns", str(mapping), "-o", str(out)]) == 0
+    for wrong in ({"address": "住户地址"}, {"adress": "住户位置"},
+                  {"ledger": {"address": "住户地址"}}):
+        mapping.write_text(json.dumps(wrong, ensure_ascii=False), "utf-8")
+        with pytest.raises(InputError) as caught:
+            import_compound(args[1], args[3], args[5], wrong)
+        assert caught.value.first.path == "--columns"
+    assert import_compound(args[1], args[3], args[5], {"ledger": {"address": "住户位置"}})
 
 
 # ---------------------------------------------------------------- addresses

@@ -511,6 +511,22 @@ def import_compound(layout: str | Path, ledger: str | Path, roster: str | Path,
     lay = _Sheet(tables[0], "layout", mapping("layout"), issues)
     led = _Sheet(tables[1], "ledger", mapping("ledger"), issues)
     ros = _Sheet(tables[2], "roster", mapping("roster"), issues)
+    for field, header in columns.items():
+        if isinstance(header, dict):
+            kind_tables = {"layout": tables[0], "ledger": tables[1], "roster": tables[2]}
+            if field not in kind_tables:
+                issues.append(InputIssue("--columns", f"{field!r} is not layout, ledger "
+                                         "or roster"))
+                continue
+            for f, h in header.items():
+                if f not in FIELDS[field] or h not in kind_tables[field].headers:
+                    issues.append(InputIssue("--columns", f"{field}: {f!r} -> {h!r} is not "
+                                             f"a field and a header of the {field}"))
+        elif not isinstance(header, str) or all(header not in t.headers for t in tables):
+            issues.append(InputIssue("--columns", f"{field!r} -> {header!r}: no sheet has "
+                                     "that header"))
+        elif all(field not in f for f in FIELDS.values()):
+            issues.append(InputIssue("--columns", f"{field!r} is not a field of any sheet"))
 
     buildings, gates, releases = _layout(lay)
     if not lay.missing("kind") and not buildings:
