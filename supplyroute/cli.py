@@ -558,45 +558,6 @@ def _horizon_lines(h: HorizonPlan) -> list[str]:
     return lines
 
 
-def _sheets(args: argparse.Namespace) -> int:
-    from supplyroute.sheets import write_sheets
-
-    if args.plan.is_dir():
-        return _horizon_sheets(args)
-    scenario = load_scenario(args.scenario)
-    result = load_plan(args.plan)
-    _same_scenario(scenario, result)
-    paths = write_sheets(scenario, result, args.output, lang=args.lang)
-    print(f"{len(paths)} files written to {args.output}")
-    return ExitCode.OK
-
-
-def _horizon_sheets(args: argparse.Namespace) -> int:
-    """A cycle day's sheets, each bag with what was packed in it."""
-    from supplyroute.cycles.folder import read_horizon
-    from supplyroute.sheets import write_sheets
-
-    cs = load_cycle_scenario(args.scenario)
-    folder = read_horizon(args.plan)
-    if folder.horizon.scenario != cs.name:
-        raise InputError(InputIssue("scenario", f"the horizon is for {folder.horizon.scenario!r}"
-                                    f", not {cs.name!r}"))
-    day = args.day - 1
-    if (day, args.round) not in folder.rounds:
-        raise InputError(InputIssue("day", f"the horizon has no {args.round} round on day "
-                                    f"{args.day}"))
-    scenario, result = folder.rounds[day, args.round]
-    names = {i.id: i.name or i.id for i in cs.catalogue}
-    contents = {
-        d.household: ["; ".join(f"{u.units} × {names[u.item]}" for u in bag.contents)
-                      for bag in d.bags]
-        for d in folder.horizon.days[day].deliveries
-    }
-    paths = write_sheets(scenario, result, args.output, lang=args.lang, contents=contents)
-    print(f"{len(paths)} files written to {args.output}")
-    return ExitCode.OK
-
-
 def _same_scenario(scenario: Scenario, result: Plan) -> None:
     if result.scenario != scenario.name:
         raise InputError(InputIssue("scenario", f"the plan is for scenario "
