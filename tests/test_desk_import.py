@@ -373,3 +373,17 @@ def test_a_missing_column_names_the_header_row(tmp_path: Path) -> None:
         import_compound(args[1], ledger, args[5])
     assert [i.path for i in caught.value.issues] == [f"{ledger}:row 2"]
     assert "residents" in caught.value.first.reason
+
+
+def test_the_worked_example_of_the_guide_imports_plans_and_checks(tmp_path: Path) -> None:
+    """docs/guide.md's worked example (examples/desk/) goes through import, plan, check."""
+    desk = ROOT / "examples" / "desk"
+    out = tmp_path / "compound.json"
+    assert main(["import", "--layout", str(desk / "layout.csv"), "--ledger",
+                 str(desk / "ledger.csv"), "--roster", str(desk / "roster.csv"), "--name",
+                 "示例小区", "-o", str(out)]) == 0
+    scenario = load_scenario(out)
+    assert len(scenario.households) == 72 and len(scenario.volunteers) == 4
+    assert sum(h.priority.value != "standard" for h in scenario.households) >= 5
+    result = plan(scenario, PlanOptions(time_limit_s=2, deterministic=True))
+    assert check(scenario, result) == [] and not result.unserved
