@@ -387,3 +387,28 @@ def test_the_worked_example_of_the_guide_imports_plans_and_checks(tmp_path: Path
     assert sum(h.priority.value != "standard" for h in scenario.households) >= 5
     result = plan(scenario, PlanOptions(time_limit_s=2, deterministic=True))
     assert check(scenario, result) == [] and not result.unserved
+
+
+def test_walkways_in_the_layout(tmp_path: Path) -> None:
+    """A layout may draw the paths between its points: walking follows them."""
+    straight = [["类型", "编号", "层数", "单元数", "x", "y", "起点", "终点", "长度"],
+                ["楼栋", "1", "6", "1", "100", "0", "", "", ""],
+                ["大门", "G", "", "", "0", "0", "", "", ""]]
+    around = straight + [["路口", "P1", "", "", "0", "0", "", "", ""],
+                         ["路口", "P2", "", "", "50", "80", "", "", ""],
+                         ["路口", "P3", "", "", "100", "0", "", "", ""],
+                         ["通道", "", "", "", "", "", "P1", "P2", ""],
+                         ["通道", "", "", "", "", "", "P2", "P3", "120"]]
+    ledger = _write_csv(tmp_path / "h.csv", [["地址", "人数"], ["1-1-101", "1"]])
+    roster = _write_csv(tmp_path / "v.csv", [["编号", "开始", "结束"], ["V1", "08:00", "12:00"]])
+    made = {}
+    for name, rows in (("straight", straight), ("around", around)):
+        data = import_compound(_write_csv(tmp_path / f"{name}.csv", rows), ledger, roster)
+        scenario = validate_document(Scenario, data)
+        made[name] = plan(scenario, PlanOptions(time_limit_s=1, deterministic=True))
+        assert check(scenario, made[name]) == []
+    assert made["around"].summary.walk_m > made["straight"].summary.walk_m + 100
+    bad = around + [["通道", "", "", "", "", "", "P1", "P9", ""]]
+    with pytest.raises(InputError) as err:
+        import_compound(_write_csv(tmp_path / "bad.csv", bad), ledger, roster)
+    assert [i.path for i in err.value.issues] == [f"{tmp_path / 'bad.csv'}:row 9:column 终点"]

@@ -34,6 +34,9 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "at": ("时间", "到达时间", "放行时间", "at", "time"),
         "bags": ("袋数", "份数", "bags"),
         "households": ("住户", "户", "households", "homes"),
+        "from": ("起点", "从", "from"),
+        "to": ("终点", "到", "to"),
+        "length": ("长度", "米数", "length", "lengthm"),
     },
     "ledger": {
         "address": ("地址", "住址", "家庭住址", "门牌地址", "address"),

@@ -11,8 +11,10 @@ raised together. A resident's name or phone never goes into a message.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +42,9 @@ MAX_QUANTITY = 10
 
 _KINDS = {"building": ("building", "楼", "楼栋", "楼房", "bldg"),
           "gate": ("gate", "门", "大门", "出入口", "卡口"),
-          "release": ("release", "批次", "到货", "放行", "batch")}
+          "release": ("release", "批次", "到货", "放行", "batch"),
+          "point": ("point", "路口", "路点", "节点", "walkwaypoint"),
+          "walkway": ("walkway", "通道", "路径", "道路", "path")}
 
 #: Category word -> (priority or None, need tag or None).
 CATEGORIES: dict[str, tuple[str | None, str | None]] = {
@@ -175,22 +179,32 @@ def _position(sheet: _Sheet, row: Row) -> dict[str, float] | None:
     return None
 
 
-def _layout(sheet: _Sheet) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
-                                     list[tuple[Row, str, dict[str, Any], str]]]:
-    """Buildings, gates and releases (row, gate id, release, its household cell)."""
-    buildings: list[dict[str, Any]] = []
-    gates: list[dict[str, Any]] = []
-    releases: list[tuple[Row, str, dict[str, Any], str]] = []
+@dataclass
+class _Layout:
+    """What the layout sheet says: buildings, gates, releases (row, gate id, release,
+    its household cell) and the optional walkway graph (points and the paths between)."""
+
+    buildings: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    gates: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    releases: list[tuple[Row, str, dict[str, Any], str]] = dataclasses.field(default_factory=list)
+    points: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    walkways: list[tuple[Row, dict[str, Any]]] = dataclasses.field(default_factory=list)
+
+
+def _layout(sheet: _Sheet) -> _Layout:
+    """Read the layout sheet row by row; a row that cannot be read is refused."""
+    out = _Layout()
+    buildings, gates, releases = out.buildings, out.gates, out.releases
     if sheet.missing("kind", "id"):
-        return buildings, gates, releases
+        return out
     seen_b: dict[str, int] = {}
     seen_g: dict[str, int] = {}
     for row in sheet.table.rows:
         word = normal(sheet.cell(row, "kind"))
         kind = next((k for k, words in _KINDS.items() if word in words), None)
         if kind is None:
-            sheet.refuse(row, "kind", f"{sheet.cell(row, 'kind')!r} is not building, gate "
-                         "or release (楼栋/大门/批次)")
+            sheet.refuse(row, "kind", f"{sheet.cell(row, 'kind')!r} is not building, gate, "
+                         "release, point or walkway (楼栋/大门/批次/路口/通道)")
             continue
         ident = sheet.cell(row, "id")
         if kind == "building":
@@ -242,6 +256,28 @@ def _layout(sheet: _Sheet) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
             where = _position(sheet, row)
             if where is not None:
                 gates.append({"_row": row.number, "id": ident, "position": where})
+        elif kind == "point":
+            if not ident or ident in {p["id"] for p in out.points}:
+                sheet.refuse(row, "id", "a walkway point needs an id of its own")
+                continue
+            where = _position(sheet, row)
+            if where is not None:
+                out.points.append({"_row": row.number, "id": ident, "position": where})
+        elif kind == "walkway":
+            a, b = sheet.cell(row, "from"), sheet.cell(row, "to")
+            if not a or not b:
+                sheet.refuse(row, "from" if not a else "to", "a walkway runs from one "
+                             "point to another: give both")
+                continue
+            edge: dict[str, Any] = {"a": a, "b": b}
+            if sheet.cell(row, "length"):
+                metres = _number(sheet.cell(row, "length"), whole=False)
+                if metres is None or metres <= 0:
+                    sheet.refuse(row, "length", f"{sheet.cell(row, 'length')!r} is not a "
+                                 "length in metres")
+                    continue
+                edge["length_m"] = metres
+            out.walkways.append((row, edge))
         else:
             at = _time(sheet.cell(row, "at"))
             if at is None:
@@ -261,7 +297,13 @@ def _layout(sheet: _Sheet) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
                     continue
                 release["bags"] = count
             releases.append((row, gate, release, homes))
-    return buildings, gates, releases
+    points = {p["id"] for p in out.points}
+    for row, edge in out.walkways:
+        for end in ("a", "b"):
+            if edge[end] not in points:
+                sheet.refuse(row, "from" if end == "a" else "to", f"{edge[end]!r} is not a "
+                             "walkway point of the layout")
+    return out
 
 
 def _home(sheet: _Sheet, row: Row) -> tuple[Address, str] | None:
@@ -528,7 +570,8 @@ def import_compound(layout: str | Path, ledger: str | Path, roster: str | Path,
         elif all(field not in f for f in FIELDS.values()):
             issues.append(InputIssue("--columns", f"{field!r} is not a field of any sheet"))
 
-    buildings, gates, releases = _layout(lay)
+    read = _layout(lay)
+    buildings, gates, releases = read.buildings, read.gates, read.releases
     if not lay.missing("kind") and not buildings:
         issues.append(InputIssue(lay.table.where(lay.table.header_row), "no building rows"))
     if not gates and lay.has("kind"):
@@ -593,6 +636,9 @@ def import_compound(layout: str | Path, ledger: str | Path, roster: str | Path,
               "households": (led, h_rows), "volunteers": (ros, v_rows)}
     data = {"name": name or Path(ledger).stem, "notes": notes, "gates": gates,
             "buildings": buildings, "households": households, "volunteers": volunteers}
+    if read.points:
+        places["walkways.points"] = (lay, [p.pop("_row") for p in read.points])
+        data["walkways"] = {"points": read.points, "edges": [e for _, e in read.walkways]}
     try:
         validate_document(Scenario, data)
     except InputError as exc:

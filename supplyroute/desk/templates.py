@@ -17,7 +17,8 @@ from supplyroute.io import write_atomic
 #: Per sheet: (field, example cell, meaning zh, meaning en).
 COLUMNS: dict[str, list[tuple[str, str, str, str]]] = {
     "layout": [
-        ("kind", "楼栋", "类型：楼栋 / 大门 / 批次", "kind: building, gate or release"),
+        ("kind", "楼栋", "类型：楼栋 / 大门 / 批次 / 路口 / 通道",
+         "kind: building, gate, release, point (of a walkway) or walkway"),
         ("id", "4", "楼号（4 或 4号楼）或大门编号", "building number (4) or gate id"),
         ("name", "4号楼", "名称（可空）", "name as residents say it (optional)"),
         ("floors", "6", "楼层数", "floors of the building"),
@@ -36,6 +37,10 @@ COLUMNS: dict[str, list[tuple[str, str, str, str]]] = {
         ("bags", "", "批次袋数", "a release's count of bags"),
         ("households", "", "或：批次指定的住户地址，用；分隔",
          "or: the addresses a release is for, separated by ;"),
+        ("from", "", "通道起点（路口编号；可不填通道：按直线距离）",
+         "a walkway's first point (optional: without walkways, straight-line distances)"),
+        ("to", "", "通道终点（路口编号）", "a walkway's other point"),
+        ("length", "", "通道长度，米（可空：按直线）", "a walkway's length in metres (optional)"),
     ],
     "ledger": [
         ("address", "4号楼2单元202室", "地址：4号楼2单元202室、4-2-202、4栋202 等",
