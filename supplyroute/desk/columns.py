@@ -75,6 +75,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "lat": ("纬度", "lat"), "lon": ("经度", "lon"), "row": ("行", "row"),
     "col": ("列", "col"), "spacing": ("间距", "spacing"), "gate": ("大门", "gate"),
     "at": ("时间", "at"), "bags": ("袋数", "bags"), "households": ("住户", "households"),
+    "from": ("起点", "from"), "to": ("终点", "to"), "length": ("长度", "length"),
     "address": ("地址", "address"), "building": ("楼号", "building"),
     "unit": ("单元", "unit"), "room": ("房号", "room"), "residents": ("人数", "residents"),
     "phone": ("电话", "phone"), "category": ("类别", "category"), "note": ("备注", "note"),
