@@ -412,3 +412,37 @@ def test_walkways_in_the_layout(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         import_compound(_write_csv(tmp_path / "bad.csv", bad), ledger, roster)
     assert [i.path for i in err.value.issues] == [f"{tmp_path / 'bad.csv'}:row 9:column 终点"]
+
+
+def test_names_and_phones_stay_out_of_plans_logs_progress_and_messages(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The worked example's names and phones: on the scenario (for the sheets), and in
+    nothing else the tool writes or says, with every log at DEBUG."""
+    desk = ROOT / "examples" / "desk"
+    with (desk / "ledger.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    private = [r["姓名 name"] for r in rows] + [r["电话 phone"] for r in rows]
+    assert len(private) == 144 and all(private)
+    scenario_file, plan_file = tmp_path / "c.json", tmp_path / "p.json"
+    caplog.set_level(logging.DEBUG)
+    assert main(["--debug", "import", "--layout", str(desk / "layout.csv"), "--ledger",
+                 str(desk / "ledger.csv"), "--roster", str(desk / "roster.csv"), "-o",
+                 str(scenario_file)]) == 0
+    assert main(["--debug", "plan", str(scenario_file), "-o", str(plan_file),
+                 "--time-limit", "2"]) == 0
+    assert main(["check", str(scenario_file), str(plan_file)]) == 0
+    report = tmp_path / "r.html"
+    assert main(["report", str(scenario_file), str(plan_file), "-o", str(report),
+                 "--redact"]) == 0
+    # A broken plan: the violations name households by id only.
+    broken = json.loads(plan_file.read_text(encoding="utf-8"))
+    broken["deliveries"][0]["delivered_s"] += 600
+    plan_file.with_name("b.json").write_text(json.dumps(broken), encoding="utf-8")
+    assert main(["check", str(scenario_file), str(plan_file.with_name("b.json"))]) == 4
+    out = capsys.readouterr()
+    said = "\n".join([out.out, out.err, *(r.getMessage() for r in caplog.records),
+                      plan_file.read_text(encoding="utf-8"),
+                      report.read_text(encoding="utf-8")])
+    assert [p for p in private if p in said] == []
+    assert private[0] in scenario_file.read_text(encoding="utf-8")  # kept for the sheets
