@@ -298,13 +298,12 @@ def group(name: str | None, lang: str) -> str:
 
 
 def address(scenario: Scenario, household: Household, lang: str) -> str:
-    """The home as people write it: its ``address``; else, for ids ``B{b}-{u}-{ffrr}``,
-    ``{b}号楼{u}单元{f}{rr}室`` (``Bldg {b} Unit {u} Rm {f}{rr}``); else the id."""
-    if household.address:
-        return household.address
+    """The home the local way, one form on every sheet: for ids ``B{b}-{u}-{ffrr}``,
+    ``{b}号楼{u}单元{f}{rr}室`` (``Bldg {b} Unit {u} Rm {f}{rr}``), whatever form the
+    ledger wrote it in; else its ``address`` as written; else the id."""
     match = _HOME_ID.match(household.id)
     if not match:
-        return household.id
+        return household.address or household.id
     b, u, floor, room = match.groups()
     b, u, floor_n = str(int(b)), str(int(u)), str(int(floor))
     if lang == "zh":
