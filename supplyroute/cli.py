@@ -795,14 +795,20 @@ def _desk_sheets(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _report(args: argparse.Namespace) -> int:
-    """The plan report as one HTML page."""
-    from supplyroute.reports.report import write_report
-
+def _round_files(args: argparse.Namespace) -> tuple[Scenario, Plan]:
+    """A round's scenario and plan, the plan for that scenario, the output writable."""
     check_writable(args.output)
     scenario = load_scenario(args.scenario)
     result = load_plan(args.plan)
     _same_scenario(scenario, result)
+    return scenario, result
+
+
+def _report(args: argparse.Namespace) -> int:
+    """The plan report as one HTML page."""
+    from supplyroute.reports.report import write_report
+
+    scenario, result = _round_files(args)
     write_report(scenario, result, args.output, lang=args.lang, redact=args.redact)
     print(f"report written to {args.output}")
     return ExitCode.OK
@@ -812,10 +818,7 @@ def _export_geojson(args: argparse.Namespace) -> int:
     """The plan's trips as GeoJSON."""
     from supplyroute.reports.geojson import write_geojson
 
-    check_writable(args.output)
-    scenario = load_scenario(args.scenario)
-    result = load_plan(args.plan)
-    _same_scenario(scenario, result)
+    scenario, result = _round_files(args)
     write_geojson(scenario, result, args.output)
     trips = sum(len(vp.trips) for vp in result.volunteers)
     print(f"{trips} trips written to {args.output}")
