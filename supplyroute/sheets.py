@@ -37,8 +37,8 @@ from supplyroute.models import (
     Volunteer,
     VolunteerPlan,
 )
-from supplyroute.reports.words import ZH_WORDS
-from supplyroute.reports.words import group as group_name
+from supplyroute.words import ZH_WORDS
+from supplyroute.words import group as group_name
 
 #: Per household, a text per bag (by bag index) saying what is in it.
 Contents = Mapping[str, Sequence[str]]

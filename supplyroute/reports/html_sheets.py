@@ -34,7 +34,19 @@ from supplyroute.models import (
     VolunteerPlan,
 )
 from supplyroute.reports import svg
-from supplyroute.reports.words import (
+from supplyroute.sheets import (
+    Contents,
+    _bags,
+    _find,
+    _handled_bags,
+    _households,
+    _Relays,
+    _roles,
+    _stop_entries,
+    _trip_bags,
+    sheet_file_name,
+)
+from supplyroute.words import (
     address,
     building_label,
     building_name,
@@ -47,18 +59,6 @@ from supplyroute.reports.words import (
     stairwell_name,
     text,
     word,
-)
-from supplyroute.sheets import (
-    Contents,
-    _bags,
-    _find,
-    _handled_bags,
-    _households,
-    _Relays,
-    _roles,
-    _stop_entries,
-    _trip_bags,
-    sheet_file_name,
 )
 
 #: Print CSS shared by the sheets: A4 portrait, large type, one volunteer a page.
