@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import struct
 import subprocess
-import time
 import zlib
 from pathlib import Path
 
@@ -173,18 +172,14 @@ def test_sheet_prints_to_pdf(chromium, pages, tmp_path) -> None:
     assert data.startswith(b"%PDF") and len(data) > 5000
 
 
-def test_anzhen4389_papers_are_written_quickly(tmp_path, capsys) -> None:
-    """Report and sheets for 4,389 households: only our writing is timed (the hand plan
-    is made first); the time is printed (benchmarks/desk.py prints it too)."""
+def test_anzhen4389_papers_are_written(tmp_path) -> None:
+    """Report and sheets for 4,389 households, whole and of sane size (how long it
+    takes is measured by benchmarks/desk.py, not asserted here)."""
     scenario = load_scenario(ROOT / "examples" / "anzhen4389.json")
     result = plan(scenario, PlanOptions(method="manual"))
-    start = time.perf_counter()
     report = write_report(scenario, result, tmp_path / "report.zh.html", lang="zh")
     html = write_html_sheets(scenario, result, tmp_path / "sheets", lang="zh")
     md = write_sheets(scenario, result, tmp_path / "sheets", lang="zh")
-    seconds = time.perf_counter() - start
-    with capsys.disabled():
-        print(f"\nanzhen4389: report and {len(html) - 1} sheets written in {seconds:.2f} s")
     working = [vp for vp in result.volunteers if vp.trips or vp.climbs]
     assert len(html) == len(md) == len(working) + 1
     assert 50_000 < report.stat().st_size < 20_000_000
