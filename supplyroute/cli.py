@@ -221,9 +221,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("staff", help="the fewest volunteers that serve every household "
                        "by a time", description="Find the fewest volunteers drawn from the "
                        "scenario's roster (by zone, cloned above it) whose plan serves every "
-                       "household by --finish-by, and the lower bound proving that one fewer "
-                       "cannot. Writes the answer JSON (and its plan to FILE's sibling "
-                       "*.plan.json).")
+                       "household by --finish-by, and the lower bound proving that a team of "
+                       "one fewer, drawn the same way, cannot. Writes the answer JSON (and "
+                       "its plan to FILE's sibling *.plan.json).")
     p.add_argument("scenario", type=Path)
     p.add_argument("--finish-by", required=True, metavar="HH:MM",
                    help="last hand-over by then (a clock time on the scenario's day)")
@@ -623,8 +623,8 @@ def _staffing_lines(a: StaffingAnswer) -> list[str]:
     lines = [f"scenario      {a.scenario}: {a.households} households, roster of {a.roster}; "
              f"finish by {hhmm(a.finish_by_s)} ({window})"]
     if a.lower is not None:
-        lines.append(f"lower         {a.lower} volunteers: no fewer can (bound of "
-                     f"{a.lower - 1}: {a.below_lower_reason})")
+        lines.append(f"lower         {a.lower} volunteers: no team of fewer drawn this way "
+                     f"can (bound of {a.lower - 1}: {a.below_lower_reason})")
     if a.enough is not None and a.makespan_s is not None and a.last_delivery_s is not None:
         lines.append(f"enough        {a.enough} volunteers ({a.carts} with carts, {a.cloned} "
                      f"above the roster): last bag at {hhmm(a.last_delivery_s)}, makespan "

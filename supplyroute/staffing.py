@@ -85,7 +85,9 @@ class StaffingAnswer(_Model):
     round_start_s: float  #: the earliest shift start of the roster.
     roster: int  #: volunteers in the scenario.
     households: int
-    #: No team of fewer volunteers drawn from the roster can finish in time.
+    #: No team of fewer volunteers drawn from the roster this way (each zone group
+    #: filled by its work, in roster order) can finish in time: the bound proves it for
+    #: those teams, not for every other split between zones or choice of who has carts.
     lower: int | None
     #: The bound (s) of a team of ``lower - 1``: above ``finish_by_s`` minus that team's
     #: round start (``attempts``; the roster's in all but odd rosters); null if ``lower``
