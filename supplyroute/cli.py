@@ -625,6 +625,9 @@ def _staffing_lines(a: StaffingAnswer) -> list[str]:
     if a.lower is not None:
         lines.append(f"lower         {a.lower} volunteers: no team of fewer drawn this way "
                      f"can (bound of {a.lower - 1}: {a.below_lower_reason})")
+    if a.fewest_any is not None:
+        lines.append(f"any team      at least {a.fewest_any} volunteers, however drawn from "
+                     f"the roster's kinds (team LP {a.fewest_any_lp:.2f})")
     if a.enough is not None and a.makespan_s is not None and a.last_delivery_s is not None:
         lines.append(f"enough        {a.enough} volunteers ({a.carts} with carts, {a.cloned} "
                      f"above the roster): last bag at {hhmm(a.last_delivery_s)}, makespan "

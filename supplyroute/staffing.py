@@ -30,6 +30,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from supplyroute.bounds.carry import lower_bound
+from supplyroute.bounds.team import TeamBound, team_bound
 from supplyroute.checker import check
 from supplyroute.clock import hhmm
 from supplyroute.errors import InputError, InputIssue
@@ -89,6 +90,11 @@ class StaffingAnswer(_Model):
     #: filled by its work, in roster order) can finish in time: the bound proves it for
     #: those teams, not for every other split between zones or choice of who has carts.
     lower: int | None
+    #: No team of fewer, however drawn (any of the roster's kinds of volunteer, cloned
+    #: at will, with at most the carts allowed), can: the team LP of
+    #: :mod:`supplyroute.bounds.team`. None if no team of any size can.
+    fewest_any: int | None = None
+    fewest_any_lp: float | None = None  #: the team LP's fractional optimum.
     #: The bound (s) of a team of ``lower - 1``: above ``finish_by_s`` minus that team's
     #: round start (``attempts``; the roster's in all but odd rosters); null if ``lower``
     #: is 1 or that team leaves households without an eligible volunteer.
@@ -111,6 +117,14 @@ class StaffingAnswer(_Model):
     team: Scenario | None = Field(
         default=None, description="the scenario with the enough team as its volunteers "
         "(the plan's scenario: check the plan against it)")
+
+
+def _any_team(scenario: Scenario, finish_by_s: float, carts: int | None) -> TeamBound:
+    """The team LP's bound over every team with at most ``carts`` carts (None: as many
+    as wanted, as clones of the roster's cart volunteers bring theirs)."""
+    ctx = Context(scenario)
+    return team_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible, finish_by_s,
+                      carts)
 
 
 @dataclass
@@ -348,8 +362,12 @@ def staff(scenario: Scenario, finish_by_s: float, carts: int | None = None,
              f"{violations} violations: " + ("in time" if ok else "not in time"))
         return ok
 
+    any_team = _any_team(scenario, finish_by_s, carts)
+
     def answer(**fields: object) -> StaffingAnswer:
         base: dict[str, object] = dict(
+            fewest_any=any_team.volunteers,
+            fewest_any_lp=None if any_team.value is None else round(any_team.value, 3),
             scenario=scenario.name, finish_by_s=finish_by_s, round_start_s=start,
             roster=len(scenario.volunteers), households=len(scenario.households),
             lower=None, below_lower_bound_s=None, below_lower_reason=None,

@@ -35,6 +35,8 @@ def _sound(answer: StaffingAnswer) -> None:
     assert answer.plan.summary.households_unserved == 0
     assert answer.plan.summary.last_delivery_s <= answer.finish_by_s
     assert answer.lower is not None and answer.lower <= answer.enough
+    # The bound over every team holds for the team found too.
+    assert answer.fewest_any is not None and answer.fewest_any <= answer.enough
     assert answer.gap == answer.enough - answer.lower
     tried = {a.volunteers: a for a in answer.attempts}
     if answer.below_lower_bound_s is not None:
@@ -162,3 +164,47 @@ def _valid(capsys: pytest.CaptureFixture[str], document: str, data: object) -> N
     schema = json.loads(capsys.readouterr().out)
     jsonschema.Draft202012Validator.check_schema(schema)
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)) == []
+
+
+def test_the_team_bound_holds_for_every_team_that_makes_it() -> None:
+    """On random small compounds: plan with k volunteers (a cart for some), take the
+    last hand-over as the time to beat; the team LP never asks for more than k."""
+    import random
+
+    from supplyroute.bounds.team import team_bound
+    from supplyroute.planner import plan
+    from supplyroute.rounds.base import Context
+    from tests.conftest import compound, random_households
+
+    rng = random.Random(11)
+    tried = 0
+    for case in range(12):
+        k = 1 + case % 4
+        volunteers = [{"id": f"V{i}", "shift": {"start": "08:00", "end": "18:00"},
+                       "gate": "G", **({"cart": {"capacity_bags": 8, "capacity_kg": 80}}
+                                       if i == 0 and case % 3 == 0 else {})}
+                      for i in range(k)]
+        scenario = compound(random_households(rng, rng.randint(4, 16)), volunteers)
+        made = plan(scenario, QUICK)
+        assert check(scenario, made) == [] and not made.unserved
+        ctx = Context(scenario)
+        carts = sum(v.cart is not None for v in scenario.volunteers)
+        bound = team_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible,
+                           made.summary.last_delivery_s, carts)
+        assert bound.volunteers is not None and bound.volunteers <= k, (case, bound)
+        tried += 1
+    assert tried == 12
+
+
+def test_no_team_can_when_a_household_is_out_of_reach_in_time() -> None:
+    from supplyroute.bounds.team import team_bound
+    from supplyroute.rounds.base import Context
+
+    scenario = load_scenario(NANXIU)
+    ctx = Context(scenario)
+    start = min(v.shift.start for v in scenario.volunteers)
+    # Two minutes: loading alone takes that long, so nobody can hand anything over.
+    assert team_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible,
+                      start + 120).volunteers is None
+    answer = staff(scenario, _at("08:30"), options=QUICK)
+    assert answer.fewest_any == 2 and 1 < answer.fewest_any_lp < 2

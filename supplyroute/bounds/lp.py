@@ -239,3 +239,58 @@ def maximise_served(counts: list[int], weights: list[float], costs: list[dict[in
         value += objective.Value()
         shares.update({key: var.solution_value() for key, var in x.items()})
     return value, shares
+
+
+def minimise_team(counts: list[int], costs: list[dict[int, float]],
+                  savings: list[dict[int, float]], available: dict[int, float],
+                  cart_kinds: set[int] | None = None, carts: int | None = None,
+                  ) -> tuple[float, dict[int, float]]:
+    """The fewest volunteers, of any kinds and as many of each as wanted, whose work
+    fits each kind's available time:
+
+        minimise    sum_k n[k]
+        subject to  sum_u x[u][k] * cost[u][k] - sum_u y[u][k] * saving[u][k]
+                        <= n[k] * available[k]                      for every kind k
+                    y[u][k] <= x[u][k],  sum_u y[u][k] <= n[k]
+                    sum_k x[u][k] = count[u]                         for every unit u
+                    sum_{k with a cart} n[k] <= carts               (if carts is given)
+                    x, y, n >= 0, x defined only where cost[u][k] is given.
+
+    Returns the optimum (None-free: raises :class:`LPError` if no team can) and the
+    number of each kind."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None:  # pragma: no cover - GLOP ships with every OR-Tools wheel
+        raise LPError("GLOP is not available in this OR-Tools build")
+    inf = solver.infinity()
+    team = {k: solver.NumVar(0.0, inf, f"n_{k}") for k in sorted(available)}
+    work = {k: solver.Constraint(-inf, 0.0) for k in team}
+    lasts = {k: solver.Constraint(-inf, 0.0) for k in team}
+    for k, n in team.items():
+        work[k].SetCoefficient(n, -available[k])
+        lasts[k].SetCoefficient(n, -1.0)
+    for u, (count, row) in enumerate(zip(counts, costs, strict=True)):
+        served = solver.Constraint(float(count), float(count))
+        for k, cost in sorted(row.items()):
+            x = solver.NumVar(0.0, float(count), "")
+            served.SetCoefficient(x, 1.0)
+            work[k].SetCoefficient(x, cost)
+            saving = savings[u].get(k, 0.0)
+            if saving > 0:
+                y = solver.NumVar(0.0, float(count), "")
+                tie = solver.Constraint(-inf, 0.0)  # y <= x
+                tie.SetCoefficient(y, 1.0)
+                tie.SetCoefficient(x, -1.0)
+                lasts[k].SetCoefficient(y, 1.0)
+                work[k].SetCoefficient(y, -saving)
+    if carts is not None and cart_kinds:
+        limit = solver.Constraint(-inf, float(carts))
+        for k in cart_kinds & set(team):
+            limit.SetCoefficient(team[k], 1.0)
+    objective = solver.Objective()
+    for n in team.values():
+        objective.SetCoefficient(n, 1.0)
+    objective.SetMinimization()
+    status = solver.Solve()
+    if status != pywraplp.Solver.OPTIMAL:
+        raise LPError(f"the team LP ended with status {status}")
+    return objective.Value(), {k: n.solution_value() for k, n in team.items()}
