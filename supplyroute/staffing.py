@@ -121,8 +121,11 @@ class StaffingAnswer(_Model):
 
 def _any_team(scenario: Scenario, finish_by_s: float, carts: int | None) -> TeamBound:
     """The team LP's bound over every team with at most ``carts`` carts (None: as many
-    as wanted, as clones of the roster's cart volunteers bring theirs)."""
-    ctx = Context(scenario)
+    as wanted, as clones of the roster's cart volunteers bring theirs). A team may take
+    a cart volunteer without the cart (``--carts``), so each gets a twin by hand."""
+    twins = tuple(v.model_copy(update={"id": f"{v.id}~hands", "cart": None})
+                  for v in scenario.volunteers if v.cart is not None)
+    ctx = Context(scenario.with_changes(volunteers=(*scenario.volunteers, *twins)))
     return team_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible, finish_by_s,
                       carts)
 
