@@ -88,6 +88,15 @@ def _count(text: str) -> int:
     return value
 
 
+def _search_options(p: argparse.ArgumentParser, time_limit_s: float, what: str) -> None:
+    """The options every command that plans shares: its time, determinism, progress."""
+    p.add_argument("--time-limit", type=_positive, default=time_limit_s, metavar="S",
+                   help=f"{what} (default {time_limit_s:g})")
+    p.add_argument("--deterministic", action="store_true",
+                   help="stop searches on iteration counts only: same input, same output")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="supplyroute",
@@ -229,11 +238,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="last hand-over by then (a clock time on the scenario's day)")
     p.add_argument("--carts", type=_carts, default=None, metavar="N",
                    help="at most N of the volunteers have carts (default: as on the roster)")
-    p.add_argument("--time-limit", type=_positive, default=10.0, metavar="S",
-                   help="seconds per plan (default 10)")
-    p.add_argument("--deterministic", action="store_true",
-                   help="stop searches on iteration counts only: same input, same answer")
-    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    _search_options(p, 10.0, "seconds per plan")
     p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE")
 
     p = sub.add_parser("compare", help="plan a scenario and its variants side by side",
@@ -245,11 +250,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--vary", action="append", required=True, metavar="SPEC",
                    help="a variant, e.g. zones=off or carts=+2 (repeat for more)")
     p.add_argument("--mode", choices=MODES, default="carry")
-    p.add_argument("--time-limit", type=_positive, default=30.0, metavar="S",
-                   help="seconds per plan (default 30)")
-    p.add_argument("--deterministic", action="store_true",
-                   help="stop searches on iteration counts only: same input, same plans")
-    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    _search_options(p, 30.0, "seconds per plan")
     p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE")
 
     p = sub.add_parser("replan", help="replan the rest of the day after events",
@@ -266,11 +267,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--events", type=Path, default=None, metavar="FILE",
                    help="events JSON (format supplyroute.events; default: none)")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
-    p.add_argument("--time-limit", type=_positive, default=30.0, metavar="S",
-                   help="seconds the replanning may take (default 30)")
-    p.add_argument("--deterministic", action="store_true",
-                   help="stop searches on iteration counts only: same input, same plan")
-    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    _search_options(p, 30.0, "seconds the replanning may take")
 
     p = sub.add_parser("report", help="write the plan report: one self-contained HTML page",
                        description="The compound with each volunteer's trips, a timeline per "

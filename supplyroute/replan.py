@@ -27,6 +27,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from supplyroute.bounds.carry import Bound, lower_bound
@@ -86,11 +87,12 @@ def replan(scenario: Scenario, original: Plan, events: Events, at_s: float,
     # Three ways to go on, fewest changes first: the old sheets repaired; each
     # volunteer's next stops held as planned and the rest planned afresh; all of it
     # afresh. The first within FRESH_SHORTER_BY of the best is taken.
+    rest_ctx = Context(rest) if rest is not None else None  # the repair's and the takers'
     held = _Day(scenario, original, events, at_s, hold_stops=HOLD_STOPS,
-                free=_takers(rest, day) if rest is not None else frozenset())
+                free=_takers(rest_ctx, day) if rest_ctx is not None else frozenset())
     held_rest = held.rest_scenario()
     candidates: list[tuple[str, _Day, Plan | None]] = [
-        ("sheets kept", day, _repair(rest, day) if rest is not None else None),
+        ("sheets kept", day, _repair(rest_ctx, day) if rest_ctx is not None else None),
         ("next stops kept", held, plan(held_rest, replace(
             half, progress=_labelled(options.progress, "the rest after the next stops")))
          if held_rest is not None else None),
@@ -115,14 +117,13 @@ def replan(scenario: Scenario, original: Plan, events: Events, at_s: float,
     return Replanned(result.model_copy(update={"replan": info}), chosen_day.scenario)
 
 
-def _takers(rest: Scenario, day: _Day) -> frozenset[str]:
+def _takers(ctx: Context, day: _Day) -> frozenset[str]:
     """The volunteers who would hand over each new timed delivery soonest (an urgent
     order, a new household with a deadline): their sheets change for it; the others'
     next stops are held."""
     new = {e.household for e in day.events if isinstance(e, UrgentOrder)}
     new |= {f"{hid}/order" for hid in new}
     new |= {h.id for e in day.events if isinstance(e, HouseholdsAdded) for h in e.households}
-    ctx = Context(rest)
     takers = set()
     for q in ctx.demand.parcels:
         if not (q.timed and (q.id in new or q.id.split("/order")[0] in new)):
@@ -507,6 +508,11 @@ class _Day:
         order.append(new_id)
         renamed[new_id] = (gate, ready)
 
+    @cached_property
+    def context(self) -> Context:
+        """The day's scenario prepared once, for every candidate merged on it."""
+        return Context(self.scenario)
+
     # -- the rest of the day ---------------------------------------------------------
 
     def free_from(self, volunteer: str) -> float:
@@ -572,7 +578,7 @@ class _Day:
     def merge(self, rest: Plan | None, bound: Bound, solve_s: float | None) -> Plan:
         """The day's plan: the kept trips, then the rest's trips of each volunteer."""
         s = self.scenario
-        ctx = Context(s)
+        ctx = self.context
         by_volunteer = {vp.volunteer: vp for vp in rest.volunteers} if rest else {}
         deliveries = [d for d in self.locked.values() if d.household in s.household_by_id]
         volunteer_plans = []
@@ -643,11 +649,10 @@ def _unserved(hid: str):
                     detail="no volunteer has time left after the replan")
 
 
-def _repair(rest: Scenario, day: _Day) -> Plan:
+def _repair(ctx: Context, day: _Day) -> Plan:
     """The old sheets, repaired: each volunteer keeps its remaining stops in order (less
     the households that left or became urgent); the others go into trips of their own,
     each to the volunteer who ends soonest with it, urgent ones timed."""
-    ctx = Context(rest)
     builder = ctx.builder
     parcels = {q.id: q for q in ctx.demand.parcels}
     index = {v.id: i for i, v in enumerate(ctx.volunteers)}

@@ -119,6 +119,18 @@ class StaffingAnswer(_Model):
         "(the plan's scenario: check the plan against it)")
 
 
+def _first_passing(failing: int, passing: int, test: Callable[[int], bool]) -> int:
+    """Bisection: the smallest size in (failing, passing] that passes ``test``, given
+    that ``passing`` does, ``failing`` does not, and more volunteers never hurt."""
+    while passing - failing > 1:
+        mid = (failing + passing) // 2
+        if test(mid):
+            passing = mid
+        else:
+            failing = mid
+    return passing
+
+
 def _any_team(scenario: Scenario, finish_by_s: float, carts: int | None) -> TeamBound:
     """The team LP's bound over every team with at most ``carts`` carts (None: as many
     as wanted, as clones of the roster's cart volunteers bring theirs). A team may take
@@ -384,14 +396,7 @@ def staff(scenario: Scenario, finish_by_s: float, carts: int | None = None,
     if not fits_bound(cap):
         return answer(reason=f"even {cap} volunteers cannot finish by {hhmm(finish_by_s)} "
                       f"({reasons[cap]}; {available(cap)})")
-    lo, hi = 0, cap  # fits_bound(hi); not fits_bound(lo) (no team of 0)
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if fits_bound(mid):
-            hi = mid
-        else:
-            lo = mid
-    lower = hi
+    lower = _first_passing(0, cap, fits_bound)  # no team of 0 fits
     below = attempts[lower - 1].lower_bound_s if lower > 1 else None
     below_reason = (reasons[lower - 1] + f" > {available(lower - 1)}"
                     if lower > 1 and below is not None else
@@ -410,13 +415,7 @@ def staff(scenario: Scenario, finish_by_s: float, carts: int | None = None,
                           f"every household by {hhmm(finish_by_s)}")
         k = min(cap, lower + step)
         step *= 2
-    good = k
-    while good - failed > 1:
-        mid = (failed + good) // 2
-        if plan_of(mid):
-            good = mid
-        else:
-            failed = mid
+    good = _first_passing(failed, k, plan_of)
     members = team(scenario, good, carts, groups)
     made, chosen = best_plan[good]
     return answer(
