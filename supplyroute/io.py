@@ -17,6 +17,8 @@ from pydantic import BaseModel, ValidationError
 from supplyroute.errors import InputError, InputIssue, json_path
 from supplyroute.models import Plan, Scenario
 from supplyroute.models.cycle import CycleScenario
+from supplyroute.models.district import DISTRICT_FORMAT, DistrictScenario
+from supplyroute.models.district_plan import DistrictPlan
 from supplyroute.models.horizon import HorizonPlan
 
 M = TypeVar("M", bound=BaseModel)
@@ -225,3 +227,41 @@ def write_atomic(path: str | Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def load_district(path: str | Path) -> DistrictScenario:
+    """Read and validate a district scenario. A compound whose ``scenario`` is a file
+    name has that file read in its place (relative to the district file), and so is a
+    road network's GraphML file; errors in them are named under the compound."""
+    data = read_json(path)
+    if not isinstance(data, dict) or data.get("format") != DISTRICT_FORMAT:
+        raise InputError(InputIssue("format", f"expected {DISTRICT_FORMAT!r}: a district "
+                                    "scenario (docs/formats.md)"))
+    folder = Path(path).parent
+    for i, compound in enumerate(data.get("compounds") or []):
+        if isinstance(compound, dict) and isinstance(compound.get("scenario"), str):
+            where = folder / compound["scenario"]
+            try:
+                compound["scenario"] = read_json(where)
+            except InputError as exc:
+                raise InputError(InputIssue(f"compounds[{i}].scenario",
+                                            exc.first.reason)) from None
+    roads = data.get("roads")
+    if isinstance(roads, dict) and isinstance(roads.get("graphml"), str):
+        roads["graphml"] = str((folder / roads["graphml"]).resolve())
+    return validate_document(DistrictScenario, data)
+
+
+def is_district(path: str | Path) -> bool:
+    """Whether a JSON file is a district scenario (read cheaply: its first kilobytes)."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            head = handle.read(4096)
+    except (OSError, UnicodeDecodeError):
+        return False
+    return f'"{DISTRICT_FORMAT}"' in head
+
+
+def load_district_plan(path: str | Path) -> DistrictPlan:
+    """Read and validate a district plan JSON file."""
+    return validate_document(DistrictPlan, read_json(path))

@@ -1,0 +1,287 @@
+"""``plan_district(district, options) -> DistrictPlan``: vans and rounds, planned as one.
+
+What matters to a street office is when the last household of the district has its
+bags, not how few kilometres the vans drive nor how quickly a round goes once its goods
+are in. So the vans are routed for the rounds:
+
+1. Each compound's goods go in lots (:mod:`~supplyroute.district.goods`), and each lot
+   gets a *target*: the round needs it at about its share of the round's length after
+   the round starts, less the dwell. Deliveries after their target cost in proportion to
+   their weight.
+2. The vans are routed (:mod:`~supplyroute.district.trucks`), the gates' bays and staging
+   worked out, every compound's round planned with the releases that follow
+   (:mod:`~supplyroute.district.cluster`: on a Dask cluster when asked).
+3. The compound whose round ends last is the critical one: its lots' targets move
+   earlier and weigh more, and the vans are routed again from the last routes. The best
+   district plan of the iterations is kept.
+
+The *sequential baseline* (``baseline=True``) is what planning the halves apart gives:
+the vans routed for distance and their own finishing time alone, then the rounds. The
+bound is :func:`~supplyroute.district.bound.district_bound`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from supplyroute.bounds.carry import solo_delivery_s
+from supplyroute.district.bound import DistrictBound, district_bound
+from supplyroute.district.cluster import RoundJob, RoundRunner
+from supplyroute.district.day import day_scenario, household_releases
+from supplyroute.district.goods import LotSpec, allocate, make_lots
+from supplyroute.district.roads import Roads
+from supplyroute.district.trucks import TruckDay, TruckProblem, build, route, schedule
+from supplyroute.errors import InputError, InputIssue
+from supplyroute.models import Plan
+from supplyroute.models.digest import scenario_sha256
+from supplyroute.models.district import DistrictScenario
+from supplyroute.models.district_plan import (
+    CompoundRound,
+    DistrictPlan,
+    DistrictSummary,
+    HouseholdTime,
+    Shipment,
+)
+from supplyroute.rounds.base import Context
+from supplyroute.routing.problem import SearchLimit
+
+log = logging.getLogger("supplyroute.district")
+
+#: Cost per second late of a lot's delivery, per kg (a 750 kg lot ten minutes late
+#: weighs as much as about 4.5 km of driving).
+TARGET_COST_PER_KG_S = 0.01
+#: The critical compound's targets move to this share of what they were...
+TIGHTEN = 0.7
+#: ...and weigh this many times more.
+EMPHASIS = 3.0
+#: A medicine order is aimed this long before the latest it may arrive.
+ORDER_MARGIN_S = 1800.0
+#: The baseline's cost per second of the fleet's span (its own finishing time).
+BASELINE_SPAN_COST = 1
+
+
+@dataclass(frozen=True)
+class DistrictOptions:
+    """How to plan a district. ``time_limit_s`` is the vans' search per iteration;
+    each round gets ``round_time_limit_s``."""
+
+    time_limit_s: float = 20.0
+    round_time_limit_s: float = 10.0
+    iterations: int = 3
+    deterministic: bool = False
+    baseline: bool = False
+    workers: int = 1
+    scheduler: str | None = None
+    progress: Callable[[str], None] | None = None
+
+    def __post_init__(self) -> None:
+        if self.time_limit_s <= 0 or self.round_time_limit_s <= 0:
+            raise ValueError("time limits must be positive")
+        if self.iterations < 1:
+            raise ValueError("iterations must be at least 1")
+
+
+@dataclass
+class _Outcome:
+    day: TruckDay
+    rounds: dict[str, Plan]
+    last_s: dict[str, float]  #: each compound's last hand-over (its round start if none).
+
+    @property
+    def last_delivery_s(self) -> float:
+        return max(self.last_s.values())
+
+
+@dataclass
+class _Planner:
+    district: DistrictScenario
+    options: DistrictOptions
+    runner: RoundRunner
+    roads: Roads
+    lots: list[LotSpec]
+    shipments: list[Shipment]
+    bound: DistrictBound
+    started: float = field(default_factory=time.monotonic)
+    cache: dict[tuple, Plan] = field(default_factory=dict)
+
+    def say(self, message: str) -> None:
+        log.info(message)
+        if self.options.progress is not None:
+            self.options.progress(message)
+
+    @property
+    def limit(self) -> SearchLimit:
+        return SearchLimit(time_limit_s=self.options.time_limit_s,
+                           deterministic=self.options.deterministic)
+
+    def latest_in(self) -> dict[str, float]:
+        """Medicine orders' shipments: the latest start of unloading that still lets
+        the round bring the bags to the door by the deadline."""
+        out: dict[str, float] = {}
+        for order in self.district.orders:
+            compound = self.district.compound_by_id[order.compound]
+            ctx = Context(compound.scenario)
+            parcel = ctx.demand.parcels[ctx.household_index[order.household]]
+            door = min((solo_delivery_s(ctx.demand, ctx.travel, v, parcel)
+                        for v in ctx.eligible[parcel.index]), default=0.0)
+            gate = compound.supply_gate
+            for s in self.shipments:
+                if s.order == order.id:
+                    out[s.id] = (order.deadline - door - gate.dwell_s
+                                 - gate.unload_s_per_kg * s.kg)
+        return out
+
+    def targets(self, shift: dict[str, float], weight: dict[str, float]
+                ) -> dict[str, tuple[float, float]]:
+        specs = {lot.id: lot for lot in self.lots}
+        out: dict[str, tuple[float, float]] = {}
+        latest = self.latest_in()
+        for s in self.shipments:
+            if s.order is not None:
+                out[s.id] = (latest[s.id] - ORDER_MARGIN_S, 100 * max(1.0, s.kg))
+                continue
+            lot = specs[s.lot or ""]
+            compound = self.district.compound_by_id[s.compound]
+            start = min(v.shift.start for v in compound.scenario.volunteers)
+            need = (start + lot.share_before * self.bound.rounds_only_s[s.compound]
+                    * shift[s.compound] - compound.supply_gate.dwell_s)
+            out[s.id] = (max(0.0, need),
+                         TARGET_COST_PER_KG_S * s.kg * weight[s.compound])
+        return out
+
+    def evaluate(self, truck: TruckProblem, node_routes: list[list[int]]) -> _Outcome:
+        day = schedule(self.district, self.roads, self.shipments, self.lots, truck, node_routes)
+        jobs, keys = [], []
+        for compound in self.district.compounds:
+            released = household_releases(lot for lot in day.lots if lot.compound == compound.id)
+            scenario = day_scenario(self.district, compound, released)
+            key = (compound.id, tuple(sorted(released.items())))
+            keys.append(key)
+            if key not in self.cache:
+                jobs.append(RoundJob(compound.id, scenario, self.options.round_time_limit_s,
+                                     self.options.deterministic))
+        if jobs:
+            self.say(f"planning {len(jobs)} rounds on {self.runner.where}")
+        for job, result in zip(jobs, self.runner.map(jobs), strict=True):
+            key = next(k for k in keys if k[0] == job.compound)
+            self.cache[key] = result
+        rounds = {k[0]: self.cache[k] for k in keys}
+        last = {c: (p.summary.last_delivery_s if p.deliveries else p.summary.round_start_s)
+                for c, p in rounds.items()}
+        return _Outcome(day, rounds, last)
+
+    def routed(self, targets: dict[str, tuple[float, float]], span_cost: int,
+               start: list[list[int]] | None) -> tuple[TruckProblem, list[list[int]]]:
+        truck = build(self.district, self.roads, self.shipments, self.latest_in(), targets,
+                      span_cost)
+        node_routes = route(truck, self.limit, start)
+        if node_routes is None:
+            raise InputError(InputIssue("vehicles", "the vans cannot carry the goods within "
+                                        "their shifts and the depots' hours"))
+        return truck, node_routes
+
+
+def plan_district(district: DistrictScenario, options: DistrictOptions | None = None
+                  ) -> DistrictPlan:
+    """Plan the district's vans and rounds together (see the module docstring)."""
+    options = options or DistrictOptions()
+    started = time.monotonic()
+    roads = Roads(district)
+    lots = make_lots(district)
+    shipments = allocate(district, roads, lots)
+    bound = district_bound(district, roads)
+    with RoundRunner(options.workers, options.scheduler) as runner:
+        planner = _Planner(district, options, runner, roads, lots, shipments, bound)
+        planner.say(f"{len(lots)} lots, {len(shipments)} shipments; bound "
+                    f"{bound.value_s / 60:.1f} min ({bound.kind})")
+        shift = {c.id: 1.0 for c in district.compounds}
+        weight = {c.id: 1.0 for c in district.compounds}
+        best: _Outcome | None = None
+        start: list[list[int]] | None = None
+        for iteration in range(options.iterations):
+            truck, node_routes = planner.routed(planner.targets(shift, weight), 0, start)
+            outcome = planner.evaluate(truck, node_routes)
+            start = node_routes
+            critical = max(outcome.last_s, key=lambda c: outcome.last_s[c])
+            planner.say(f"iteration {iteration + 1}: last hand-over "
+                        f"{_clock(outcome.last_delivery_s)} at {critical}")
+            if best is None or outcome.last_delivery_s < best.last_delivery_s - 1e-6:
+                best = outcome
+            shift[critical] *= TIGHTEN
+            weight[critical] *= EMPHASIS
+        baseline_s = None
+        if options.baseline:
+            truck, node_routes = planner.routed({}, BASELINE_SPAN_COST, None)
+            base = planner.evaluate(truck, node_routes)
+            baseline_s = base.last_delivery_s - _day_start(district)
+            planner.say(f"sequential baseline: last hand-over {_clock(base.last_delivery_s)}")
+    assert best is not None
+    solve_s = None if options.deterministic else round(time.monotonic() - started, 3)
+    return _assemble(district, shipments, best, bound, options.iterations, baseline_s, solve_s)
+
+
+def _day_start(district: DistrictScenario) -> float:
+    return min(v.shift.start for v in district.vehicles)
+
+
+def _clock(seconds: float) -> str:
+    minutes = int(round(seconds / 60))
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _assemble(district: DistrictScenario, shipments: list[Shipment], outcome: _Outcome,
+              bound: DistrictBound,
+              iterations: int, baseline_s: float | None, solve_s: float | None) -> DistrictPlan:
+    day = outcome.day
+    day_start = _day_start(district)
+    compounds = []
+    for compound in district.compounds:
+        plan = outcome.rounds[compound.id]
+        lots = [lot for lot in day.lots if lot.compound == compound.id]
+        goods_in: dict[str, float] = {}
+        for lot in lots:
+            for h in lot.households:
+                goods_in[h] = max(goods_in.get(h, lot.arrived_s), lot.arrived_s)
+        released = household_releases(lots)
+        delivered = {d.household: d.delivered_s for d in plan.deliveries}
+        times = tuple(HouseholdTime(household=h.id, goods_in_s=goods_in[h.id],
+                                    released_s=released[h.id],
+                                    delivered_s=delivered.get(h.id))
+                      for h in compound.scenario.households if h.id in released)
+        compounds.append(CompoundRound(compound=compound.id, plan=plan, households=times))
+    rounds = outcome.rounds.values()
+    last = max((p.summary.last_delivery_s for p in rounds if p.deliveries), default=day_start)
+    makespan = last - day_start
+    orders_met = 0
+    for order in district.orders:
+        plan = outcome.rounds[order.compound]
+        when = next((d.delivered_s for d in plan.deliveries if d.household == order.household),
+                    None)
+        orders_met += when is not None and when <= order.deadline + 1e-6
+    transports_met = 0
+    for t in district.transports:
+        legs = {leg.back: leg for leg in day.legs if leg.transport == t.id}
+        there = legs.get(False)
+        ok = there is not None and there.dropped_s <= t.deadline + 1e-6
+        transports_met += ok and (t.back_from is None or True in legs)
+    served = sum(p.summary.households_served for p in rounds)
+    unserved = sum(p.summary.households_unserved for p in rounds)
+    value = bound.value_s
+    summary = DistrictSummary(
+        day_start_s=day_start, last_delivery_s=last, makespan_s=makespan,
+        lower_bound_s=round(value, 1), bound=bound.kind,
+        gap=round((makespan - value) / value, 4) if value > 0 else None,
+        baseline_makespan_s=baseline_s, iterations=iterations,
+        households=sum(len(c.scenario.households) for c in district.compounds),
+        households_served=served, households_unserved=unserved,
+        vehicles_used=len(day.routes), truck_km=round(sum(r.km for r in day.routes), 3),
+        orders_met=orders_met, orders_total=len(district.orders),
+        transports_met=transports_met, transports_total=len(district.transports),
+        solve_s=solve_s)
+    return DistrictPlan(scenario=district.name, scenario_sha256=scenario_sha256(district),
+                        summary=summary, shipments=tuple(shipments),
+                        lots=tuple(day.lots), vehicles=tuple(day.routes), gates=tuple(day.gates),
+                        transports=tuple(day.legs), compounds=tuple(compounds))

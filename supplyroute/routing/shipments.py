@@ -1,0 +1,187 @@
+"""Shipments: pickup-and-delivery routing with time windows, on OR-Tools.
+
+The first echelon's problem: vehicles, each with its own start and end place, speed,
+shift, capacities (kg, room, seats) and cost per km, carry *pairs* (a pickup node and
+its delivery node, served by one vehicle, the pickup first): goods from a depot to a
+gate, or a person from a gate to a hospital. A vehicle may pick up several pairs before
+it delivers them and comes back for more, so multi-trip days need no reload idiom.
+
+Every node may carry a time window and a service time (loading, unloading, boarding);
+a delivery may carry a soft target (a time after which each second late costs
+``weight``): how the joint planner asks for the goods a round needs first. Pairs may
+be optional at a penalty (an infeasible day still gives the routes that serve most).
+
+Times are whole seconds; distances metres. Deterministic runs stop on a solution
+count, never on the clock.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from supplyroute.routing.problem import SearchLimit
+
+#: Integer units per kg and per m3 of room in the capacity dimensions.
+KG_UNITS = 10
+M3_UNITS = 1000
+#: Deterministic runs: solutions the search may find before it stops.
+DETERMINISTIC_SOLUTIONS = 400
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """One vehicle of a shipment problem."""
+
+    start: int  #: node index of its start place.
+    end: int
+    speed_mps: float
+    shift: tuple[int, int]
+    capacity_kg: float
+    capacity_m3: float | None = None
+    seats: int = 0
+    cost_per_km: float = 1.0
+
+
+@dataclass(frozen=True)
+class Pair:
+    pickup: int
+    delivery: int
+    kg: float = 0.0
+    m3: float = 0.0
+    seats: int = 0
+    vehicles: tuple[int, ...] | None = None  #: allowed vehicles (default: any).
+    penalty: int | None = None  #: None: must be served.
+
+
+@dataclass
+class ShipmentProblem:
+    """Node places, the pairs over them and the fleet. Start and end nodes are nodes
+    too (one per vehicle end, at its depot)."""
+
+    distance_m: np.ndarray  #: between nodes.
+    service_s: np.ndarray  #: at each node.
+    window: list[tuple[int, int]]  #: earliest and latest service start, per node.
+    pairs: list[Pair]
+    fleet: list[Fleet]
+    #: Soft targets: node -> (time, cost per second later).
+    targets: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: Cost per second of the fleet's span (last return minus first start).
+    span_cost: int = 0
+
+
+def solve_shipments(problem: ShipmentProblem, limit: SearchLimit,
+                    start_routes: list[list[int]] | None = None) -> list[list[int]] | None:
+    """Each vehicle's nodes in visiting order (start and end left out), or None when no
+    routes were found. ``start_routes`` seeds the search (a previous iteration's)."""
+    n = len(problem.service_s)
+    fleet = problem.fleet
+    manager = pywrapcp.RoutingIndexManager(n, len(fleet), [f.start for f in fleet],
+                                           [f.end for f in fleet])
+    routing = pywrapcp.RoutingModel(manager)
+    solver = routing.solver()
+
+    def node_matrix(values: np.ndarray) -> list[list[int]]:
+        return np.rint(values).astype(np.int64).tolist()
+
+    # Arc costs: cost per km times distance (in cost units of a metre).
+    costs: dict[float, int] = {}
+    for v, f in enumerate(fleet):
+        if f.cost_per_km not in costs:
+            costs[f.cost_per_km] = routing.RegisterTransitMatrix(
+                node_matrix(problem.distance_m * max(f.cost_per_km, 1e-3)))
+        routing.SetArcCostEvaluatorOfVehicle(costs[f.cost_per_km], v)
+
+    # Time: the service at the node left plus the drive.
+    transits: dict[float, int] = {}
+    per_vehicle = []
+    for f in fleet:
+        if f.speed_mps not in transits:
+            drive = problem.distance_m / f.speed_mps
+            transits[f.speed_mps] = routing.RegisterTransitMatrix(
+                node_matrix(drive + problem.service_s[:, None]))
+        per_vehicle.append(transits[f.speed_mps])
+    horizon = max(max(f.shift[1] for f in fleet), max(w[1] for w in problem.window)) + 1
+    routing.AddDimensionWithVehicleTransits(per_vehicle, horizon, horizon, False, "Time")
+    time = routing.GetDimensionOrDie("Time")
+
+    def add_capacity(name: str, amounts: list[int], capacities: list[int]) -> None:
+        vector = routing.RegisterUnaryTransitVector(amounts)
+        routing.AddDimensionWithVehicleCapacity(vector, 0, capacities, True, name)
+
+    kg = [0] * n
+    m3 = [0] * n
+    seats = [0] * n
+    for p in problem.pairs:
+        kg[p.pickup] += int(math.ceil(p.kg * KG_UNITS))
+        kg[p.delivery] -= int(math.ceil(p.kg * KG_UNITS))
+        m3[p.pickup] += int(math.ceil(p.m3 * M3_UNITS))
+        m3[p.delivery] -= int(math.ceil(p.m3 * M3_UNITS))
+        seats[p.pickup] += p.seats
+        seats[p.delivery] -= p.seats
+    add_capacity("Load", kg, [int(f.capacity_kg * KG_UNITS) for f in fleet])
+    if any(f.capacity_m3 is not None for f in fleet):
+        big = int(1e9)
+        add_capacity("Room", m3, [big if f.capacity_m3 is None else int(f.capacity_m3 * M3_UNITS)
+                                  for f in fleet])
+    if any(p.seats for p in problem.pairs):
+        add_capacity("Seats", seats, [f.seats for f in fleet])
+
+    for node in range(n):
+        if node in {f.start for f in fleet} | {f.end for f in fleet}:
+            continue
+        lo, hi = problem.window[node]
+        time.CumulVar(manager.NodeToIndex(node)).SetRange(int(lo), int(hi))
+    for v, f in enumerate(fleet):
+        time.CumulVar(routing.Start(v)).SetRange(int(f.shift[0]), int(f.shift[1]))
+        time.CumulVar(routing.End(v)).SetRange(int(f.shift[0]), int(f.shift[1]))
+        routing.AddVariableMinimizedByFinalizer(time.CumulVar(routing.Start(v)))
+        routing.AddVariableMinimizedByFinalizer(time.CumulVar(routing.End(v)))
+
+    for p in problem.pairs:
+        pi, di = manager.NodeToIndex(p.pickup), manager.NodeToIndex(p.delivery)
+        routing.AddPickupAndDelivery(pi, di)
+        solver.Add(routing.VehicleVar(pi) == routing.VehicleVar(di))
+        solver.Add(time.CumulVar(pi) <= time.CumulVar(di))
+        if p.vehicles is not None:  # -1: left out (an optional pair)
+            routing.VehicleVar(pi).SetValues([-1, *p.vehicles])
+        if p.penalty is not None:
+            routing.AddDisjunction([pi], p.penalty)
+            routing.AddDisjunction([di], p.penalty)
+            solver.Add(routing.ActiveVar(pi) == routing.ActiveVar(di))
+    for node, (target, weight) in problem.targets.items():
+        time.SetCumulVarSoftUpperBound(manager.NodeToIndex(node), int(target), int(weight))
+    if problem.span_cost:
+        time.SetGlobalSpanCostCoefficient(int(problem.span_cost))
+
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = (
+        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION)
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
+    params.time_limit.FromMilliseconds(max(1, int(limit.time_limit_s * 1000)))
+    if limit.deterministic:
+        params.solution_limit = limit.iterations or DETERMINISTIC_SOLUTIONS
+    solution = None
+    if start_routes is not None:
+        routing.CloseModelWithParameters(params)
+        initial = routing.ReadAssignmentFromRoutes(start_routes, True)
+        if initial is not None:
+            solution = routing.SolveFromAssignmentWithParameters(initial, params)
+    if solution is None:
+        solution = routing.SolveWithParameters(params)
+    if solution is None:
+        return None
+    routes: list[list[int]] = []
+    for v in range(len(fleet)):
+        index = routing.Start(v)
+        nodes: list[int] = []
+        index = solution.Value(routing.NextVar(index))
+        while not routing.IsEnd(index):
+            nodes.append(manager.IndexToNode(index))
+            index = solution.Value(routing.NextVar(index))
+        routes.append(nodes)
+    return routes
