@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -26,13 +27,17 @@ from supplyroute.generate import HOUSEHOLDS_PER_VOLUNTEER, CompoundSpec, Shape, 
 from supplyroute.io import (
     check_writable,
     dump_model,
+    is_district,
     load_cycle_scenario,
+    load_district,
+    load_district_plan,
     load_plan,
     load_scenario,
     write_atomic,
 )
 from supplyroute.models import Plan, Scenario
 from supplyroute.models.cycle import CycleScenario
+from supplyroute.models.district_plan import DistrictPlan
 from supplyroute.models.events import Events
 from supplyroute.models.horizon import HorizonPlan
 from supplyroute.planner import METHODS, MODES, PlanOptions, plan
@@ -128,6 +133,23 @@ def _parser() -> argparse.ArgumentParser:
                         f"households are served sooner (default {share:g}; 0: the shortest "
                         "round only)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    d = p.add_argument_group("a district scenario (format supplyroute.district): vans from "
+                             "depots to the gates, then every compound's round")
+    d.add_argument("--round-time-limit", type=_positive, default=10.0, metavar="S",
+                   help="seconds each compound's round may take (default 10); --time-limit "
+                   "is then the vans' search per iteration (default 30)")
+    d.add_argument("--iterations", type=_count, default=3, metavar="K",
+                   help="vans and rounds planned K times, the critical compound's goods "
+                   "earlier each time (default 3)")
+    d.add_argument("--baseline", action="store_true",
+                   help="also plan the sequential baseline (vans by distance, then the "
+                   "rounds) and report its makespan")
+    where = d.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_count, default=2, metavar="N",
+                       help="rounds planned at once on a Dask LocalCluster of N workers "
+                       "(default 2; 1: in this process, no Dask)")
+    where.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="plan the rounds on the Dask cluster at ADDRESS")
 
     p = sub.add_parser("cycle", help="plan a supply cycle over several days",
                        description="Plan a cycle scenario day by day: what goes in each "
@@ -384,6 +406,8 @@ def _to_stdout(path: Path | None) -> bool:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    if is_district(args.scenario):
+        return _plan_district(args)
     scenario = load_scenario(args.scenario)
     if not _to_stdout(args.output):
         check_writable(args.output)  # before the search, not after it
@@ -409,6 +433,56 @@ def _plan(args: argparse.Namespace) -> int:
     if result.summary.interrupted:
         return ExitCode.INTERRUPTED
     return ExitCode.UNSERVED if result.unserved else ExitCode.OK
+
+
+def _plan_district(args: argparse.Namespace) -> int:
+    from supplyroute.district.joint import DistrictOptions, plan_district
+
+    district = load_district(args.scenario)
+    if not _to_stdout(args.output):
+        check_writable(args.output)
+    started = time.monotonic()
+
+    def show(message: str) -> None:
+        if not args.quiet:
+            print(f"[{time.monotonic() - started:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+    result = plan_district(district, DistrictOptions(
+        time_limit_s=args.time_limit, round_time_limit_s=args.round_time_limit,
+        iterations=args.iterations, deterministic=args.deterministic, baseline=args.baseline,
+        workers=args.workers, scheduler=args.scheduler, progress=show))
+    text = dump_model(result)
+    if _to_stdout(args.output):
+        _emit(text)
+    else:
+        write_atomic(args.output, text)
+        print("\n".join(_district_lines(result)))
+        print(f"plan written to {args.output}")
+    incomplete = result.summary.households_unserved or result.missed
+    return ExitCode.UNSERVED if incomplete else ExitCode.OK
+
+
+def _district_lines(result: DistrictPlan) -> list[str]:
+    s = result.summary
+    gap = "n/a" if s.gap is None else f"{s.gap:.1%}"
+    lines = [
+        f"district {result.scenario}: {s.households_served} of {s.households} households "
+        f"served in {len(result.compounds)} compounds",
+        f"last hand-over {hhmm(s.last_delivery_s)}; end-to-end {s.makespan_s / 60:.1f} min "
+        f"from {hhmm(s.day_start_s)}, bound {s.lower_bound_s / 60:.1f} min ({s.bound}), "
+        f"gap {gap}",
+        f"vans: {s.vehicles_used} used, {s.truck_km:.1f} km; medicine orders on time "
+        f"{s.orders_met}/{s.orders_total}; transports on time "
+        f"{s.transports_met}/{s.transports_total}",
+    ]
+    if s.baseline_makespan_s is not None:
+        lines.append(f"sequential baseline (vans by distance, then rounds): "
+                     f"{s.baseline_makespan_s / 60:.1f} min")
+    lines += [f"missed: {m.kind} {m.id}: {m.reason}" for m in result.missed]
+    if result.unshipped:
+        lines.append(f"{len(result.unshipped)} shipments no van can carry today: their "
+                     "households are not served")
+    return lines
 
 
 def _emit(text: str) -> None:
@@ -456,6 +530,8 @@ def _check(args: argparse.Namespace) -> int:
         return _check_horizon(args)
     from supplyroute.claims import verify_claims
 
+    if is_district(args.scenario):
+        return _check_district(args)
     scenario = load_scenario(args.scenario)
     result = load_plan(args.plan)
     violations = check(scenario, result)
@@ -471,6 +547,20 @@ def _check(args: argparse.Namespace) -> int:
     print(f"ok: 0 violations; {result.summary.households_served} households served, "
           f"{result.summary.households_unserved} unserved, makespan "
           f"{result.summary.makespan_s / 60:.1f} min")
+    return ExitCode.OK
+
+
+def _check_district(args: argparse.Namespace) -> int:
+    from supplyroute.district.check import check_district
+
+    district = load_district(args.scenario)
+    result = load_district_plan(args.plan)
+    if _report_violations(check_district(district, result)):
+        return ExitCode.VIOLATIONS
+    s = result.summary
+    print(f"ok: 0 violations; {len(result.vehicles)} vans, {len(result.lots)} lots, "
+          f"{len(result.compounds)} rounds checked; {s.households_served} households served, "
+          f"end-to-end {s.makespan_s / 60:.1f} min")
     return ExitCode.OK
 
 

@@ -263,6 +263,18 @@ class _DistrictChecker:
         self.met_orders = 0
         self.met_transports = 0
 
+    def flag_unless(self, request: str, rule: DistrictRule, where: str, message: str) -> None:
+        """A medicine order's or transport's rule, unless the plan lists it as missed
+        (a partial plan of a day that cannot meet it: the summary counts it unmet)."""
+        if request not in {m.id for m in self.plan.missed}:
+            self.flag(rule, where, message)
+
+    def listed_missed(self, request: str, met: bool) -> None:
+        for m_i, m in enumerate(self.plan.missed):
+            if m.id == request and met:
+                self.flag(DistrictRule.SUMMARY, f"missed[{m_i}]",
+                          f"{m.id!r} is listed as missed, but the plan meets it")
+
     def flag(self, rule: DistrictRule, where: str, message: str) -> None:
         self.out.append(DistrictViolation(rule, where, message))
 
@@ -544,6 +556,11 @@ class _DistrictChecker:
                 continue  # a duplicate
             where = f"shipments[{s_i}]"
             picks, drops = self.picks.get(sh.id, []), self.drops.get(sh.id, [])
+            if sh.id in self.plan.unshipped:
+                if picks or drops:
+                    self.flag(DistrictRule.PICKUP, where, f"shipment {sh.id!r} is listed as "
+                              "unshipped but a vehicle carries it")
+                continue
             if len(picks) != 1:
                 self.flag(DistrictRule.PICKUP, where,
                           f"shipment {sh.id!r} is picked up {len(picks)} times")
@@ -693,16 +710,23 @@ class _DistrictChecker:
                     self.flag(DistrictRule.RELEASE, where,
                               f"shipment {sh.id!r} of lot {lot.id!r} goes to {sh.compound!r}")
                 drops = self.drops.get(sh.id, [])
-                if not drops:
+                if not drops and sh.id not in self.plan.unshipped:
                     self.flag(DistrictRule.RELEASE, where,
                               f"shipment {sh.id!r} of lot {lot.id!r} never arrives")
                 arrivals += [v.stop.leave_s for v in drops]
-            if arrivals and abs(lot.arrived_s - max(arrivals)) > TIME_TOLERANCE_S:
+            never = any(sh.id in self.plan.unshipped for sh in shipments)
+            if never or lot.arrived_s is None or lot.released_s is None:
+                if not (never and lot.arrived_s is None and lot.released_s is None):
+                    self.flag(DistrictRule.RELEASE, where,
+                              f"lot {lot.id!r}: a lot arrives and is released if and only "
+                              "if none of its shipments is unshipped")
+            elif arrivals and abs(lot.arrived_s - max(arrivals)) > TIME_TOLERANCE_S:
                 self.flag(DistrictRule.RELEASE, f"{where}.arrived_s",
                           f"stated {lot.arrived_s:g} s, its last shipment is unloaded at "
                           f"{max(arrivals):g} s")
             dwell = compound.supply_gate.dwell_s
-            if lot.released_s < lot.arrived_s + dwell - TIME_TOLERANCE_S:
+            if (lot.released_s is not None and lot.arrived_s is not None
+                    and lot.released_s < lot.arrived_s + dwell - TIME_TOLERANCE_S):
                 self.flag(DistrictRule.RELEASE, f"{where}.released_s",
                           f"released at {lot.released_s:g} s, before its arrival at "
                           f"{lot.arrived_s:g} s and the {dwell:g} s dwell are over")
@@ -780,21 +804,22 @@ class _DistrictChecker:
             for pickup in order.pickups:
                 if pickup.depot not in fetched:
                     met = False
-                    self.flag(DistrictRule.ORDER, where,
+                    self.flag_unless(order.id, DistrictRule.ORDER, where,
                               f"medicine order {order.id!r}: nothing picked up at "
                               f"{pickup.depot!r}")
             handed = self.handed_over(order.compound, order.household)
             if handed is None:
                 met = False
-                self.flag(DistrictRule.ORDER, "compounds",
+                self.flag_unless(order.id, DistrictRule.ORDER, "compounds",
                           f"medicine order {order.id!r}: household {order.household!r} of "
                           f"{order.compound!r} is not served")
             elif handed[1] > order.deadline + TIME_TOLERANCE_S:
                 met = False
-                self.flag(DistrictRule.ORDER, f"{handed[0]}.delivered_s",
+                self.flag_unless(order.id, DistrictRule.ORDER, f"{handed[0]}.delivered_s",
                           f"medicine order {order.id!r}: at the door at {handed[1]:g} s, after "
                           f"its deadline {order.deadline:g} s")
             self.met_orders += met
+            self.listed_missed(order.id, met)
 
     # 9. Patients' rides.
     def rides(self) -> None:
@@ -835,22 +860,23 @@ class _DistrictChecker:
                 if len(rides[back]) < wanted:
                     met = False
                 if len(rides[back]) != wanted:
-                    self.flag(DistrictRule.TRANSPORT, "vehicles",
+                    self.flag_unless(tid, DistrictRule.TRANSPORT, "vehicles",
                               f"transport {tid!r}: {len(rides[back])} rides {what}, expected "
                               f"{wanted}")
                 for b, a in rides[back]:
                     legs.append((tid, b.vehicle, b.stop.leave_s, a.stop.leave_s, back))
                     if ready is not None and b.stop.start_s < ready - TIME_TOLERANCE_S:
                         met = False
-                        self.flag(DistrictRule.TRANSPORT, f"{b.where}.start_s",
+                        self.flag_unless(tid, DistrictRule.TRANSPORT, f"{b.where}.start_s",
                                   f"transport {tid!r} ({what}): picked up at "
                                   f"{b.stop.start_s:g} s, ready only at {ready:g} s")
                     if deadline is not None and a.stop.leave_s > deadline + TIME_TOLERANCE_S:
                         met = False
-                        self.flag(DistrictRule.TRANSPORT, f"{a.where}.leave_s",
+                        self.flag_unless(tid, DistrictRule.TRANSPORT, f"{a.where}.leave_s",
                                   f"transport {tid!r}: at the hospital at {a.stop.leave_s:g} s, "
                                   f"after its deadline {deadline:g} s")
             self.met_transports += met
+            self.listed_missed(tid, met)
         stated = [(x.transport, x.vehicle, x.picked_s, x.dropped_s, x.back)
                   for x in self.plan.transports]
         unmatched = list(range(len(stated)))
@@ -919,10 +945,17 @@ class _DistrictChecker:
             lots = [lot for lot in self.lots.values() if lot.compound == compound.id]
             released: dict[str, float] = {}
             goods_in: dict[str, float] = {}
+            never: set[str] = set()
             for lot in lots:
                 for h in lot.households:
+                    if lot.released_s is None or lot.arrived_s is None:
+                        never.add(h)  # goods that never come: never released
+                        continue
                     released[h] = max(released.get(h, lot.released_s), lot.released_s)
                     goods_in[h] = max(goods_in.get(h, lot.arrived_s), lot.arrived_s)
+            for h in never:
+                released.pop(h, None)
+                goods_in.pop(h, None)
             scenario = self.day_scenario(compound, released)
             for v in check(scenario, cr.plan):
                 self.flag(DistrictRule.ROUND, f"{where}.plan.{v.where}",

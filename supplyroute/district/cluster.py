@@ -74,7 +74,7 @@ class RoundRunner:
         else:
             self.cluster = distributed.LocalCluster(
                 n_workers=self.workers, threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=40)
+                dashboard_address=":0", silence_logs=40)
             self.client = distributed.Client(self.cluster)
         return self
 

@@ -17,12 +17,17 @@ from supplyroute.models.scenario import Release, Scenario
 
 
 def household_releases(lots: Iterable[Lot]) -> dict[str, float]:
-    """Household id -> when all of its bags are released (the latest of its lots)."""
+    """Household id -> when all of its bags are released (the latest of its lots); a
+    household with a lot that never arrives is not released at all."""
     out: dict[str, float] = {}
+    never: set[str] = set()
     for lot in lots:
         for h in lot.households:
-            out[h] = max(out.get(h, lot.released_s), lot.released_s)
-    return out
+            if lot.released_s is None:
+                never.add(h)
+            else:
+                out[h] = max(out.get(h, lot.released_s), lot.released_s)
+    return {h: t for h, t in out.items() if h not in never}
 
 
 def day_scenario(district: DistrictScenario, compound: Compound,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from supplyroute.district.roads import Roads
 from supplyroute.errors import InputError, InputIssue
-from supplyroute.models.district import Compound, DistrictScenario
+from supplyroute.models.district import Compound, DistrictScenario, Vehicle
 from supplyroute.models.district_plan import Shipment
 from supplyroute.models.scenario import Priority
 
@@ -60,11 +60,18 @@ def compound_kg(district: DistrictScenario, compound: Compound) -> dict[str, flo
     return dict(out)
 
 
+def load_kg(district: DistrictScenario, vehicle: Vehicle) -> float:
+    """The most a vehicle carries: its weight limit, or its room if that binds first."""
+    if vehicle.capacity_m3 is None:
+        return vehicle.capacity_kg
+    return min(vehicle.capacity_kg, vehicle.capacity_m3 * district.parameters.kg_per_m3)
+
+
 def lot_size_kg(district: DistrictScenario) -> float:
     if district.parameters.lot_kg is not None:
         return district.parameters.lot_kg
-    vans = [v.capacity_kg for v in district.vehicles if v.loads_at is None] or [
-        v.capacity_kg for v in district.vehicles]
+    vans = [load_kg(district, v) for v in district.vehicles if v.loads_at is None] or [
+        load_kg(district, v) for v in district.vehicles]
     total = sum(sum(compound_kg(district, c).values()) for c in district.compounds)
     return max(LOT_SHARE_OF_VAN * min(vans), total / MAX_LOTS)
 
@@ -145,8 +152,8 @@ def allocate(district: DistrictScenario, roads: Roads, lots: list[LotSpec]) -> l
 
 def _pieces(district: DistrictScenario, shipment: Shipment) -> list[Shipment]:
     """A shipment split in equal pieces that the largest vehicle allowed to load at its
-    depot can carry."""
-    allowed = [v.capacity_kg for v in district.vehicles
+    depot can carry (by weight and by room)."""
+    allowed = [load_kg(district, v) for v in district.vehicles
                if v.loads_at is None or shipment.depot in v.loads_at]
     if not allowed:
         raise InputError(InputIssue("vehicles", f"no vehicle may load at {shipment.depot!r}"))

@@ -28,12 +28,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from supplyroute.bounds.carry import solo_delivery_s
+from supplyroute.clock import hhmm
 from supplyroute.district.bound import DistrictBound, district_bound
 from supplyroute.district.cluster import RoundJob, RoundRunner
 from supplyroute.district.day import day_scenario, household_releases
 from supplyroute.district.goods import LotSpec, allocate, make_lots
 from supplyroute.district.roads import Roads
-from supplyroute.district.trucks import TruckDay, TruckProblem, build, route, schedule
+from supplyroute.district.trucks import (
+    TruckDay,
+    TruckProblem,
+    build,
+    district_start,
+    route,
+    schedule,
+)
 from supplyroute.errors import InputError, InputIssue
 from supplyroute.models import Plan
 from supplyroute.models.digest import scenario_sha256
@@ -43,6 +51,7 @@ from supplyroute.models.district_plan import (
     DistrictPlan,
     DistrictSummary,
     HouseholdTime,
+    Missed,
     Shipment,
 )
 from supplyroute.rounds.base import Context
@@ -207,7 +216,7 @@ def plan_district(district: DistrictScenario, options: DistrictOptions | None = 
             start = node_routes
             critical = max(outcome.last_s, key=lambda c: outcome.last_s[c])
             planner.say(f"iteration {iteration + 1}: last hand-over "
-                        f"{_clock(outcome.last_delivery_s)} at {critical}")
+                        f"{hhmm(outcome.last_delivery_s)} at {critical}")
             if best is None or outcome.last_delivery_s < best.last_delivery_s - 1e-6:
                 best = outcome
             shift[critical] *= TIGHTEN
@@ -216,27 +225,18 @@ def plan_district(district: DistrictScenario, options: DistrictOptions | None = 
         if options.baseline:
             truck, node_routes = planner.routed({}, BASELINE_SPAN_COST, None)
             base = planner.evaluate(truck, node_routes)
-            baseline_s = base.last_delivery_s - _day_start(district)
-            planner.say(f"sequential baseline: last hand-over {_clock(base.last_delivery_s)}")
+            baseline_s = base.last_delivery_s - district_start(district)
+            planner.say(f"sequential baseline: last hand-over {hhmm(base.last_delivery_s)}")
     assert best is not None
     solve_s = None if options.deterministic else round(time.monotonic() - started, 3)
     return _assemble(district, shipments, best, bound, options.iterations, baseline_s, solve_s)
-
-
-def _day_start(district: DistrictScenario) -> float:
-    return min(v.shift.start for v in district.vehicles)
-
-
-def _clock(seconds: float) -> str:
-    minutes = int(round(seconds / 60))
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _assemble(district: DistrictScenario, shipments: list[Shipment], outcome: _Outcome,
               bound: DistrictBound,
               iterations: int, baseline_s: float | None, solve_s: float | None) -> DistrictPlan:
     day = outcome.day
-    day_start = _day_start(district)
+    day_start = district_start(district)
     compounds = []
     for compound in district.compounds:
         plan = outcome.rounds[compound.id]
@@ -244,7 +244,8 @@ def _assemble(district: DistrictScenario, shipments: list[Shipment], outcome: _O
         goods_in: dict[str, float] = {}
         for lot in lots:
             for h in lot.households:
-                goods_in[h] = max(goods_in.get(h, lot.arrived_s), lot.arrived_s)
+                if lot.arrived_s is not None:
+                    goods_in[h] = max(goods_in.get(h, lot.arrived_s), lot.arrived_s)
         released = household_releases(lots)
         delivered = {d.household: d.delivered_s for d in plan.deliveries}
         times = tuple(HouseholdTime(household=h.id, goods_in_s=goods_in[h.id],
@@ -255,18 +256,9 @@ def _assemble(district: DistrictScenario, shipments: list[Shipment], outcome: _O
     rounds = outcome.rounds.values()
     last = max((p.summary.last_delivery_s for p in rounds if p.deliveries), default=day_start)
     makespan = last - day_start
-    orders_met = 0
-    for order in district.orders:
-        plan = outcome.rounds[order.compound]
-        when = next((d.delivered_s for d in plan.deliveries if d.household == order.household),
-                    None)
-        orders_met += when is not None and when <= order.deadline + 1e-6
-    transports_met = 0
-    for t in district.transports:
-        legs = {leg.back: leg for leg in day.legs if leg.transport == t.id}
-        there = legs.get(False)
-        ok = there is not None and there.dropped_s <= t.deadline + 1e-6
-        transports_met += ok and (t.back_from is None or True in legs)
+    missed = _missed(district, outcome, shipments)
+    orders_met = len(district.orders) - sum(m.kind == "order" for m in missed)
+    transports_met = len(district.transports) - sum(m.kind == "transport" for m in missed)
     served = sum(p.summary.households_served for p in rounds)
     unserved = sum(p.summary.households_unserved for p in rounds)
     value = bound.value_s
@@ -284,4 +276,41 @@ def _assemble(district: DistrictScenario, shipments: list[Shipment], outcome: _O
     return DistrictPlan(scenario=district.name, scenario_sha256=scenario_sha256(district),
                         summary=summary, shipments=tuple(shipments),
                         lots=tuple(day.lots), vehicles=tuple(day.routes), gates=tuple(day.gates),
-                        transports=tuple(day.legs), compounds=tuple(compounds))
+                        transports=tuple(day.legs), compounds=tuple(compounds),
+                        unshipped=tuple(day.missing), missed=tuple(missed))
+
+
+def _missed(district: DistrictScenario, outcome: _Outcome,
+            shipments: list[Shipment]) -> list[Missed]:
+    """The medicine orders and transports this plan does not meet, each with why."""
+    out: list[Missed] = []
+    unshipped = set(outcome.day.missing)
+    for order in district.orders:
+        plan = outcome.rounds[order.compound]
+        when = next((d.delivered_s for d in plan.deliveries if d.household == order.household),
+                    None)
+        stuck = sorted({s.depot for s in shipments if s.order == order.id and s.id in unshipped})
+        if stuck:
+            why = (f"no van can fetch it from {', '.join(stuck)} and unload it at "
+                   f"{order.compound} in time for {hhmm(order.deadline)}")
+        elif when is None:
+            reason = next((u.detail for u in plan.unserved if u.household == order.household),
+                          "not served")
+            why = f"household {order.household} is not served: {reason}"
+        elif when > order.deadline + 1e-6:
+            why = f"at the door at {hhmm(when)}, after {hhmm(order.deadline)}"
+        else:
+            continue
+        out.append(Missed(kind="order", id=order.id, reason=why))
+    for t in district.transports:
+        legs = {leg.back: leg for leg in outcome.day.legs if leg.transport == t.id}
+        there = legs.get(False)
+        if there is None or there.dropped_s > t.deadline + 1e-6:
+            why = (f"no vehicle with seats can take the patient from {t.compound} at "
+                   f"{hhmm(t.ready)} to {t.hospital} by {hhmm(t.deadline)}")
+        elif t.back_from is not None and True not in legs:
+            why = f"no vehicle with seats can bring the patient back from {hhmm(t.back_from)}"
+        else:
+            continue
+        out.append(Missed(kind="transport", id=t.id, reason=why))
+    return out

@@ -117,8 +117,7 @@ class Roads:
                 graph.add_node(str(node))
             for u, v, data in raw.edges(data=True):
                 length = data.get("length_m", data.get("length"))
-                graph.add_edge(str(u), str(v),
-                               length_m=None if length is None else float(length))
+                _add_edge(graph, str(u), str(v), None if length is None else float(length))
         else:
             for k, node in enumerate(roads.nodes):
                 if node.id in positions:
@@ -131,7 +130,7 @@ class Roads:
                     if getattr(edge, end) not in positions:
                         raise InputError(InputIssue(f"roads.edges[{k}].{end}",
                                                     f"unknown road node {getattr(edge, end)!r}"))
-                graph.add_edge(edge.a, edge.b, length_m=edge.length_m)
+                _add_edge(graph, edge.a, edge.b, edge.length_m)
         if not positions:
             raise InputError(InputIssue("roads", "the road network has no nodes"))
         return graph, positions
@@ -146,6 +145,16 @@ class Roads:
     @cached_property
     def fastest_mps(self) -> float:
         return max(v.speed_kmh for v in self.district.vehicles) / 3.6
+
+
+def _add_edge(graph: nx.Graph, a: str, b: str, length_m: float | None) -> None:
+    """An edge; where two join the same points, the shorter counts (a stated length
+    over a straight one)."""
+    if graph.has_edge(a, b):
+        known = graph.edges[a, b]["length_m"]
+        if known is None or (length_m is not None and length_m >= known):
+            return
+    graph.add_edge(a, b, length_m=length_m)
 
 
 def km(metres: float) -> float:

@@ -205,8 +205,9 @@ def schedule(district: DistrictScenario, roads: Roads, shipments: list[Shipment]
                 start = arrive = vehicle.shift.start
         leave = start + service
         if kind == "delivery":
-            gates[place].bays_free[bay] = leave
-            gates[place].staging.append((leave, leave + compounds[place].supply_gate.dwell_s,
+            done = _t(leave)
+            gates[place].bays_free[bay] = done
+            gates[place].staging.append((done, done + compounds[place].supply_gate.dwell_s,
                                          kg_out))
         load[v] += kg_in - kg_out
         stops[v].append(VehicleStop(
@@ -278,13 +279,21 @@ def _lots(district: DistrictScenario, shipments: list[Shipment], lots: list[LotS
     for lot in lots:
         dwell = district.compound_by_id[lot.compound].supply_gate.dwell_s
         times = [dropped_at.get(s) for s in parts[lot.id]]
-        if any(t is None for t in times):
-            continue  # never arrives: its households are never released
-        arrived = max(t for t in times if t is not None)
+        if any(t is None for t in times):  # never arrives: its households are not released
+            out.append(Lot(id=lot.id, compound=lot.compound, order=lot.order,
+                           households=lot.households, kg=lot.kg, arrived_s=None,
+                           released_s=None))
+            continue
+        arrived = max((t for t in times if t is not None), default=district_start(district))
         out.append(Lot(id=lot.id, compound=lot.compound, order=lot.order,
                        households=lot.households, kg=lot.kg, arrived_s=arrived,
                        released_s=_t(arrived + dwell)))
     return out
+
+
+def district_start(district: DistrictScenario) -> float:
+    """The day's start: the first vehicle's shift."""
+    return min(v.shift.start for v in district.vehicles)
 
 
 def _gate_days(district: DistrictScenario, gates: dict[str, _Gate]) -> list[GateDay]:

@@ -56,8 +56,10 @@ class Lot(_Frozen):
     order: str | None = None
     households: tuple[str, ...]
     kg: dict[str, float]  #: by kind.
-    arrived_s: float  #: the last of its shipments unloaded.
-    released_s: float  #: arrived plus the gate's dwell (or later).
+    #: The last of its shipments unloaded; None if one of them is in ``unshipped``
+    #: (then the lot is never released and its households are not served).
+    arrived_s: float | None
+    released_s: float | None  #: arrived plus the gate's dwell (or later).
 
 
 class VehicleStop(_Frozen):
@@ -118,6 +120,14 @@ class CompoundRound(_Frozen):
     households: tuple[HouseholdTime, ...] = ()
 
 
+class Missed(_Frozen):
+    """A medicine order or transport the plan cannot meet, and why (a partial plan)."""
+
+    kind: Literal["order", "transport"]
+    id: str
+    reason: str
+
+
 class DistrictSummary(_Frozen):
     day_start_s: float  #: the first vehicle's shift start.
     last_delivery_s: float
@@ -153,3 +163,6 @@ class DistrictPlan(_Frozen):
     gates: tuple[GateDay, ...]
     transports: tuple[TransportLeg, ...] = ()
     compounds: tuple[CompoundRound, ...]
+    #: Shipments no vehicle carries (the day cannot take them: shifts, hours, room).
+    unshipped: tuple[str, ...] = ()
+    missed: tuple[Missed, ...] = ()  #: orders and transports not met, with the reason.

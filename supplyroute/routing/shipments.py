@@ -17,6 +17,7 @@ count, never on the clock.
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 
@@ -25,11 +26,22 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from supplyroute.routing.problem import SearchLimit
 
+log = logging.getLogger(__name__)
+
 #: Integer units per kg and per m3 of room in the capacity dimensions.
 KG_UNITS = 10
 M3_UNITS = 1000
-#: Deterministic runs: solutions the search may find before it stops.
-DETERMINISTIC_SOLUTIONS = 400
+#: Deterministic runs: solutions the search may find before it stops, for this many
+#: pairs (fewer for more pairs, each solution taking longer)...
+DETERMINISTIC_SOLUTIONS = 200
+DETERMINISTIC_PAIRS = 50
+#: ...and a wall-clock cap far above what the count takes.
+DETERMINISTIC_CAP_S = 3600.0
+
+
+def deterministic_solutions(problem: ShipmentProblem) -> int:
+    pairs = max(1, len(problem.pairs))
+    return max(20, DETERMINISTIC_SOLUTIONS * DETERMINISTIC_PAIRS // max(pairs, DETERMINISTIC_PAIRS))
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,46 @@ class ShipmentProblem:
     targets: dict[int, tuple[int, int]] = field(default_factory=dict)
     #: Cost per second of the fleet's span (last return minus first start).
     span_cost: int = 0
+
+
+def insertion_start(problem: ShipmentProblem) -> list[list[int]]:
+    """A first solution: the pairs in order of their targets (else their earliest
+    pickup), each appended to the vehicle that completes it soonest (a pickup and its
+    delivery in a row), within windows, shifts and capacities. Pairs no vehicle can
+    take are left out. OR-Tools' own insertion heuristics weigh distance only and load
+    one vehicle with everything, which the local search does not undo."""
+    fleet = problem.fleet
+    transit = [np.rint(problem.distance_m / f.speed_mps + problem.service_s[:, None])
+               for f in fleet]
+    where = [f.start for f in fleet]
+    now = [float(f.shift[0]) for f in fleet]
+    routes: list[list[int]] = [[] for _ in fleet]
+
+    def key(p: Pair) -> tuple[float, int]:
+        target = problem.targets.get(p.delivery)
+        return (target[0] if target else problem.window[p.pickup][0], p.pickup)
+
+    for p in sorted(problem.pairs, key=key):
+        best: tuple[float, int, float] | None = None
+        for v, f in enumerate(fleet):
+            if p.vehicles is not None and v not in p.vehicles:
+                continue
+            if p.kg > f.capacity_kg or p.seats > f.seats or (
+                    f.capacity_m3 is not None and p.m3 > f.capacity_m3):
+                continue
+            t1 = max(now[v] + transit[v][where[v], p.pickup], problem.window[p.pickup][0])
+            t2 = max(t1 + transit[v][p.pickup, p.delivery], problem.window[p.delivery][0])
+            home = t2 + transit[v][p.delivery, f.end]
+            if (t1 > problem.window[p.pickup][1] or t2 > problem.window[p.delivery][1]
+                    or home > f.shift[1]):
+                continue
+            if best is None or t2 < best[0]:
+                best = (t2, v, t2)
+        if best is not None:
+            _, v, t2 = best
+            routes[v] += [p.pickup, p.delivery]
+            where[v], now[v] = p.delivery, t2
+    return routes
 
 
 def solve_shipments(problem: ShipmentProblem, limit: SearchLimit,
@@ -162,14 +214,21 @@ def solve_shipments(problem: ShipmentProblem, limit: SearchLimit,
         routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION)
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
-    params.time_limit.FromMilliseconds(max(1, int(limit.time_limit_s * 1000)))
-    if limit.deterministic:
-        params.solution_limit = limit.iterations or DETERMINISTIC_SOLUTIONS
+    seconds = limit.time_limit_s
+    if limit.deterministic:  # the count stops it; the clock only guards against a hang
+        params.solution_limit = limit.iterations or deterministic_solutions(problem)
+        seconds = max(seconds, DETERMINISTIC_CAP_S)
+    params.time_limit.FromMilliseconds(max(1, int(seconds * 1000)))
     solution = None
+    if start_routes is None:
+        start_routes = insertion_start(problem)
     if start_routes is not None:
         routing.CloseModelWithParameters(params)
-        initial = routing.ReadAssignmentFromRoutes(start_routes, True)
-        if initial is not None:
+        initial = routing.ReadAssignmentFromRoutes(
+            [[manager.NodeToIndex(node) for node in nodes] for nodes in start_routes], True)
+        if initial is None:
+            log.info("the first solution does not fit the routing model; OR-Tools' own")
+        else:
             solution = routing.SolveFromAssignmentWithParameters(initial, params)
     if solution is None:
         solution = routing.SolveWithParameters(params)
