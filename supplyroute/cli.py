@@ -37,6 +37,7 @@ from supplyroute.io import (
 )
 from supplyroute.models import Plan, Scenario
 from supplyroute.models.cycle import CycleScenario
+from supplyroute.models.district import DistrictScenario
 from supplyroute.models.district_plan import DistrictPlan
 from supplyroute.models.events import Events
 from supplyroute.models.horizon import HorizonPlan
@@ -201,7 +202,8 @@ def _parser() -> argparse.ArgumentParser:
         "methods, or ('cycle') plan every cycle example over its horizon. Writes "
         "results.csv, results.json, summary.md and, with two or more time "
         "limits, gap_vs_time.png/.svg (doorstep: doorstep.csv/.json and summary.md).")
-    p.add_argument("set", choices=("cvrp", "vrptw", "mtvrptwr", "doorstep", "cycle"))
+    p.add_argument("set", choices=("cvrp", "vrptw", "mtvrptwr", "doorstep", "cycle",
+                                   "district"))
     p.add_argument("--instances", type=Path, default=None, metavar="DIR",
                    help="folder holding the set's folders (default ../shared/instances); "
                    "for doorstep, the examples folder")
@@ -228,7 +230,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--generated", type=_sizes, default=None, metavar="N,N,...",
                    help="doorstep: plan generated compounds of these sizes instead of the "
                    "examples (walk-ups with open shifts at every size; two tight-shift "
-                   "cases up to 5,000), each plan in a process of its own")
+                   "cases up to 5,000), each plan in a process of its own; district: "
+                   "generated districts of these many households (a compound per 1,000) "
+                   "instead of the example")
     p.add_argument("--only", nargs="*", metavar="NAME", help="instance names (default: all)")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
 
@@ -947,7 +951,7 @@ def _import(args: argparse.Namespace) -> int:
 #: Documents whose JSON Schema ``schema`` prints.
 SCHEMAS = {"scenario": Scenario, "plan": Plan, "cycle": CycleScenario, "horizon": HorizonPlan,
            "compound": CompoundSpec, "staffing": StaffingAnswer, "comparison": Comparison,
-           "events": Events}
+           "events": Events, "district": DistrictScenario, "district-plan": DistrictPlan}
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -956,6 +960,8 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    if args.set == "district":
+        return _bench_district(args)
     if args.set == "doorstep":
         return _bench_doorstep(args)
     if args.set == "cycle":
@@ -1015,6 +1021,40 @@ def _bench(args: argparse.Namespace) -> int:
     print(plot.summary_markdown(rows))
     print(f"results written to {args.output}", file=sys.stderr)
     return ExitCode.OK
+
+
+def _bench_district(args: argparse.Namespace) -> int:
+    """The example district (or generated ones), planned serially with its sequential
+    baseline, then on a Dask cluster, both checked."""
+    from supplyroute.bench import district as bench
+    from supplyroute.bench.doorstep import machine
+    from supplyroute.district.joint import DistrictOptions
+
+    limits = [t for group in args.time_limit or [] for t in group] or [30.0]
+    if args.generated:
+        cases = [bench.generated_case(n) for n in args.generated]
+    else:
+        root = args.instances or Path(__file__).resolve().parents[1] / "examples"
+        cases = [bench.example_case(root / "district.json")]
+    workers = max(args.workers, 2)  # the cluster run has at least two workers
+    started = time.monotonic()
+
+    def say(message: str) -> None:
+        print(f"[{time.monotonic() - started:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+    options = DistrictOptions(time_limit_s=limits[0], round_time_limit_s=10.0,
+                              iterations=3 if not args.generated else 1,
+                              deterministic=True, workers=workers, scheduler=args.scheduler,
+                              progress=say)
+    rows = [bench.bench_case(case, options, say) for case in cases]
+    header = (f"{machine()}; deterministic; vans {limits[0]:g} s per iteration, rounds "
+              f"10 s each, {options.iterations} iterations; cluster: "
+              f"{args.scheduler or f'LocalCluster of {workers} workers'}")
+    bench.write(rows, args.output, header)
+    print(header)
+    print(bench.markdown(rows))
+    print(f"results written to {args.output}", file=sys.stderr)
+    return ExitCode.OK if all(r["violations"] == 0 for r in rows) else ExitCode.VIOLATIONS
 
 
 def _examples_bench_limits(args: argparse.Namespace, name: str) -> list[float]:

@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 
 from supplyroute.cli import main
+from supplyroute.io import is_district
 from tests.conftest import ROOT
 
 jsonschema = pytest.importorskip("jsonschema")
 
 EXAMPLES = ROOT / "examples"
 DOORSTEP = sorted(p for p in EXAMPLES.glob("*.json")
-                  if not p.name.endswith(("-cycle.json", "-events.json")))
+                  if not p.name.endswith(("-cycle.json", "-events.json")) and not is_district(p))
 CYCLES = sorted(EXAMPLES.glob("*-cycle.json"))
 EVENTS = sorted(EXAMPLES.glob("*-events.json"))
 
@@ -60,7 +61,8 @@ def test_cycle_examples_validate_against_the_cycle_schema(
     assert errors(schema, json.loads(path.read_text(encoding="utf-8"))) == []
 
 
-@pytest.mark.parametrize("document", ["scenario", "plan", "cycle", "compound", "horizon"])
+@pytest.mark.parametrize("document", ["scenario", "plan", "cycle", "compound", "horizon",
+                                      "district", "district-plan"])
 def test_every_schema_is_valid_json_schema(
         document: str, capsys: pytest.CaptureFixture[str]) -> None:
     schema_of(capsys, document)
@@ -91,3 +93,18 @@ def test_a_written_plan_validates_against_the_plan_schema(
     capsys.readouterr()
     schema = schema_of(capsys, "plan")
     assert errors(schema, json.loads(out.read_text(encoding="utf-8"))) == []
+
+
+def test_the_district_example_and_a_district_plan_match_their_schemas(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    district = json.loads((EXAMPLES / "district.json").read_text(encoding="utf-8"))
+    assert errors(schema_of(capsys, "district"), district) == []
+    district["vehicles"][0]["capacity_kg"] = "lots"
+    assert errors(schema_of(capsys, "district"), district)
+    from supplyroute.district.joint import plan_district
+    from supplyroute.io import validate_document
+    from supplyroute.models.district import DistrictScenario
+    from tests.test_district_check import OPTIONS, district_data
+
+    plan = plan_district(validate_document(DistrictScenario, district_data()), OPTIONS)
+    assert errors(schema_of(capsys, "district-plan"), json.loads(plan.model_dump_json())) == []

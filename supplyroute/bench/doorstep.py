@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from supplyroute import PlanOptions, Scenario, check, load_scenario, plan
+from supplyroute.io import is_district
 
 #: The doorstep issue's targets use these limits (s); other examples get the default.
 DEFAULT_LIMITS: dict[str, float] = {"kandan576": 30.0, "anzhen4389": 60.0}
@@ -118,10 +119,11 @@ def bench_one(path: Path, time_limit: float, deterministic: bool = False,
 
 def example_paths(examples: str | Path, only: Iterable[str] | None = None) -> list[Path]:
     """The example doorstep scenarios, smallest file first (plans, cycle scenarios
-    ``*-cycle.json`` and the day's events ``*-events.json`` are not doorstep examples)."""
+    ``*-cycle.json``, the day's events ``*-events.json`` and districts are not doorstep
+    examples)."""
     return named_paths(examples, "*.json", only, "example scenarios",
                        lambda p: not p.name.endswith(".plan.json")
-                       and not p.stem.endswith(("-cycle", "-events")))
+                       and not p.stem.endswith(("-cycle", "-events")) and not is_district(p))
 
 
 def named_paths(examples: str | Path, pattern: str, only: Iterable[str] | None, what: str,

@@ -10,6 +10,7 @@ with deterministic options they are the same plans whichever way they ran.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -89,7 +90,9 @@ class RoundRunner:
         """Each job's plan, in the order of ``jobs``."""
         if self.client is None:
             return [plan_round(job) for job in jobs]
-        futures = self.client.map(plan_round, list(jobs), pure=False)
+        with warnings.catch_warnings():  # the scenarios travel inside the tasks, on purpose
+            warnings.filterwarnings("ignore", message=".*large graph.*")
+            futures = self.client.map(plan_round, list(jobs), pure=False)
         try:
             return list(self.client.gather(futures))
         except BaseException:

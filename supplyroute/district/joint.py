@@ -23,6 +23,7 @@ bound is :func:`~supplyroute.district.bound.district_bound`.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -261,10 +262,12 @@ def _assemble(district: DistrictScenario, shipments: list[Shipment], outcome: _O
     transports_met = len(district.transports) - sum(m.kind == "transport" for m in missed)
     served = sum(p.summary.households_served for p in rounds)
     unserved = sum(p.summary.households_unserved for p in rounds)
-    value = bound.value_s
+    value, argument = bound.value_s, bound.kind
+    if unserved:  # the bound is for serving everyone: it says nothing of a partial plan
+        value, argument = 0.0, "none: the plan does not serve every household"
     summary = DistrictSummary(
         day_start_s=day_start, last_delivery_s=last, makespan_s=makespan,
-        lower_bound_s=round(value, 1), bound=bound.kind,
+        lower_bound_s=math.floor(value * 10) / 10, bound=argument,
         gap=round((makespan - value) / value, 4) if value > 0 else None,
         baseline_makespan_s=baseline_s, iterations=iterations,
         households=sum(len(c.scenario.households) for c in district.compounds),

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from enum import Enum
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from supplyroute.errors import InputError, InputIssue
 from supplyroute.models.scenario import (
@@ -134,7 +134,19 @@ class SupplyGate(_Frozen):
     dwell_s: float = Field(1800.0, ge=0, le=86400)
 
 
+def _scenario_or_file(schema: dict[str, Any]) -> None:
+    """In the JSON Schema, a compound's scenario is inline or a file name (which
+    :func:`supplyroute.io.load_district` reads in its place)."""
+    inline = schema["properties"]["scenario"]
+    schema["properties"]["scenario"] = {"anyOf": [inline, {
+        "type": "string", "description": "a doorstep scenario file, relative to the "
+                                         "district file"}]}
+
+
 class Compound(_Frozen):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False,
+                              json_schema_extra=_scenario_or_file)
+
     id: str = Field(min_length=1)
     #: The doorstep scenario (a file path relative to the district file is read in its
     #: place; the day's round scenario a ``cycle`` run wrote will do).

@@ -41,7 +41,7 @@ DETERMINISTIC_CAP_S = 3600.0
 
 def deterministic_solutions(problem: ShipmentProblem) -> int:
     pairs = max(1, len(problem.pairs))
-    return max(20, DETERMINISTIC_SOLUTIONS * DETERMINISTIC_PAIRS // max(pairs, DETERMINISTIC_PAIRS))
+    return max(50, DETERMINISTIC_SOLUTIONS * DETERMINISTIC_PAIRS // max(pairs, DETERMINISTIC_PAIRS))
 
 
 @dataclass(frozen=True)
@@ -85,44 +85,94 @@ class ShipmentProblem:
     span_cost: int = 0
 
 
+#: A pair joins a vehicle's last trip (picked up with that trip's goods, delivered
+#: after them) only if no delivery already in the trip comes later by more than this.
+MERGE_DELAY_S = 900.0
+
+
+@dataclass
+class _Vehicle:
+    """A vehicle's first solution so far: closed trips, then its open last trip, each
+    trip all its pickups then all its deliveries."""
+
+    closed: list[int]
+    last: list[Pair]
+    before: tuple[int, float]  #: where and when the last trip starts.
+    end: tuple[int, float]  #: where and when the last trip ends.
+    times: dict[int, float]  #: service start of the last trip's nodes.
+
+
+def _trip(problem: ShipmentProblem, transit: np.ndarray, pairs: list[Pair],
+          before: tuple[int, float]) -> tuple[dict[int, float], tuple[int, float]] | None:
+    """Service starts of a trip's nodes from ``before``, None if a window is missed."""
+    node, t = before
+    times: dict[int, float] = {}
+    for x in [p.pickup for p in pairs] + [p.delivery for p in pairs]:
+        t = max(t + transit[node, x], problem.window[x][0])
+        if t > problem.window[x][1]:
+            return None
+        times[x], node = t, x
+    return times, (node, t)
+
+
 def insertion_start(problem: ShipmentProblem) -> list[list[int]]:
     """A first solution: the pairs in order of their targets (else their earliest
-    pickup), each appended to the vehicle that completes it soonest (a pickup and its
-    delivery in a row), within windows, shifts and capacities. Pairs no vehicle can
-    take are left out. OR-Tools' own insertion heuristics weigh distance only and load
-    one vehicle with everything, which the local search does not undo."""
+    pickup), each given to the vehicle that delivers it soonest, either as a trip of
+    its own or joining the vehicle's last trip (goods picked up together, delivered one
+    after the other) when that fits the load and delays the trip's other deliveries
+    little; within windows, shifts and capacities. Pairs no vehicle can take are left
+    out. OR-Tools' own insertion heuristics weigh distance only and load one vehicle
+    with everything, which its local search does not undo."""
     fleet = problem.fleet
     transit = [np.rint(problem.distance_m / f.speed_mps + problem.service_s[:, None])
                for f in fleet]
-    where = [f.start for f in fleet]
-    now = [float(f.shift[0]) for f in fleet]
-    routes: list[list[int]] = [[] for _ in fleet]
+    state = [_Vehicle([], [], (f.start, float(f.shift[0])), (f.start, float(f.shift[0])), {})
+             for f in fleet]
 
     def key(p: Pair) -> tuple[float, int]:
         target = problem.targets.get(p.delivery)
         return (target[0] if target else problem.window[p.pickup][0], p.pickup)
 
+    def fits(f: Fleet, pairs: list[Pair]) -> bool:
+        return (sum(p.kg for p in pairs) <= f.capacity_kg + 1e-9
+                and sum(p.seats for p in pairs) <= f.seats
+                and (f.capacity_m3 is None or sum(p.m3 for p in pairs) <= f.capacity_m3 + 1e-9))
+
     for p in sorted(problem.pairs, key=key):
-        best: tuple[float, int, float] | None = None
+        best: tuple[float, int, int, bool, dict[int, float], tuple[int, float]] | None = None
         for v, f in enumerate(fleet):
             if p.vehicles is not None and v not in p.vehicles:
                 continue
-            if p.kg > f.capacity_kg or p.seats > f.seats or (
-                    f.capacity_m3 is not None and p.m3 > f.capacity_m3):
-                continue
-            t1 = max(now[v] + transit[v][where[v], p.pickup], problem.window[p.pickup][0])
-            t2 = max(t1 + transit[v][p.pickup, p.delivery], problem.window[p.delivery][0])
-            home = t2 + transit[v][p.delivery, f.end]
-            if (t1 > problem.window[p.pickup][1] or t2 > problem.window[p.delivery][1]
-                    or home > f.shift[1]):
-                continue
-            if best is None or t2 < best[0]:
-                best = (t2, v, t2)
-        if best is not None:
-            _, v, t2 = best
-            routes[v] += [p.pickup, p.delivery]
-            where[v], now[v] = p.delivery, t2
-    return routes
+            st = state[v]
+            options = [(False, [p], st.end)]
+            if st.last and not p.seats and not any(q.seats for q in st.last):
+                options.append((True, [*st.last, p], st.before))
+            for merged, pairs, before in options:
+                if not fits(f, pairs):
+                    continue
+                timed = _trip(problem, transit[v], pairs, before)
+                if timed is None:
+                    continue
+                times, end = timed
+                if end[1] + transit[v][end[0], f.end] > f.shift[1]:
+                    continue
+                if merged and any(times[q.delivery] > st.times[q.delivery] + MERGE_DELAY_S
+                                  for q in st.last):
+                    continue
+                score = (times[p.delivery], 0 if merged else 1, v)
+                if best is None or score < (best[0], 0 if best[3] else 1, best[1]):
+                    best = (times[p.delivery], v, 0, merged, times, end)
+        if best is None:
+            continue
+        _, v, _, merged, times, end = best
+        st = state[v]
+        if not merged:
+            st.closed += [q.pickup for q in st.last] + [q.delivery for q in st.last]
+            st.last, st.before = [], st.end
+        st.last.append(p)
+        st.times, st.end = times, end
+    return [st.closed + [q.pickup for q in st.last] + [q.delivery for q in st.last]
+            for st in state]
 
 
 def solve_shipments(problem: ShipmentProblem, limit: SearchLimit,
