@@ -116,22 +116,29 @@ def _trip(problem: ShipmentProblem, transit: np.ndarray, pairs: list[Pair],
 
 
 def insertion_start(problem: ShipmentProblem) -> list[list[int]]:
-    """A first solution: the pairs in order of their targets (else their earliest
-    pickup), each given to the vehicle that delivers it soonest, either as a trip of
-    its own or joining the vehicle's last trip (goods picked up together, delivered one
-    after the other) when that fits the load and delays the trip's other deliveries
-    little; within windows, shifts and capacities. Pairs no vehicle can take are left
-    out. OR-Tools' own insertion heuristics weigh distance only and load one vehicle
-    with everything, which its local search does not undo."""
+    """A first solution: the pairs with deadlines first, then the others in order of
+    their targets (else their earliest pickup), each given to the vehicle that delivers
+    it soonest, either as a trip of its own or joining the vehicle's last trip (goods
+    picked up together, delivered one after the other) when that fits the load and
+    delays the trip's other deliveries little; within windows, shifts and capacities.
+    Pairs no vehicle can take are left out. OR-Tools' own insertion heuristics weigh
+    distance only and load one vehicle with everything, which its local search does not
+    undo."""
     fleet = problem.fleet
     transit = [np.rint(problem.distance_m / f.speed_mps + problem.service_s[:, None])
                for f in fleet]
     state = [_Vehicle([], [], (f.start, float(f.shift[0])), (f.start, float(f.shift[0])), {})
              for f in fleet]
 
-    def key(p: Pair) -> tuple[float, int]:
+    horizon = max(f.shift[1] for f in fleet)
+
+    def key(p: Pair) -> tuple[int, float, int]:
+        """Pairs with a deadline of their own first (a patient, a medicine order), by it."""
+        latest = problem.window[p.delivery][1]
+        if latest < horizon:
+            return (0, latest, p.pickup)
         target = problem.targets.get(p.delivery)
-        return (target[0] if target else problem.window[p.pickup][0], p.pickup)
+        return (1, target[0] if target else problem.window[p.pickup][0], p.pickup)
 
     def fits(f: Fleet, pairs: list[Pair]) -> bool:
         return (sum(p.kg for p in pairs) <= f.capacity_kg + 1e-9
