@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import logging
 import os
@@ -146,9 +147,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="also plan the sequential baseline (vans by distance, then the "
                    "rounds) and report its makespan")
     where = d.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=_count, default=2, metavar="N",
+    where.add_argument("--workers", type=_count, default=None, metavar="N",
                        help="rounds planned at once on a Dask LocalCluster of N workers "
-                       "(default 2; 1: in this process, no Dask)")
+                       "(default 2 where Dask's 'distributed' is installed, else 1: in "
+                       "this process)")
     where.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="plan the rounds on the Dask cluster at ADDRESS")
 
@@ -394,6 +396,16 @@ def _summary_lines(result: Plan) -> list[str]:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    if is_district(args.scenario):
+        from supplyroute.district.roads import Roads
+
+        district = load_district(args.scenario)
+        Roads(district)  # every place reachable by road
+        households = sum(len(c.scenario.households) for c in district.compounds)
+        print(f"ok: {district.name}: {len(district.compounds)} compounds, {households} "
+              f"households, {len(district.depots)} depots, {len(district.vehicles)} vehicles, "
+              f"{len(district.orders)} medicine orders, {len(district.transports)} transports")
+        return ExitCode.OK
     scenario = load_scenario(args.scenario)
     Travel(scenario)  # a walkway graph that leaves a place unreachable is invalid too
     bags = sum(len(scenario.bags_of(h)) for h in scenario.households)
@@ -451,10 +463,16 @@ def _plan_district(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"[{time.monotonic() - started:7.1f}s] {message}", file=sys.stderr, flush=True)
 
+    workers = args.workers
+    if workers is None:
+        workers = 2 if importlib.util.find_spec("distributed") is not None else 1
+        if workers == 1:
+            show("Dask's 'distributed' is not installed: the rounds are planned here, one "
+                 "after the other (pip install 'supplyroute[bench]' for a cluster)")
     result = plan_district(district, DistrictOptions(
         time_limit_s=args.time_limit, round_time_limit_s=args.round_time_limit,
         iterations=args.iterations, deterministic=args.deterministic, baseline=args.baseline,
-        workers=args.workers, scheduler=args.scheduler, progress=show))
+        workers=workers, scheduler=args.scheduler, progress=show))
     text = dump_model(result)
     if _to_stdout(args.output):
         _emit(text)

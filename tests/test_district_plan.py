@@ -154,3 +154,39 @@ def test_the_example_district_beats_its_sequential_baseline_within_15_percent() 
     assert s.households_served == s.households
     assert s.gap is not None and s.gap <= 0.15
     assert s.baseline_makespan_s is not None and s.makespan_s < s.baseline_makespan_s
+
+
+def test_roads_from_a_graphml_file_drive_the_plan_and_the_check(tmp_path: Path) -> None:
+    """A GraphML network (as OSMnx or QGIS write them, nodes with x/y, edges with a
+    length) next to the district file: the vans drive it, and the checker agrees."""
+    import networkx as nx
+
+    from supplyroute.district.check import _Driving
+    from supplyroute.district.roads import Roads
+
+    graph = nx.Graph()
+    for node, (x, y) in {"a": (0, 0), "b": (0, 3000), "c": (3000, 3000)}.items():
+        graph.add_node(node, x=float(x), y=float(y))
+    graph.add_edge("a", "b", length=3200.0)
+    graph.add_edge("b", "c")  # no length: the straight line
+    nx.write_graphml(graph, tmp_path / "roads.graphml")
+    data = district_data()
+    data["compounds"] = data["compounds"][:1]
+    data["orders"], data["transports"] = [], []
+    data["depots"] = data["depots"][:1]
+    data["compounds"][0]["supply_gate"]["position"] = {"x": 3000, "y": 3100}
+    data["roads"] = {"graphml": "roads.graphml"}
+    path = tmp_path / "district.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    district = load_district(path)
+    # market at a; a -> b -> c is 3200 + 3000, then 100 m straight to the gate.
+    assert Roads(district).metres("market", "nanxiu12") == pytest.approx(6300.0)
+    assert _Driving(district).metres("market", "nanxiu12") == pytest.approx(6300.0)
+    result = plan_district(district, OPTIONS)
+    assert check_district(district, result) == []
+
+
+def test_validate_describes_a_district(capsys: pytest.CaptureFixture) -> None:
+    assert main(["validate", str(EXAMPLE)]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "4 compounds" in out and "1274 households" in out and "7 vehicles" in out

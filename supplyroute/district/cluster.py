@@ -10,6 +10,7 @@ with deterministic options they are the same plans whichever way they ran.
 
 from __future__ import annotations
 
+import logging
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -66,6 +67,9 @@ class RoundRunner:
             raise InputError(InputIssue("workers", "planning on a Dask cluster needs the "
                                         f"'distributed' package: {INSTALL_HINT}, or plan "
                                         "here with --workers 1")) from None
+        # Dask sets its own loggers to INFO on import: its chatter about workers and
+        # event loops is not the coordinator's business (a --debug run still sees ours).
+        logging.getLogger("distributed").setLevel(logging.WARNING)
         if self.scheduler is not None:
             try:
                 self.client = distributed.Client(self.scheduler, timeout=30)
