@@ -17,8 +17,11 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from supplyroute import __version__
 from supplyroute.checker import check, check_replan
@@ -47,6 +50,8 @@ from supplyroute.rounds.base import Progress
 from supplyroute.staffing import StaffingAnswer
 from supplyroute.travel import Travel
 from supplyroute.whatif import Comparison
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def _share(text: str) -> float:
@@ -439,16 +444,21 @@ def _plan(args: argparse.Namespace) -> int:
             progress=_progress_printer(args.quiet),
             stop=stop.is_set,
         ))
-    text = dump_model(result)
-    if _to_stdout(args.output):
-        _emit(text)
-    else:
-        write_atomic(args.output, text)
-        print("\n".join(_summary_lines(result)))
-        print(f"plan written to {args.output}")
+    _write_plan(args.output, result, _summary_lines)
     if result.summary.interrupted:
         return ExitCode.INTERRUPTED
     return ExitCode.UNSERVED if result.unserved else ExitCode.OK
+
+
+def _write_plan(output: Path | None, result: M, lines: Callable[[M], list[str]]) -> None:
+    """The plan to standard output, or written whole to its file with its summary."""
+    text = dump_model(result)
+    if _to_stdout(output):
+        _emit(text)
+    else:
+        write_atomic(output, text)
+        print("\n".join(lines(result)))
+        print(f"plan written to {output}")
 
 
 def _plan_district(args: argparse.Namespace) -> int:
@@ -473,13 +483,7 @@ def _plan_district(args: argparse.Namespace) -> int:
         time_limit_s=args.time_limit, round_time_limit_s=args.round_time_limit,
         iterations=args.iterations, deterministic=args.deterministic, baseline=args.baseline,
         workers=workers, scheduler=args.scheduler, progress=show))
-    text = dump_model(result)
-    if _to_stdout(args.output):
-        _emit(text)
-    else:
-        write_atomic(args.output, text)
-        print("\n".join(_district_lines(result)))
-        print(f"plan written to {args.output}")
+    _write_plan(args.output, result, _district_lines)
     incomplete = result.summary.households_unserved or result.missed
     return ExitCode.UNSERVED if incomplete else ExitCode.OK
 
