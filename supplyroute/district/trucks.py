@@ -40,6 +40,12 @@ from supplyroute.routing.shipments import Fleet, Pair, ShipmentProblem, solve_sh
 #: any route, so every shipment goes if any routes can take it.
 MISSING_PENALTY = 10**9
 TIME_DIGITS = 1
+#: The routes aim to meet a patient's or a medicine order's deadline this much early:
+#: the vans' waits for bays and staging, worked out after routing, must not make them
+#: late...
+DEADLINE_MARGIN_S = 600.0
+#: ...a soft target: each second later costs this much (a kilometre for 10 s).
+DEADLINE_COST_PER_S = 100
 
 
 @dataclass(frozen=True)
@@ -62,9 +68,14 @@ class TruckProblem:
 
 def build(district: DistrictScenario, roads: Roads, shipments: list[Shipment],
           latest_in: dict[str, float], targets: dict[str, tuple[float, float]],
-          span_cost: int = 0) -> TruckProblem:
+          span_cost: int = 0, margins: dict[str, float] | None = None) -> TruckProblem:
     """The vans' routing problem. ``latest_in``: shipment -> latest unloading start
-    (medicine orders); ``targets``: shipment -> (time, cost per second later)."""
+    (medicine orders); ``targets``: shipment -> (time, cost per second later);
+    ``margins``: shipment or transport id -> how early the routes aim to meet its
+    deadline (default :data:`DEADLINE_MARGIN_S`; a soft target, the deadline itself
+    being hard)."""
+    margins = margins or {}
+    early: dict[int, tuple[int, int]] = {}  # deadline nodes' soft targets
     nodes: list[Node] = []
     window: list[tuple[int, int]] = []
     service: list[float] = []
@@ -93,6 +104,9 @@ def build(district: DistrictScenario, roads: Roads, shipments: list[Shipment],
                 depot.open.end - load, load)
         d = add(Node("delivery", s.compound, shipment=s.id), 0,
                 latest_in.get(s.id, horizon), unload)
+        if s.id in latest_in:
+            early[d] = (int(latest_in[s.id] - margins.get(s.id, DEADLINE_MARGIN_S)),
+                        DEADLINE_COST_PER_S)
         delivery_of[s.id] = d
         allowed = tuple(k for k, v in enumerate(district.vehicles)
                         if v.loads_at is None or s.depot in v.loads_at)
@@ -103,6 +117,8 @@ def build(district: DistrictScenario, roads: Roads, shipments: list[Shipment],
         board = add(Node("board", t.compound, transport=t.id), t.ready, horizon, t.board_s)
         alight = add(Node("alight", t.hospital, transport=t.id), 0, t.deadline - t.board_s,
                      t.board_s)
+        early[alight] = (int(t.deadline - t.board_s - margins.get(t.id, DEADLINE_MARGIN_S)),
+                         DEADLINE_COST_PER_S)
         pairs.append(Pair(board, alight, seats=1, vehicles=seated, penalty=MISSING_PENALTY))
         if t.back_from is not None:
             board = add(Node("board", t.hospital, transport=t.id, back=True), t.back_from,
@@ -119,6 +135,9 @@ def build(district: DistrictScenario, roads: Roads, shipments: list[Shipment],
              for v, (s, e) in zip(district.vehicles, fleet_nodes, strict=True)]
     soft = {delivery_of[sid]: (int(t), max(1, int(round(w))))
             for sid, (t, w) in targets.items() if sid in delivery_of}
+    for node, (t, w) in early.items():  # the earlier time, the heavier weight
+        t0, w0 = soft.get(node, (t, w))
+        soft[node] = (min(t, t0), max(w, w0))
     problem = ShipmentProblem(distance_m=distance, service_s=np.array(service), window=window,
                               pairs=pairs, fleet=fleet, targets=soft, span_cost=span_cost)
     return TruckProblem(problem, nodes, delivery_of)

@@ -239,11 +239,11 @@ def solve_shipments(problem: ShipmentProblem, limit: SearchLimit,
     if any(p.seats for p in problem.pairs):
         add_capacity("Seats", seats, [f.seats for f in fleet])
 
+    ends = {f.start for f in fleet} | {f.end for f in fleet}
     for node in range(n):
-        if node in {f.start for f in fleet} | {f.end for f in fleet}:
-            continue
         lo, hi = problem.window[node]
-        time.CumulVar(manager.NodeToIndex(node)).SetRange(int(lo), int(hi))
+        if node not in ends and lo <= hi:  # an empty window: its pair is left out below
+            time.CumulVar(manager.NodeToIndex(node)).SetRange(int(lo), int(hi))
     for v, f in enumerate(fleet):
         time.CumulVar(routing.Start(v)).SetRange(int(f.shift[0]), int(f.shift[1]))
         time.CumulVar(routing.End(v)).SetRange(int(f.shift[0]), int(f.shift[1]))
@@ -252,9 +252,17 @@ def solve_shipments(problem: ShipmentProblem, limit: SearchLimit,
 
     for p in problem.pairs:
         pi, di = manager.NodeToIndex(p.pickup), manager.NodeToIndex(p.delivery)
+        if any(problem.window[x][0] > problem.window[x][1] for x in (p.pickup, p.delivery)):
+            if p.penalty is None:
+                return None  # a pair that must be served, and cannot be
+            routing.AddDisjunction([pi], p.penalty)
+            routing.AddDisjunction([di], p.penalty)
+            routing.ActiveVar(pi).SetValue(0)
+            routing.ActiveVar(di).SetValue(0)
+            continue
+        # Same vehicle, pickup first along the route (so also no later on the clock).
         routing.AddPickupAndDelivery(pi, di)
         solver.Add(routing.VehicleVar(pi) == routing.VehicleVar(di))
-        solver.Add(time.CumulVar(pi) <= time.CumulVar(di))
         if p.vehicles is not None:  # -1: left out (an optional pair)
             routing.VehicleVar(pi).SetValues([-1, *p.vehicles])
         if p.penalty is not None:
