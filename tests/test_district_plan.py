@@ -146,7 +146,7 @@ def test_cli_names_the_field_of_a_bad_district(tmp_path: Path, capsys: pytest.Ca
 def test_the_example_district_beats_its_sequential_baseline_within_15_percent() -> None:
     district = load_district(EXAMPLE)
     result = plan_district(district, DistrictOptions(
-        time_limit_s=10, round_time_limit_s=10, iterations=2, deterministic=True,
+        time_limit_s=10, round_time_limit_s=10, iterations=3, deterministic=True,
         baseline=True))
     assert check_district(district, result) == []
     s = result.summary
