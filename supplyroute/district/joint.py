@@ -6,8 +6,8 @@ are in. So the vans are routed for the rounds:
 
 1. Each compound's goods go in lots (:mod:`~supplyroute.district.goods`), and each lot
    gets a *target*: the round needs it at about its share of the round's length after
-   the round starts, less the dwell. Deliveries after their target cost in proportion to
-   their weight.
+   the round starts; the target asks for it at half that pace, less the dwell.
+   Deliveries after their target cost in proportion to their weight.
 2. The vans are routed (:mod:`~supplyroute.district.trucks`), the gates' bays and staging
    worked out, every compound's round planned with the releases that follow
    (:mod:`~supplyroute.district.cluster`: on a Dask cluster when asked).
