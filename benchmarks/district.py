@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
              else [example_case(HERE.parent / "examples" / "district.json")])
     options = DistrictOptions(time_limit_s=args.time_limit, round_time_limit_s=10.0,
                               iterations=1 if args.generated else 3, deterministic=True,
+                              round_effort=0.34 if args.generated else 1.0,
                               workers=args.workers, progress=say)
     rows = [bench_case(case, options, say) for case in cases]
     header = (f"{machine()}; deterministic; vans {args.time_limit:g} s per iteration, "

@@ -74,6 +74,9 @@ class PlanOptions:
     #: asked during the search; True ends it with the best plan so far, marked
     #: ``interrupted`` (the CLI's Ctrl-C).
     stop: Callable[[], bool] | None = None
+    #: The share of the search's rounds to make (1: all): a quicker plan, also in
+    #: deterministic mode, where the rounds and not the clock end the search.
+    effort: float = 1.0
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -84,6 +87,8 @@ class PlanOptions:
             raise ValueError("the by-hand method plans carry rounds only")
         if self.time_limit_s <= 0:
             raise ValueError("time_limit_s must be positive")
+        if not 0 < self.effort <= 1:
+            raise ValueError("effort must be a share above 0 and at most 1")
         if not 0 <= self.vulnerable_preference <= 1:
             raise ValueError("vulnerable_preference must be a share from 0 to 1")
 
@@ -109,7 +114,7 @@ def plan(scenario: Scenario, options: PlanOptions | None = None) -> Plan:
 def _plan_carry(scenario: Scenario, options: PlanOptions) -> Plan:
     started = time.monotonic()
     budget = Budget(options.time_limit_s, options.deterministic, report=options.progress,
-                    stop=options.stop)
+                    stop=options.stop, effort=options.effort)
     ctx = Context(scenario)
     servable = ctx.servable
     # By hand needs no linear program: on a large compound only the cheap arguments.
@@ -156,7 +161,7 @@ def _plan_relay(scenario: Scenario, options: PlanOptions) -> tuple[Plan, set[str
     ones the relay bound covers)."""
     started = time.monotonic()
     budget = Budget(options.time_limit_s, options.deterministic, report=options.progress,
-                    stop=options.stop)
+                    stop=options.stop, effort=options.effort)
     ctx = Context(scenario)
     eligible = relay_eligibility(ctx.demand)
     bound = relay_lower_bound(ctx.demand, ctx.travel, eligible=eligible)

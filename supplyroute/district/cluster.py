@@ -31,12 +31,14 @@ class RoundJob:
     scenario: Scenario
     time_limit_s: float
     deterministic: bool
+    effort: float = 1.0
 
 
 def plan_round(job: RoundJob) -> Plan:
     """Plan one compound's round (top-level, so that a worker can import it)."""
     return plan(job.scenario, PlanOptions(time_limit_s=job.time_limit_s,
-                                          deterministic=job.deterministic))
+                                          deterministic=job.deterministic,
+                                          effort=job.effort))
 
 
 class RoundRunner:

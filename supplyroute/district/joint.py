@@ -90,6 +90,9 @@ class DistrictOptions:
 
     time_limit_s: float = 20.0
     round_time_limit_s: float = 10.0
+    #: The share of each round's search to make (:attr:`PlanOptions.effort`): in
+    #: deterministic mode a large district's rounds are quicker with less.
+    round_effort: float = 1.0
     iterations: int = 3
     deterministic: bool = False
     baseline: bool = False
@@ -102,6 +105,8 @@ class DistrictOptions:
             raise ValueError("time limits must be positive")
         if self.iterations < 1:
             raise ValueError("iterations must be at least 1")
+        if not 0 < self.round_effort <= 1:
+            raise ValueError("round_effort must be a share above 0 and at most 1")
 
 
 @dataclass
@@ -190,7 +195,7 @@ class _Planner:
             keys.append(key)
             if key not in self.cache:
                 jobs.append(RoundJob(compound.id, scenario, self.options.round_time_limit_s,
-                                     self.options.deterministic))
+                                     self.options.deterministic, self.options.round_effort))
         if jobs:
             self.say(f"planning {len(jobs)} rounds on {self.runner.where}")
         for job, result in zip(jobs, self.runner.map(jobs), strict=True):

@@ -45,6 +45,13 @@ class Budget:
     #: asked as the search goes: True ends it early with the best plan so far (a
     #: coordinator pressed Ctrl-C and wants what there is, not nothing).
     stop: Callable[[], bool] | None = None
+    #: A share of the search's rounds (1: all of them): fewer rounds, a quicker plan,
+    #: in deterministic mode too (a district's many rounds on a cluster).
+    effort: float = 1.0
+
+    def rounds(self, full: int) -> int:
+        """How many of ``full`` search rounds to make at this effort (at least one)."""
+        return max(1, round(full * self.effort))
 
     def interrupted(self) -> bool:
         return self.stop is not None and self.stop()

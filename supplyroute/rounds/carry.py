@@ -668,7 +668,7 @@ def solve(ctx: Context, budget: Budget, bound: Bound,
 
     for strategy in STRATEGIES:
         overhead = [0.0] * len(ctx.volunteers)
-        for round_no in range(STEERING_ROUNDS):
+        for round_no in range(budget.rounds(STEERING_ROUNDS)):
             if front and budget.expired():
                 break
             overhead = attempt(strategy, overhead, f"steering round {round_no}")
@@ -677,7 +677,7 @@ def solve(ctx: Context, budget: Budget, bound: Bound,
     rng = random.Random(0)
     extra = 0
     while not budget.expired() and \
-            (not budget.deterministic or extra < DETERMINISTIC_EXTRA_ROUNDS):
+            (not budget.deterministic or extra < budget.rounds(DETERMINISTIC_EXTRA_ROUNDS)):
         chosen = choose(front, vulnerable_preference)
         spread = PERTURBATION * chosen.finish_s
         noisy = [o * rng.uniform(0.5, 1.5) + rng.uniform(-spread, spread)
