@@ -190,3 +190,17 @@ def test_validate_describes_a_district(capsys: pytest.CaptureFixture) -> None:
     assert main(["validate", str(EXAMPLE)]) == ExitCode.OK
     out = capsys.readouterr().out
     assert "4 compounds" in out and "1274 households" in out and "7 vehicles" in out
+
+
+def test_a_round_at_a_share_of_the_search_is_checked_and_repeatable() -> None:
+    """Large districts plan their rounds at a share of the search (``--round-effort``):
+    still a checked plan, still the same plan every time in deterministic mode."""
+    from supplyroute import PlanOptions, check, load_scenario, plan
+
+    scenario = load_scenario(ROOT / "examples" / "bjxilu7.json")
+    quick = PlanOptions(deterministic=True, effort=0.34)
+    first, second = plan(scenario, quick), plan(scenario, quick)
+    assert check(scenario, first) == []
+    assert first == second
+    with pytest.raises(ValueError, match="effort"):
+        PlanOptions(effort=0)
