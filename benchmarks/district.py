@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
                               iterations=1 if args.generated else 3, deterministic=True,
                               round_effort=0.34 if args.generated else 1.0,
                               workers=args.workers, progress=say)
-    rows = [bench_case(case, options, say) for case in cases]
+    rows = [bench_case(case, options, say, baseline=not args.generated) for case in cases]
     header = (f"{machine()}; deterministic; vans {args.time_limit:g} s per iteration, "
               f"{options.iterations} iterations; LocalCluster of {args.workers} workers")
     write(rows, args.output, header)

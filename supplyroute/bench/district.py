@@ -61,10 +61,10 @@ def same_plans(a: DistrictPlan, b: DistrictPlan) -> bool:
 
 
 def bench_case(case: Case, options: DistrictOptions,
-               say: Callable[[str], None] | None = None) -> Row:
-    """Plan the case serially (with the baseline), then on a LocalCluster of
+               say: Callable[[str], None] | None = None, baseline: bool = True) -> Row:
+    """Plan the case serially (with the baseline, if asked), then on a LocalCluster of
     ``options.workers`` workers; check both."""
-    serial_options = replace(options, workers=1, scheduler=None, baseline=True)
+    serial_options = replace(options, workers=1, scheduler=None, baseline=baseline)
     started = time.monotonic()
     serial = plan_district(case.district, serial_options)
     serial_s = time.monotonic() - started
