@@ -28,6 +28,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from supplyroute.bounds.carry import solo_delivery_s
 from supplyroute.clock import hhmm
@@ -150,6 +151,7 @@ class _Planner:
         return SearchLimit(time_limit_s=self.options.time_limit_s,
                            deterministic=self.options.deterministic)
 
+    @cached_property
     def latest_in(self) -> dict[str, float]:
         """Medicine orders' shipments: the latest start of unloading that still lets
         the round bring the bags to the door by the deadline."""
@@ -171,7 +173,7 @@ class _Planner:
                 ) -> dict[str, tuple[float, float]]:
         specs = {lot.id: lot for lot in self.lots}
         out: dict[str, tuple[float, float]] = {}
-        latest = self.latest_in()
+        latest = self.latest_in
         for s in self.shipments:
             if s.order is not None:
                 out[s.id] = (latest[s.id] - ORDER_MARGIN_S, 100 * max(1.0, s.kg))
@@ -216,7 +218,7 @@ class _Planner:
         """The vans' routes. Waits for bays and staging, which routing does not see, can
         make a patient or a medicine order late: then the routes meet that deadline
         earlier by as much more, and are made again (at most :data:`REPAIRS` times)."""
-        latest = self.latest_in()
+        latest = self.latest_in
         margins: dict[str, float] = {}
         for _ in range(REPAIRS + 1):
             truck = build(self.district, self.roads, self.shipments, latest, targets,
