@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,6 +67,12 @@ class Budget:
             return True
         reserve = min(2.0, 0.05 * self.time_limit_s)
         return not self.deterministic and self.elapsed() >= self.time_limit_s - reserve
+
+    def left_s(self) -> float:
+        """Seconds left before :meth:`expired` (infinite in deterministic mode)."""
+        if self.deterministic:
+            return math.inf
+        return self.time_limit_s - min(2.0, 0.05 * self.time_limit_s) - self.elapsed()
 
     def spent(self) -> bool:
         """Past the time limit itself: optional finishing work (the routing pass) stops
