@@ -3,13 +3,17 @@ eligibility asked once per kind of volunteer, the steering LP merged by kind."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from supplyroute import PlanOptions, check, plan
 from supplyroute.generate import CompoundSpec, Shape, generate
-from supplyroute.models import Scenario
+from supplyroute.models import Plan, Scenario
 from supplyroute.rounds import carry
 from supplyroute.rounds.base import Context
+from supplyroute.schedule import Scheduled, Timetable
+from tests.conftest import compound
 
 
 def test_eligibility_by_kind_is_eligibility_by_volunteer() -> None:
@@ -54,3 +58,74 @@ def test_split_kinds_keeps_every_household_once() -> None:
     for v, parcels in enumerate(out):  # each stays with its own kind
         assert all(ctx.representative[v] in {ctx.representative[w] for w in
                                              ctx.eligible[q.index]} for q in parcels)
+
+
+def _urgent_compound(deadline: str) -> Scenario:
+    """Two buildings of two stairwells and a cart; one urgent household with
+    ``deadline`` among eleven others."""
+    bags = [{"kind": "prevention", "weight_kg": 2.0}, {"kind": "living", "weight_kg": 8.0}]
+    households = [{"id": f"h{k}", "stairwell": f"B{1 + k % 2}-{1 + k // 2 % 2}",
+                   "floor": 1 + k % 5, "bags": bags} for k in range(12)]
+    households[5].update(priority="urgent", deadline=deadline)
+    return compound(households, [{"id": "C", "shift": {"start": "08:00", "end": "18:00"},
+                                  "gate": "G", "cart": {"capacity_bags": 8, "capacity_kg": 80}}])
+
+
+def _companions(result: Plan, household: str) -> set[str]:
+    """The households on the trip that serves ``household``."""
+    for v in result.volunteers:
+        for t in v.trips:
+            served = {d.household for s in t.stops for r in s.runs for d in r.doors}
+            if household in served:
+                return served - {household}
+    raise AssertionError(f"{household} is not served")
+
+
+def test_an_urgent_household_with_hours_to_spare_rides_in_a_regular_load() -> None:
+    for deadline, rides in (("12:00", True), ("09:30", False)):
+        scenario = _urgent_compound(deadline)
+        ctx = Context(scenario)
+        assert carry.rides_along(ctx, ctx.demand.parcels[5]) is rides
+        result = plan(scenario, PlanOptions(time_limit_s=10, deterministic=True))
+        assert check(scenario, result) == []
+        assert result.summary.deadlines_met == result.summary.deadlines_total == 1
+        assert bool(_companions(result, "h5")) is rides
+
+
+def test_a_rider_that_would_miss_its_deadline_is_found_and_taken_out() -> None:
+    scenario = _urgent_compound("12:00")
+    ctx = Context(scenario)
+    urgent = ctx.demand.parcels[5]
+    loads = [carry._Volunteer(8 * 3600.0, 0.0, carry.pack_trips(ctx, 0, ctx.servable))]
+    assert any(urgent in t.parcels and len(t.parcels) > 1 for t in loads[0].trips)
+    on_time = Timetable([[Scheduled(t, 8 * 3600.0 + 3600 * k)
+                          for k, t in enumerate(loads[0].trips)]])
+    assert carry.missed_deadlines(on_time, [urgent]) == []
+    late = Timetable([[Scheduled(t, 12 * 3600.0) for t in loads[0].trips]])
+    assert carry.missed_deadlines(late, [urgent]) == [urgent]
+    rest = carry.without(ctx, loads, [urgent])
+    assert all(urgent not in t.parcels for load in rest for t in load.trips)
+    assert sum(len(t.parcels) for load in rest for t in load.trips) == len(ctx.servable) - 1
+
+
+def test_the_balancers_summed_finish_is_the_finish_of_the_changed_trips() -> None:
+    """The balancer's finish after a move (one trip out, one in), computed without a
+    pass over the trips, equals the finish of the trips as changed."""
+    scenario = Scenario.model_validate(generate(CompoundSpec(households=120, seed=2)))
+    ctx = Context(scenario)
+    rng = random.Random(1)
+    parcels = ctx.servable
+    for v in range(len(ctx.volunteers)):
+        mine = [q for q in parcels if q.index % len(ctx.volunteers) == v]
+        trips = carry.pack_trips(ctx, v, mine, priority_first=bool(v % 2))
+        load = carry._Volunteer(ctx.volunteers[v].shift.start, 600.0 * (v % 3), trips)
+        summed = carry._Summed(load)
+        assert summed.finish_s(None, None) == pytest.approx(load.finish_s())
+        for _ in range(20):
+            i = rng.randrange(len(trips)) if trips else None
+            into = carry.pack_trips(ctx, v, rng.sample(parcels, rng.randint(1, 3)))[0]
+            for out, new in ((i, None), (i, into), (None, into)):
+                changed = [t for k, t in enumerate(trips) if k != out] + ([new] if new else [])
+                expected = carry._Volunteer(load.start_s, load.timed_s, changed).finish_s()
+                got = summed.finish_s(trips[out] if out is not None else None, new)
+                assert got == pytest.approx(expected)

@@ -20,12 +20,16 @@ routing.
    households first get loads of their own (topped up with their neighbours), which
    go first.
 5. **Balancing.** Local search moves trips, single households and swaps trips between
-   the volunteer who finishes last and the others, while the latest finish drops.
-   Steps 2-5 run for every strategy and then with perturbed steering until the time
-   limit; of the plans no other beats on both makespan and the time the last
-   vulnerable household is served, the planner takes the shortest of those that serve
-   the vulnerable soonest within a set share of the shortest makespan (3%: the issue
-   ranks "vulnerable early" above the makespan, but not at any price).
+   the volunteer who finishes last and the earliest finishers (and the earliest of
+   its own kind: a cart's households cost another cart a cart's price), while the
+   latest finish drops.
+   Steps 2-5 run for every strategy (each strategy's first round before any second)
+   and then with perturbed steering until the time limit; of the plans no other
+   beats on both makespan and the time the last vulnerable household is served, the
+   planner takes the shortest of those that serve the vulnerable soonest within a set
+   share of the shortest makespan (3%: "vulnerable early" ranks above the makespan,
+   but not at any price). That plan is balanced again with the time left, looking
+   at more volunteers.
 6. **Routing.** Each volunteer's loads that visit several stairwells are re-formed by
    the routing layer (:mod:`supplyroute.rounds.trip_routes`); the result is kept if
    it serves as many, serves the vulnerable and finishes no later, and walks less.
@@ -43,7 +47,7 @@ import itertools
 import logging
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from supplyroute.bounds.carry import Bound, work_lp
 from supplyroute.bounds.service import ServiceBound, service_lp, working_time_s
@@ -62,12 +66,17 @@ MAX_BALANCING_ROUNDS = 20_000
 #: The ways the work LP is turned into loads: (whole stairwells per LP column, carts
 #: keep full loads only, priority households in loads of their own that go first).
 #: Each gets a first round in this order before any gets a second, so that under a
-#: time limit a large compound sees both ways of pooling: on a 4,389-household
-#: compound without zones, households by floor gave a 3% shorter round than whole
-#: stairwells, and with the old order the time ran out before it was tried.
+#: time limit a large compound sees both ways of pooling: on generated walk-ups
+#: without zones, households by floor and carts with full loads gave the shortest
+#: rounds (4,389 households: 3% shorter than whole stairwells), and they come first.
 STRATEGIES = [(by_stairwell, whole, priority_first)
-              for priority_first, whole in itertools.product((True, False), (False, True))
+              for priority_first, whole in itertools.product((True, False), (True, False))
               for by_stairwell in (False, True)]
+#: The chosen plan's last balancing looks at this many earliest finishers, and as
+#: many alike the last one (a 4,389-household compound: 0.5% shorter than with 12).
+POLISH_WIDTH = 36
+#: The share of the time left that one attempt's balancing may use.
+BALANCING_SHARE = 0.5
 #: Perturbed steering rounds after the fixed ones, in deterministic mode (otherwise
 #: they run until the time limit).
 DETERMINISTIC_EXTRA_ROUNDS = 6
@@ -80,6 +89,9 @@ PERTURBATION = 0.02
 EJECTION_WIDTH = 8
 #: How many of the earliest finishers a balancing step considers for a move or swap.
 BALANCING_WIDTH = 12
+#: ...and how many of the earliest finishers alike the last one (another cart takes a
+#: cart's households at a cart's price).
+SAME_KIND_WIDTH = 12
 #: Above this many LP columns (households' groups x volunteers who may serve them) the
 #: steering LP has one column per kind of volunteer, its share split among the kind
 #: afterwards: on 20,000 households and 286 volunteers the full LP took 400 s.
@@ -388,10 +400,57 @@ class _Volunteer:
 
     def finish_s(self) -> float:
         """When its last hand-over happens if it works without a break."""
-        if not self.trips:
-            return self.start_s + self.timed_s if self.timed_s else -math.inf
-        busy = sum(t.free_off for t in self.trips)
-        return self.start_s + self.timed_s + busy - self.trips[_last_trip(self.trips)].saving
+        return _finish(self.start_s, self.timed_s, self.trips)
+
+
+def _finish(start_s: float, timed_s: float, trips: list[TripShape]) -> float:
+    """:meth:`_Volunteer.finish_s` in one pass over the trips (the balancer asks it
+    hundreds of thousands of times): the busy time less the saving of the trip that
+    :func:`_last_trip` puts last."""
+    if not trips:
+        return start_s + timed_s if timed_s else -math.inf
+    busy = 0.0
+    last_standard, last_saving = False, -math.inf
+    for t in trips:
+        busy += t.free_off
+        saving = t.free_off - t.last_delivery_off
+        if (t.standard, saving) > (last_standard, last_saving):
+            last_standard, last_saving = t.standard, saving
+    return start_s + timed_s + busy - last_saving
+
+
+class _Summed:
+    """A volunteer's trips summed for the balancer, so that the finish after a move
+    (one trip out, one in) costs no pass over its trips: the busy time, and the
+    order keys of the two trips that :func:`_last_trip` would put last."""
+
+    def __init__(self, load: _Volunteer):
+        self.trips = load.trips
+        self.base_s = load.start_s + load.timed_s
+        self.timed_s = load.timed_s
+        self.busy_s = sum(t.free_off for t in load.trips)
+        keys = sorted(((t.standard, t.saving) for t in load.trips), reverse=True)
+        self.first = keys[0] if keys else None
+        self.second = keys[1] if len(keys) > 1 else None
+
+    def finish_s(self, out: TripShape | None, into: TripShape | None) -> float:
+        """:func:`_finish` of the trips less ``out`` (one of them) plus ``into``."""
+        n = len(self.trips) - (out is not None) + (into is not None)
+        if n == 0:
+            return self.base_s if self.timed_s else -math.inf
+        busy = self.busy_s
+        last = self.first
+        if out is not None:
+            busy -= out.free_off
+            if (out.standard, out.saving) == last:
+                last = self.second
+        if into is not None:
+            busy += into.free_off
+            key = (into.standard, into.saving)
+            if last is None or key > last:
+                last = key
+        assert last is not None
+        return self.base_s + busy - last[1]
 
 
 _UNKNOWN = object()
@@ -400,11 +459,15 @@ _UNKNOWN = object()
 class Balancer:
     """Local search on the latest finish among volunteers."""
 
-    def __init__(self, ctx: Context, loads: list[_Volunteer], budget: Budget):
+    def __init__(self, ctx: Context, loads: list[_Volunteer], budget: Budget,
+                 width: int = BALANCING_WIDTH, same_kind_width: int = SAME_KIND_WIDTH):
         self.ctx = ctx
         self.loads = loads
         self.budget = budget
+        self.width = width
+        self.same_kind_width = same_kind_width
         self._shapes: dict[tuple[int, tuple[int, ...]], TripShape | None] = {}
+        self._by_kind: dict[tuple[int, tuple[int, ...]], TripShape] = {}
         self._allowed: dict[tuple[int, ...], frozenset[int]] = {}
         self._eligible_sets = {i: frozenset(vs) for i, vs in ctx.eligible.items()}
 
@@ -422,17 +485,27 @@ class Balancer:
             if v not in allowed or not self.ctx.builder.fits(v, parcels):
                 found = None
             else:
-                found = self.ctx.builder.shape(v, parcels)
+                # Volunteers alike make the same trip with the same load: built once
+                # per kind (on 20,000 households the balancer builds some 10^5).
+                kind = self.ctx.representative[v]
+                base = self._by_kind.get((kind, key))
+                if base is None:
+                    found = self._by_kind[kind, key] = self.ctx.builder.shape(v, parcels)
+                else:
+                    found = base if base.volunteer == v else replace(base, volunteer=v)
             self._shapes[v, key] = found
         return found
 
     def _finish_with(self, v: int, trips: list[TripShape]) -> float:
         load = self.loads[v]
-        return _Volunteer(load.start_s, load.timed_s, trips).finish_s()
+        return _finish(load.start_s, load.timed_s, trips)
 
-    def run(self) -> int:
+    def run(self, until_s: float = math.inf) -> int:
+        """Improve until no move helps, or the budget (or ``until_s`` of it) is spent;
+        returns the rounds made."""
         rounds = 0
-        while rounds < MAX_BALANCING_ROUNDS and not self.budget.expired():
+        while rounds < MAX_BALANCING_ROUNDS and not self.budget.expired() \
+                and self.budget.elapsed() < until_s:
             rounds += 1
             finishes = [load.finish_s() for load in self.loads]
             worst = max(range(len(finishes)), key=lambda v: (finishes[v], -v))
@@ -453,59 +526,76 @@ class Balancer:
                                       for t in mine for q in t.parcels))
         everyone = sorted((v for v in range(len(self.loads)) if v != worst),
                           key=lambda v: (finishes[v], v))
-        others = [v for v in everyone if v in helpers][:BALANCING_WIDTH]
-        mine_busy = sum(t.free_off for t in mine)
+        able = [v for v in everyone if v in helpers]
+        kind = self.ctx.representative[worst]
+        alike = set([v for v in able if self.ctx.representative[v] == kind]
+                    [:self.same_kind_width])
+        others = [v for v in able if v in alike or v in able[:self.width]]
         by_length = sorted(range(len(mine)), key=lambda i: (-mine[i].return_off, i))
-        best: tuple[tuple[float, float, int], list[TripShape], int, list[TripShape]] | None = None
+        summed = _Summed(self.loads[worst])
+        #: the best move: (key, helper, trip i of mine, what replaces it, trip j of
+        #: theirs that is replaced or None, the helper's new trip).
+        best: tuple[tuple[float, float, int], int, int, TripShape | None, int | None,
+                    TripShape] | None = None
 
-        def consider(w: int, new_mine: list[TripShape], new_theirs: list[TripShape]) -> None:
+        def consider(w: int, theirs_summed: _Summed, i: int, new_i: TripShape | None,
+                     j: int | None, new_j: TripShape) -> None:
+            """Trip i of mine becomes ``new_i`` (None: gone); the helper gets ``new_j``
+            (in place of its trip j, or added)."""
             nonlocal best
-            latest = max(self._finish_with(worst, new_mine), self._finish_with(w, new_theirs))
+            old_j = None if j is None else theirs_summed.trips[j]
+            latest = max(summed.finish_s(mine[i], new_i), theirs_summed.finish_s(old_j, new_j))
             if latest >= target - 1e-6:
                 return
-            added = (sum(t.free_off for t in new_mine) + sum(t.free_off for t in new_theirs)
-                     - mine_busy - sum(t.free_off for t in self.loads[w].trips))
+            added = ((new_i.free_off if new_i is not None else 0.0) - mine[i].free_off
+                     + new_j.free_off - (old_j.free_off if old_j is not None else 0.0))
             key = (round(latest + WORK_WEIGHT * added, 6), latest, w)
             if best is None or key < best[0]:
-                best = (key, new_mine, w, new_theirs)
+                best = (key, w, i, new_i, j, new_j)
 
+        # Each of its shared trips less one household: the same for every helper.
+        rest_of = {(i, q.index): self.shape(worst, [p for p in mine[i].parcels if p is not q])
+                   for i in by_length if len(mine[i].parcels) > 1 for q in mine[i].parcels}
         for w in others:
             if finishes[w] >= target - 1e-6:
                 break
             theirs = self.loads[w].trips
+            theirs_summed = _Summed(self.loads[w])
             # Move a whole trip.
             for i in by_length:
                 moved = self.shape(w, mine[i].parcels, mine[i].key)
                 if moved is not None:
-                    consider(w, mine[:i] + mine[i + 1:], [*theirs, moved])
+                    consider(w, theirs_summed, i, None, None, moved)
             # Move one household out of a shared trip.
             for i in by_length:
                 if len(mine[i].parcels) < 2:
                     continue
                 for q in sorted(mine[i].parcels, key=lambda q: (-q.floor, q.index)):
+                    rest = rest_of[i, q.index]
+                    if rest is None:
+                        continue
                     alone = self.shape(w, [q])
-                    rest = self.shape(worst, [p for p in mine[i].parcels if p is not q])
-                    if alone is not None and rest is not None:
-                        consider(w, mine[:i] + [rest] + mine[i + 1:], [*theirs, alone])
+                    if alone is not None:
+                        consider(w, theirs_summed, i, rest, None, alone)
             # Move one household into a trip of theirs with room, in the same building.
             roomy = [j for j, t in enumerate(theirs) if t.bags < self.ctx.builder.capacity(w)[0]]
             for i in by_length if roomy else ():
                 for q in mine[i].parcels:
-                    rest = [p for p in mine[i].parcels if p is not q]
-                    shrunk = self.shape(worst, rest) if rest else None
-                    if rest and shrunk is None:
+                    shrunk = rest_of.get((i, q.index))
+                    if len(mine[i].parcels) > 1 and shrunk is None:
                         continue
-                    new_mine = mine[:i] + ([shrunk] if shrunk else []) + mine[i + 1:]
                     for j in roomy:
                         if all(p.building != q.building for p in theirs[j].parcels):
                             continue
                         grown = self.shape(w, [*theirs[j].parcels, q])
                         if grown is not None:
-                            consider(w, new_mine, theirs[:j] + [grown] + theirs[j + 1:])
+                            consider(w, theirs_summed, i, shrunk, j, grown)
         if best is not None:
-            _, new_mine, w, new_theirs = best
-            self.loads[worst].trips = new_mine
-            self.loads[w].trips = new_theirs
+            _, w, i, new_i, j, new_j = best
+            theirs = self.loads[w].trips
+            self.loads[worst].trips = mine[:i] + ([new_i] if new_i else []) + mine[i + 1:]
+            self.loads[w].trips = ([*theirs, new_j] if j is None
+                                   else theirs[:j] + [new_j] + theirs[j + 1:])
             return True
         for w in others:
             if finishes[w] >= target - 1e-6:
@@ -665,7 +755,10 @@ def solve(ctx: Context, budget: Budget, bound: Bound,
             _Volunteer(v.shift.start, timed_s[i], pack_trips(ctx, i, shares[i], priority_first))
             for i, v in enumerate(ctx.volunteers)
         ]
-        Balancer(ctx, loads, budget).run()
+        # An attempt's balancing may take half the time left, so that a large
+        # compound (where it takes a minute) still sees more than one way of packing.
+        Balancer(ctx, loads, budget).run(until_s=budget.elapsed() + BALANCING_SHARE
+                                         * budget.left_s())
         done = _Attempt(max(load.finish_s() for load in loads) - t0,
                         vulnerable_by(loads) - t0, loads, strategy, overhead,
                         estimated_served(ctx, loads) if tight else 0)
@@ -695,12 +788,16 @@ def solve(ctx: Context, budget: Budget, bound: Bound,
         took.append(budget.elapsed() - begun)
         return out
 
-    steering = {strategy: (math.inf, [0.0] * len(ctx.volunteers)) for strategy in STRATEGIES}
+    # Keeping full loads for the carts is a way of packing only with carts and hands.
+    carts = sum(1 for v, vol in enumerate(ctx.volunteers)
+                if ctx.builder.capacity(v)[0] > ctx.scenario.hand_capacity(vol)[0])
+    strategies = [s for s in STRATEGIES if not s[1] or 0 < carts < len(ctx.volunteers)]
+    steering = {strategy: (math.inf, [0.0] * len(ctx.volunteers)) for strategy in strategies}
     for round_no in range(budget.rounds(STEERING_ROUNDS)):
         # After the first round: the strategy of the plan that would be chosen now,
         # then the others, soonest finish first.
         now = choose(front, vulnerable_preference).strategy if front else None
-        for strategy in sorted(STRATEGIES, key=lambda s: (
+        for strategy in sorted(strategies, key=lambda s: (
                 (s != now, steering[s][0]) if round_no else (False, 0.0))):
             if not worth_trying():
                 break
@@ -718,7 +815,12 @@ def solve(ctx: Context, budget: Budget, bound: Bound,
                  for o in chosen.overhead]
         timed_attempt(chosen.strategy, noisy, f"perturbed round {extra}")
         extra += 1
-    best = choose(front, vulnerable_preference).loads
+    chosen = choose(front, vulnerable_preference)
+    if not budget.expired():  # the rest of the time, looking wider
+        rounds = Balancer(ctx, chosen.loads, budget, POLISH_WIDTH, POLISH_WIDTH).run()
+        log.info("chosen plan balanced further (%d rounds): estimated makespan %.0f s",
+                 rounds, max(load.finish_s() for load in chosen.loads) - t0)
+    best = chosen.loads
 
     def timetable(loads: list[_Volunteer]) -> Timetable:
         return schedule(
