@@ -421,6 +421,10 @@ class _Day:
                            default=e.at)
                 shift = vols[e.volunteer]["shift"]
                 shift["end"] = max(min(shift["end"], e.at), last, shift["start"])
+        # A volunteer who left before its shift began, or comes after it ends, with no
+        # trip kept, is not there today.
+        vorder = [v for v in vorder if self.kept.get(v)
+                  or vols[v]["shift"]["end"] > vols[v]["shift"]["start"]]
         # Bags a volunteer who left brought back: at the gate again, named for them.
         for back in self.bags_back:
             renamed[back.household] = (back.gate, back.back_s)

@@ -83,6 +83,15 @@ def test_a_volunteer_leaves_and_an_urgent_order_comes_in(kandan) -> None:
         assert info.candidates[info.chosen] < info.candidates["sheets kept"]
 
 
+def test_a_volunteer_who_leaves_before_starting_is_not_there_today(kandan) -> None:
+    scenario, original = kandan
+    result = replan(scenario, original, events(
+        {"type": "volunteer_leaves", "volunteer": "G1-03", "at": "08:00"}), 8 * 3600, QUICK)
+    assert_sound(scenario, original, result)
+    assert "G1-03" not in {v.id for v in result.scenario.volunteers}
+    assert not any(v.trips for v in result.plan.volunteers if v.volunteer == "G1-03")
+
+
 def test_each_kind_of_event_gives_a_sound_replan(kandan) -> None:
     scenario, original = kandan
     at = 10 * 3600
