@@ -63,13 +63,11 @@ class Budget:
     def expired(self) -> bool:
         """Past the time limit, less a small reserve for building the plan after the
         search; never in deterministic mode (searches stop on counts there)."""
-        if self.interrupted():
-            return True
-        reserve = min(2.0, 0.05 * self.time_limit_s)
-        return not self.deterministic and self.elapsed() >= self.time_limit_s - reserve
+        return self.interrupted() or self.left_s() <= 0
 
     def left_s(self) -> float:
-        """Seconds left before :meth:`expired` (infinite in deterministic mode)."""
+        """Seconds left before :meth:`expired` (infinite in deterministic mode): the
+        time limit less a reserve of 5% (at most 2 s)."""
         if self.deterministic:
             return math.inf
         return self.time_limit_s - min(2.0, 0.05 * self.time_limit_s) - self.elapsed()

@@ -236,8 +236,9 @@ def regroup(ctx: Context, share: list[list[Parcel]], eligible: dict[int, list[in
     place = ctx.travel.place
     everyone = [q.index for s in share for q in s]
     classes: dict[tuple, list[int]] = {}
+    carts = cart_volunteers(ctx)
     for v, vol in enumerate(ctx.volunteers):
-        if ctx.builder.capacity(v)[0] <= ctx.scenario.hand_capacity(vol)[0] or not share[v]:
+        if v not in carts or not share[v]:
             continue
         key = (vol.gate, vol.cart, vol.walk_speed_mps, ctx.scenario.hand_capacity(vol),
                ctx.builder.capacity(v), ctx.builder.speed[v],
@@ -271,6 +272,12 @@ def regroup(ctx: Context, share: list[list[Parcel]], eligible: dict[int, list[in
     return out
 
 
+def cart_volunteers(ctx: Context) -> set[int]:
+    """The volunteers whose trips carry more than their hands (they have a cart)."""
+    return {v for v, vol in enumerate(ctx.volunteers)
+            if ctx.builder.capacity(v)[0] > ctx.scenario.hand_capacity(vol)[0]}
+
+
 def full_loads(ctx: Context, shares: list[list[Parcel]], offsets_s: list[float],
                by_stairwell: bool, priority_first: bool) -> list[list[Parcel]]:
     """Carts keep their full loads only; what would ride in a cart's last, mostly empty
@@ -278,8 +285,7 @@ def full_loads(ctx: Context, shares: list[list[Parcel]], offsets_s: list[float],
 
     The LP prices a cart's bag at a share of a full load, so a cart's half-empty last
     trip is work the LP did not see; hands pay no such toll (a load is one climb)."""
-    carts = {v for v in range(len(ctx.volunteers))
-             if ctx.builder.capacity(v)[0] > ctx.scenario.hand_capacity(ctx.volunteers[v])[0]}
+    carts = cart_volunteers(ctx)
     if not carts or len(carts) == len(ctx.volunteers):
         return shares
     kept = [list(s) for s in shares]
@@ -409,14 +415,8 @@ def _finish(start_s: float, timed_s: float, trips: list[TripShape]) -> float:
     :func:`_last_trip` puts last."""
     if not trips:
         return start_s + timed_s if timed_s else -math.inf
-    busy = 0.0
-    last_standard, last_saving = False, -math.inf
-    for t in trips:
-        busy += t.free_off
-        saving = t.free_off - t.last_delivery_off
-        if (t.standard, saving) > (last_standard, last_saving):
-            last_standard, last_saving = t.standard, saving
-    return start_s + timed_s + busy - last_saving
+    busy = sum(t.free_off for t in trips)
+    return start_s + timed_s + busy - max(map(_last_key, trips))[1]
 
 
 class _Summed:
@@ -429,7 +429,7 @@ class _Summed:
         self.base_s = load.start_s + load.timed_s
         self.timed_s = load.timed_s
         self.busy_s = sum(t.free_off for t in load.trips)
-        keys = sorted(((t.standard, t.saving) for t in load.trips), reverse=True)
+        keys = sorted(map(_last_key, load.trips), reverse=True)
         self.first = keys[0] if keys else None
         self.second = keys[1] if len(keys) > 1 else None
 
@@ -442,11 +442,11 @@ class _Summed:
         last = self.first
         if out is not None:
             busy -= out.free_off
-            if (out.standard, out.saving) == last:
+            if _last_key(out) == last:
                 last = self.second
         if into is not None:
             busy += into.free_off
-            key = (into.standard, into.saving)
+            key = _last_key(into)
             if last is None or key > last:
                 last = key
         assert last is not None
@@ -662,14 +662,15 @@ class Balancer:
         return False
 
 
+def _last_key(trip: TripShape) -> tuple[bool, float]:
+    """The trip that goes last has the largest key: standard before priority, then the
+    one whose return saves most."""
+    return trip.standard, trip.saving
+
+
 def _last_trip(trips: list[TripShape]) -> int:
     """The trip to do last: the standard one whose return saves most (any if none)."""
-    best, best_key = 0, (False, -math.inf)
-    for i, t in enumerate(trips):
-        key = (t.standard, t.saving)
-        if key > best_key:
-            best, best_key = i, key
-    return best
+    return max(range(len(trips)), key=lambda i: (_last_key(trips[i]), -i))
 
 
 def regular_order(trips: list[TripShape], short_of_time: bool = False) -> list[TripShape]:
@@ -789,8 +790,7 @@ def solve(ctx: Context, budget: Budget, bound: Bound,
         return out
 
     # Keeping full loads for the carts is a way of packing only with carts and hands.
-    carts = sum(1 for v, vol in enumerate(ctx.volunteers)
-                if ctx.builder.capacity(v)[0] > ctx.scenario.hand_capacity(vol)[0])
+    carts = len(cart_volunteers(ctx))
     strategies = [s for s in STRATEGIES if not s[1] or 0 < carts < len(ctx.volunteers)]
     steering = {strategy: (math.inf, [0.0] * len(ctx.volunteers)) for strategy in strategies}
     for round_no in range(budget.rounds(STEERING_ROUNDS)):
