@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 from supplyroute import PlanOptions, check, plan
+from supplyroute.generate import CompoundSpec, generate
+from supplyroute.models import Scenario
 from supplyroute.rounds import carry
-from supplyroute.rounds.base import Context
+from supplyroute.rounds.base import Budget, Context
 from tests.conftest import compound
 
 BAGS = [{"kind": "prevention", "weight_kg": 2.0}, {"kind": "living", "weight_kg": 8.0}]
@@ -15,11 +19,16 @@ CART = {"id": "C1", "shift": {"start": "08:00", "end": "18:00"}, "gate": "G",
 VULNERABLE = {"B1-1-6", "B2-2-6", "B3-1-6"}
 
 
-def scattered_vulnerable(volunteers: list[dict] | None = None) -> Context:
+def scattered_vulnerable(volunteers: list[dict] | None = None,
+                         urgent: frozenset[str] = frozenset()) -> Context:
     """3 buildings x 2 stairwells x 4 floors (1, 3, 4, 6), one household a floor."""
+    def priority(household: str) -> str:
+        return ("urgent" if household in urgent
+                else "vulnerable" if household in VULNERABLE else "standard")
+
     households = [
         {"id": f"B{b}-{s}-{f}", "stairwell": f"B{b}-{s}", "floor": f, "bags": BAGS,
-         "priority": "vulnerable" if f"B{b}-{s}-{f}" in VULNERABLE else "standard"}
+         "priority": priority(f"B{b}-{s}-{f}")}
         for b in (1, 2, 3) for s in (1, 2) for f in (1, 3, 4, 6)
     ]
     return Context(compound(households, volunteers or [CART], buildings=3, stairwells=2))
@@ -36,6 +45,47 @@ def test_priority_households_ride_in_the_first_load_topped_up() -> None:
 
     mixed = carry.pack_trips(ctx, 0, ctx.servable, priority_first=False)
     assert sum(not t.standard for t in mixed) == 3  # one per stairwell's own loads
+
+
+def test_an_urgent_load_with_room_takes_the_vulnerable_before_its_neighbours() -> None:
+    """The urgent household's load is topped up with the vulnerable households of far
+    stairwells rather than its own stairwell's standard ones: one priority load, not
+    an urgent one and then a vulnerable one."""
+    ctx = scattered_vulnerable(urgent=frozenset({"B1-2-1"}))
+    trips = carry.pack_trips(ctx, 0, ctx.servable, priority_first=True)
+    priority = [t for t in trips if not t.standard]
+    assert len(priority) == 1
+    assert {q.id for q in priority[0].parcels} == VULNERABLE | {"B1-2-1"}
+    assert carry.regular_order(trips)[0] is priority[0]
+
+
+def test_balancing_never_serves_the_priority_households_later() -> None:
+    """Blind to them, the balancer piled priority households onto carts that finish
+    early; it now moves them only where they are still served as soon as before."""
+    scenario = Scenario.model_validate(generate(CompoundSpec(households=600, seed=1)))
+    ctx = Context(scenario)
+    regular = [q for q in ctx.servable if not q.timed or carry.rides_along(ctx, q)]
+    shares = carry.round_assignment(ctx, regular, [0.0] * len(ctx.volunteers), False)
+
+    def balanced(guarded: bool) -> tuple[float, float, float]:
+        loads = [carry._Volunteer(v.shift.start, 0.0, carry.pack_trips(ctx, i, shares[i]))
+                 for i, v in enumerate(ctx.volunteers)]
+        balancer = carry.Balancer(ctx, loads, Budget(60, deterministic=True))
+        before = balancer.priority_by_s
+        if not guarded:
+            balancer.priority_by_s = math.inf
+        balancer.run()
+        assert sorted(q.index for load in loads for t in load.trips for q in t.parcels) \
+            == sorted(q.index for q in regular)
+        done = max(carry._priority_done(load) for load in loads
+                   if any(not t.standard for t in load.trips))
+        return before, done, max(load.finish_s() for load in loads)
+
+    before, done, finish = balanced(guarded=True)
+    assert done <= before
+    _, blind_done, blind_finish = balanced(guarded=False)
+    assert blind_done > before + 600  # the rule is what holds them
+    assert finish <= blind_finish + 60
 
 
 def test_the_plan_serves_the_vulnerable_sooner_within_the_preference() -> None:

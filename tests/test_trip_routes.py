@@ -45,6 +45,23 @@ def test_good_loads_and_single_stairwell_trips_are_kept_as_they_are() -> None:
     assert trip_routes.reroute(ctx, 0, single) is single
 
 
+def test_a_load_carrying_a_vulnerable_household_is_not_re_formed() -> None:
+    """Re-formed with the rest, the vulnerable household would ride in a load that no
+    longer goes first; the standard mixed loads are still re-formed among themselves."""
+    bags = [{"kind": "prevention", "weight_kg": 2.0}, {"kind": "living", "weight_kg": 8.0}]
+    households = [{"id": f"h{i}", "stairwell": f"B{i}-1", "floor": 3, "bags": bags,
+                   "priority": "vulnerable" if i == 1 else "standard"} for i in range(1, 7)]
+    ctx = Context(compound(households, [CART], buildings=6, stairwells=1))
+    h = {q.id: q for q in ctx.servable}
+    first = ctx.builder.shape(0, [h["h1"], h["h6"]])  # crossed, but the vulnerable one's
+    crossed = [ctx.builder.shape(0, [h["h2"], h["h5"]]), ctx.builder.shape(0, [h["h3"], h["h4"]])]
+
+    assert trip_routes.reroute(ctx, 0, [first, crossed[0]]) == [first, crossed[0]]
+    better = trip_routes.reroute(ctx, 0, [first, *crossed])
+    assert better[0] is first
+    assert sorted(t.key for t in better[1:]) == [(1, 2), (3, 4)]  # near with near
+
+
 def test_the_routing_pass_stops_at_the_time_limit_but_not_in_deterministic_mode() -> None:
     ctx = four_buildings_in_a_row()
     by_stairwell = {q.stairwell: q for q in ctx.servable}

@@ -3,9 +3,11 @@
 The doorstep planner packs each volunteer's households into loads greedily
 (:func:`supplyroute.rounds.carry.pack_trips`): a stairwell's full loads first,
 then the remainders, each topped up from the stairwells nearest to it. A trip that
-serves one stairwell cannot walk less; the trips that serve several are a small
-capacitated routing problem of their own, and this module hands them to the routing
-layer (:mod:`supplyroute.routing.problem`), the same one the benchmark sets measure:
+serves one stairwell cannot walk less; the standard trips that serve several (the
+loads carrying urgent or vulnerable households go first and stay as they are) are a
+small capacitated routing problem of their own, and this module hands them to the
+routing layer (:mod:`supplyroute.routing.problem`), the same one the benchmark sets
+measure:
 
 * one client per piece (the households a mixed trip serves in one stairwell), its
   demand the piece's bags; the depot is the volunteer's gate;
@@ -44,9 +46,11 @@ ROUTING_TIME_CAP_S = 5.0
 
 def reroute(ctx: Context, v: int, trips: list[TripShape],
             iterations: int | None = None) -> list[TripShape]:
-    """``trips`` of volunteer ``v`` with the mixed loads re-formed where that takes
-    less time; the single-stairwell trips unchanged, in front."""
-    mixed = [t for t in trips if len(t.stops) > 1]
+    """``trips`` of volunteer ``v`` with the standard mixed loads re-formed where that
+    takes less time; the single-stairwell trips and the loads carrying urgent or
+    vulnerable households unchanged, in front (re-formed with the rest, those
+    households would ride in loads that no longer go first)."""
+    mixed = [t for t in trips if len(t.stops) > 1 and t.standard]
     if len(mixed) < 2:
         return trips
     pieces: list[tuple[str, list[Parcel]]] = []
@@ -86,4 +90,4 @@ def reroute(ctx: Context, v: int, trips: list[TripShape],
         return trips
     log.debug("volunteer %d: %d mixed loads re-formed into %d, %.0f s -> %.0f s",
               v, len(mixed), len(new), before, after)
-    return [t for t in trips if len(t.stops) <= 1] + new
+    return [t for t in trips if len(t.stops) <= 1 or not t.standard] + new
