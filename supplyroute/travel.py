@@ -176,6 +176,18 @@ class Travel:
         return f"stairwell {self.stairwell_ids[place - len(self.gate_ids)]!r}"
 
     @cached_property
+    def xy(self) -> np.ndarray:
+        """Each place's position in metres (gates, then stairwells), as :func:`project`
+        lays them out: for directions, not distances (those follow the walkways)."""
+        places, points = self._positions()
+        return project(places + points)[: len(places)]
+
+    def bearing(self, origin: int, place: int) -> float:
+        """The direction of ``place`` seen from ``origin``, in radians."""
+        (x0, y0), (x, y) = self.xy[origin], self.xy[place]
+        return math.atan2(float(y - y0), float(x - x0))
+
+    @cached_property
     def stairs(self) -> dict[str, StairModel]:
         """Stair model per stairwell id."""
         s = self.scenario
