@@ -75,8 +75,8 @@ def test_regroup_gives_interchangeable_carts_compact_stretches(seed, carts, n) -
     the latest packed finish is no later."""
     import random
 
-    from supplyroute.rounds.base import Context
     from supplyroute.rounds import carry
+    from supplyroute.rounds.base import Context
     from supplyroute.rounds.carry import regroup
     from tests.conftest import random_households
 
