@@ -81,7 +81,7 @@ def test_balancing_never_serves_the_priority_households_later() -> None:
     scenario = Scenario.model_validate(generate(CompoundSpec(households=600, seed=2)))
     ctx = Context(scenario)
     regular = [q for q in ctx.servable if not q.timed or carry.rides_along(ctx, q)]
-    shares = carry.round_assignment(ctx, regular, [0.0] * len(ctx.volunteers), False)
+    shares = carry.round_assignment(ctx, regular, [0.0] * len(ctx.volunteers))
 
     def balanced(guarded: bool) -> tuple[float, float, float]:
         loads = [carry._Volunteer(v.shift.start, 0.0, carry.pack_trips(ctx, i, shares[i]))
@@ -121,7 +121,7 @@ def test_the_plan_serves_the_vulnerable_sooner_within_the_preference() -> None:
 
 
 def _attempt(finish_s: float, vulnerable_s: float) -> carry._Attempt:
-    return carry._Attempt(finish_s, vulnerable_s, [], (True, True, True), [])
+    return carry._Attempt(finish_s, vulnerable_s, [], (True, True), [])
 
 
 def test_choose_takes_the_shortest_round_among_the_soonest_for_the_vulnerable() -> None:

@@ -140,7 +140,7 @@ def test_the_chosen_plan_is_polished_after_its_loads_are_re_formed() -> None:
     scenario = Scenario.model_validate(generate(CompoundSpec(households=400, seed=4)))
     ctx = Context(scenario)
     regular = [q for q in ctx.servable if not q.timed or carry.rides_along(ctx, q)]
-    shares = carry.round_assignment(ctx, regular, [0.0] * len(ctx.volunteers), False)
+    shares = carry.round_assignment(ctx, regular, [0.0] * len(ctx.volunteers))
     loads = [carry._Volunteer(v.shift.start, 0.0, carry.pack_trips(ctx, i, shares[i]))
              for i, v in enumerate(ctx.volunteers)]
     budget = Budget(30, deterministic=True)

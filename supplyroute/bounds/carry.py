@@ -185,14 +185,13 @@ def solo_delivery_s(demand: Demand, travel: Travel, v: int, parcel: Parcel) -> f
 
 def work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
             eligible: dict[int, list[int]], offsets_s: list[float] | None = None,
-            by_stairwell: bool = False, merge_alike: bool = False,
+            merge_alike: bool = False,
             ) -> tuple[float, tuple[tuple[int, tuple[Parcel, ...], float], ...]]:
     """The work LP of the module docstring. Returns the optimum and the assignment as
     (volunteer, pooled parcels, how many of them).
 
     For steering the planner (never for the bound): ``offsets_s`` adds fixed work per
-    volunteer, and ``by_stairwell`` pools a stairwell's parcels whatever their floor,
-    at their mean cost, so that the optimum hands out whole stairwells. For the bound:
+    volunteer. For the bound:
     ``merge_alike`` solves one column per kind of volunteer (:func:`alike`), with the
     same optimum; the assignment then names each kind's first volunteer. With
     ``offsets_s`` as well (steering a large compound) a kind's row holds its members'
@@ -213,13 +212,7 @@ def work_lp(demand: Demand, travel: Travel, parcels: list[Parcel],
 
     # Pool identical columns.
     use_kg = not all(all(b) for b in by_bags) or not all(by_hand)
-    if by_stairwell:
-        groups: dict[tuple, list[Parcel]] = {}
-        for q in parcels:
-            groups.setdefault((q.stairwell, q.door, tuple(eligible[q.index])), []).append(q)
-        units = list(groups.values())
-    else:
-        units = units_of(parcels, eligible, use_kg)
+    units = units_of(parcels, eligible, use_kg)
     per_kind: dict[tuple[int, int], float] = {}
 
     def unit_cost(u: int, v: int) -> float:
