@@ -136,3 +136,24 @@ def test_choose_takes_the_shortest_round_among_the_soonest_for_the_vulnerable() 
     assert carry.choose(front, 0.03).finish_s == 10_150
     assert carry.choose(front, 0.05).vulnerable_s == 500  # now within reach
     assert carry.choose(front, 0.0).finish_s == 10_000
+
+
+def test_priority_trips_the_shift_would_cut_go_to_someone_with_time() -> None:
+    """When the shifts cannot hold every trip, a volunteer's priority trips beyond its
+    shift go to one who can still make them; its own standard trips are then what the
+    shift cuts."""
+    walker = {"shift": {"start": "08:00", "end": "08:20"}, "gate": "G"}
+    ctx = scattered_vulnerable([{"id": "W1", **walker}, {"id": "W2", **walker}])
+    vulnerable = [q for q in ctx.servable if q.id in VULNERABLE]
+    standard = [q for q in ctx.servable if q.id not in VULNERABLE][:2]
+    loads = [carry._Volunteer(8 * 3600.0, 0.0, carry.pack_trips(ctx, 0, vulnerable)),
+             carry._Volunteer(8 * 3600.0, 0.0, carry.pack_trips(ctx, 1, standard))]
+    end = 8 * 3600 + 20 * 60
+    assert carry._priority_done(loads[0]) > end  # three climbs to the top floor
+
+    moved = carry.rescue_priority(ctx, loads)
+
+    assert moved >= 1
+    assert all(carry._priority_done(load) <= end for load in loads)
+    assert sorted(q.id for load in loads for t in load.trips for q in t.parcels) \
+        == sorted(q.id for q in vulnerable + standard)
