@@ -217,14 +217,8 @@ def split_kinds(ctx: Context, share: list[list[Parcel]], offsets_s: list[float],
         cost = [ctx.parcel_cost(rep, q) for q in pooled]
         room = [max(0.0, makespan_s - offsets_s[v]) for v in group]
         scale = sum(cost) / sum(room) if sum(room) > 0 else 0.0
-        i, done, goal = 0, 0.0, 0.0
-        for k, v in enumerate(group):
-            goal += room[k] * scale if scale else sum(cost) / len(group)
-            mine: list[Parcel] = []
-            while i < len(pooled) and (k == len(group) - 1 or done + cost[i] / 2 <= goal):
-                mine.append(pooled[i])
-                done += cost[i]
-                i += 1
+        target = [r * scale if scale else sum(cost) / len(group) for r in room]
+        for v, mine in zip(group, _cut(pooled, cost, target), strict=True):
             out[v] = mine
     return out
 
@@ -748,7 +742,6 @@ class Balancer:
             return True
         return False
 
-
     def _in_time(self, *changes: tuple[int, list[TripShape]]) -> bool:
         """Whether each volunteer, with its new trips, is done with its priority
         households no later than the search allows."""
@@ -792,13 +785,14 @@ def rescue_priority(ctx: Context, loads: list[_Volunteer]) -> int:
     shift cut one). Returns the trips moved."""
     ends = [vol.shift.end for vol in ctx.volunteers]
     done = [_priority_done(load) for load in loads]
-    eligible = {i: set(vs) for i, vs in ctx.eligible.items()}
     moved = 0
     for v in sorted(range(len(loads)), key=lambda v: (ends[v] - done[v], v)):
         while done[v] > ends[v] + EPS_S:
             best: tuple[float, int, TripShape, TripShape] | None = None
             for trip in (t for t in loads[v].trips if not t.standard):
-                allowed = set.intersection(*(eligible[q.index] for q in trip.parcels))
+                first, *rest = trip.parcels
+                allowed = set(ctx.eligible[first.index]).intersection(
+                    *(ctx.eligible[q.index] for q in rest))
                 for w in sorted(allowed - {v}):
                     if not ctx.builder.fits(w, trip.parcels):
                         continue
