@@ -9,14 +9,14 @@
 
 import logging
 
-from supplyroute.checker import Violation, ViolationKind, check
+from supplyroute.checks import RoundRule, Violation, check
 from supplyroute.errors import ExitCode, InputError, InputIssue
 from supplyroute.io import load_plan, load_scenario
 from supplyroute.models import Plan, Scenario
 from supplyroute.models.events import Events
 from supplyroute.planner import PlanOptions, plan
 from supplyroute.replan import Replanned, replan
-from supplyroute.rounds.base import Progress
+from supplyroute.rounds.budget import Progress
 
 logging.getLogger("supplyroute").addHandler(logging.NullHandler())
 
@@ -24,6 +24,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Events", "ExitCode", "InputError", "InputIssue", "Plan", "PlanOptions", "Progress",
-    "Replanned", "Scenario", "Violation", "ViolationKind", "check", "load_plan",
+    "Replanned", "RoundRule", "Scenario", "Violation", "check", "load_plan",
     "load_scenario", "plan", "replan",
 ]

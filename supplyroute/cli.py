@@ -24,8 +24,9 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from supplyroute import __version__
-from supplyroute.checker import check, check_replan
+from supplyroute.checks import RoundRule, check, check_replan, verify_claims
 from supplyroute.clock import hhmm
+from supplyroute.compound.travel import Travel
 from supplyroute.errors import ExitCode, InputError, InputIssue
 from supplyroute.generate import HOUSEHOLDS_PER_VOLUNTEER, CompoundSpec, Shape, Shifts
 from supplyroute.io import (
@@ -46,9 +47,8 @@ from supplyroute.models.district_plan import DistrictPlan
 from supplyroute.models.events import Events
 from supplyroute.models.horizon import HorizonPlan
 from supplyroute.planner import METHODS, MODES, PlanOptions, plan
-from supplyroute.rounds.base import Progress
+from supplyroute.rounds.budget import Progress
 from supplyroute.staffing import StaffingAnswer
-from supplyroute.travel import Travel
 from supplyroute.whatif import Comparison
 
 M = TypeVar("M", bound=BaseModel)
@@ -568,7 +568,6 @@ def _interruptible() -> Iterator[threading.Event]:
 def _check(args: argparse.Namespace) -> int:
     if args.plan.is_dir():
         return _check_horizon(args)
-    from supplyroute.claims import verify_claims
 
     if is_district(args.scenario):
         return _check_district(args)
@@ -577,7 +576,7 @@ def _check(args: argparse.Namespace) -> int:
     violations = check(scenario, result)
     if args.original is not None:
         violations += check_replan(load_plan(args.original), result)
-    if not any(v.kind.value == "scenario" for v in violations):
+    if not any(v.rule is RoundRule.SCENARIO for v in violations):
         claimed, notes = verify_claims(scenario, result)  # the bound argued again
         violations += claimed
         for note in notes:

@@ -32,7 +32,11 @@ from typing import Any
 
 from supplyroute.bounds.carry import Bound, lower_bound
 from supplyroute.clock import hhmm
-from supplyroute.demand import Parcel
+from supplyroute.compound.demand import Parcel
+from supplyroute.compound.prepared import PreparedCompound
+from supplyroute.compound.schedule import schedule
+from supplyroute.compound.travel import Travel
+from supplyroute.compound.trips import RISKY, TripShape
 from supplyroute.errors import InputError, InputIssue
 from supplyroute.io import validate_document
 from supplyroute.models import Plan, Scenario, Trip, UnservedReason, VolunteerPlan
@@ -51,11 +55,9 @@ from supplyroute.models.events import (
 )
 from supplyroute.models.plan import BagsBack, CutTrip, Delivery, Replan, Stop
 from supplyroute.models.scenario import MAX_TIME_S
-from supplyroute.planner import PlanOptions, _only_unservable, _plan_model, assemble, plan
-from supplyroute.rounds.base import Context, Progress, SolverResult
-from supplyroute.schedule import schedule
-from supplyroute.travel import Travel
-from supplyroute.trips import RISKY, TripShape
+from supplyroute.planner import PlanOptions, plan
+from supplyroute.rounds.assemble import assemble, only_unservable, plan_model, timetable_round
+from supplyroute.rounds.budget import Progress
 
 #: A fresh plan of the rest replaces the repaired sheets only if its round is shorter
 #: by this share: a coordinator would rather not reshuffle everyone for a minute.
@@ -87,7 +89,7 @@ def replan(scenario: Scenario, original: Plan, events: Events, at_s: float,
     # Three ways to go on, fewest changes first: the old sheets repaired; each
     # volunteer's next stops held as planned and the rest planned afresh; all of it
     # afresh. The first within FRESH_SHORTER_BY of the best is taken.
-    rest_ctx = Context(rest) if rest is not None else None  # the repair's and the takers'
+    rest_ctx = PreparedCompound(rest) if rest is not None else None  # the repair's and the takers'
     held = _Day(scenario, original, events, at_s, hold_stops=HOLD_STOPS,
                 free=_takers(rest_ctx, day) if rest_ctx is not None else frozenset())
     held_rest = held.rest_scenario()
@@ -117,7 +119,7 @@ def replan(scenario: Scenario, original: Plan, events: Events, at_s: float,
     return Replanned(result.model_copy(update={"replan": info}), chosen_day.scenario)
 
 
-def _takers(ctx: Context, day: _Day) -> frozenset[str]:
+def _takers(ctx: PreparedCompound, day: _Day) -> frozenset[str]:
     """The volunteers who would hand over each new timed delivery soonest (an urgent
     order, a new household with a deadline): their sheets change for it; the others'
     next stops are held."""
@@ -513,9 +515,9 @@ class _Day:
         renamed[new_id] = (gate, ready)
 
     @cached_property
-    def context(self) -> Context:
+    def context(self) -> PreparedCompound:
         """The day's scenario prepared once, for every candidate merged on it."""
-        return Context(self.scenario)
+        return PreparedCompound(self.scenario)
 
     # -- the rest of the day ---------------------------------------------------------
 
@@ -611,9 +613,9 @@ class _Day:
         for h in s.households:  # nobody left to serve them
             if h.id not in served:
                 unserved.append(_unserved(h.id))
-        return _plan_model(ctx, volunteer_plans, deliveries, unserved, bound, "replan",
-                           solve_s, False, "carry",
-                           gap_allowed=_only_unservable(ctx, unserved))
+        return plan_model(ctx, volunteer_plans, deliveries, unserved, bound, "replan",
+                          solve_s, False, "carry",
+                          gap_allowed=only_unservable(ctx, unserved))
 
     def bound(self, fresh: Plan | None) -> Bound:
         """No replan ends before its last kept hand-over, nor before the rest's own
@@ -653,7 +655,7 @@ def _unserved(hid: str):
                     detail="no volunteer has time left after the replan")
 
 
-def _repair(ctx: Context, day: _Day) -> Plan:
+def _repair(ctx: PreparedCompound, day: _Day) -> Plan:
     """The old sheets, repaired: each volunteer keeps its remaining stops in order (less
     the households that left or became urgent); the others go into trips of their own,
     each to the volunteer who ends soonest with it, urgent ones timed."""
@@ -740,7 +742,7 @@ def _repair(ctx: Context, day: _Day) -> Plan:
         give(sorted(load, key=lambda q: (q.rank, q.index)), [stairwell], False)
     table = schedule(ctx.demand, timed, regular)
     bound = lower_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible, with_lp=False)
-    return assemble(ctx, SolverResult(table), bound, "replan", None)
+    return assemble(ctx, timetable_round(ctx, table), bound, "replan", None)
 
 
 def _fitting(builder: Any, v: int, load: list[Parcel]) -> list[list[Parcel]]:

@@ -31,12 +31,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from supplyroute.bounds.carry import lower_bound
 from supplyroute.bounds.team import TeamBound, team_bound
-from supplyroute.checker import check
+from supplyroute.checks import check
 from supplyroute.clock import hhmm
+from supplyroute.compound.prepared import PreparedCompound
 from supplyroute.errors import InputError, InputIssue
 from supplyroute.models import Cart, Plan, Scenario, Volunteer
 from supplyroute.planner import PlanOptions, plan
-from supplyroute.rounds.base import Context
 
 #: A cart for a volunteer when the roster has none to copy: 8 bags, 80 kg.
 DEFAULT_CART = Cart(capacity_bags=8, capacity_kg=80.0)
@@ -137,7 +137,7 @@ def _any_team(scenario: Scenario, finish_by_s: float, carts: int | None) -> Team
     a cart volunteer without the cart (``--carts``), so each gets a twin by hand."""
     twins = tuple(v.model_copy(update={"id": f"{v.id}~hands", "cart": None})
                   for v in scenario.volunteers if v.cart is not None)
-    ctx = Context(scenario.with_changes(volunteers=(*scenario.volunteers, *twins)))
+    ctx = PreparedCompound(scenario.with_changes(volunteers=(*scenario.volunteers, *twins)))
     return team_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible, finish_by_s,
                       carts)
 
@@ -159,12 +159,12 @@ def _label(vol: Volunteer) -> str:
     return vol.group or ",".join(vol.zone)
 
 
-def zone_groups(scenario: Scenario, ctx: Context | None = None) -> list[ZoneGroup]:
+def zone_groups(scenario: Scenario, ctx: PreparedCompound | None = None) -> list[ZoneGroup]:
     """The roster by zone, each group ordered so that its first volunteers can serve
     every household the whole group may (skills such as ``ppe``), then roster order;
     with each group's work: its households' linear work by its first volunteer, a
     household that several groups may serve shared evenly among them."""
-    ctx = ctx or Context(scenario)
+    ctx = ctx or PreparedCompound(scenario)
     by_zone: dict[tuple[str, ...] | None, list[int]] = {}
     for v, vol in enumerate(scenario.volunteers):
         key = None if vol.zone is None else tuple(sorted(vol.zone))
@@ -301,7 +301,7 @@ def _bound(scenario: Scenario, members: list[Volunteer]
         s = with_volunteers(scenario, members)
     except InputError as exc:
         return start, None, f"the team cannot serve every household ({exc.first.reason})"
-    ctx = Context(s)
+    ctx = PreparedCompound(s)
     servable = ctx.servable
     if len(servable) < len(ctx.demand.parcels):
         left = next(q for q in ctx.demand.parcels if not ctx.eligible[q.index])

@@ -2,7 +2,7 @@
 
 Plans the scenario and variants of it side by side, so that a coordinator sees what
 each constraint costs in minutes: zones, carts, volunteers, releases at the gate,
-shifts. Every plan is checked by :func:`supplyroute.checker.check`; each row gives the
+shifts. Every plan is checked by :func:`supplyroute.checks.check`; each row gives the
 makespan and the proven lower bound, and their difference from the base scenario's.
 
 Variation specs (one per variant)::
@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from supplyroute.checker import check
+from supplyroute.checks import check
 from supplyroute.clock import hhmm
 from supplyroute.errors import InputError
 from supplyroute.models import Plan, Scenario

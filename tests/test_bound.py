@@ -7,10 +7,11 @@ import math
 import pytest
 
 from supplyroute import PlanOptions, plan
-from supplyroute.bounds.carry import alike, lower_bound, work_lp
+from supplyroute.bounds.carry import lower_bound, work_lp
 from supplyroute.bounds.relay import relay_eligibility, relay_work_lp
+from supplyroute.compound.costs import alike
+from supplyroute.compound.prepared import PreparedCompound
 from supplyroute.io import load_scenario
-from supplyroute.rounds.base import Context
 from tests.conftest import ROOT, compound
 
 
@@ -23,7 +24,7 @@ def test_work_bound_is_the_whole_job_for_one_walker() -> None:
     # Two households on floors 3 and 5, two bags each: two trips, nothing to share.
     s = one_walker([{"id": "a", "stairwell": "B1-1", "floor": 3},
                     {"id": "b", "stairwell": "B1-1", "floor": 5}])
-    ctx = Context(s)
+    ctx = PreparedCompound(s)
     walk = math.hypot(45, 40) * 1.3 / 1.2
     trip = lambda f: 120 + 2 * walk + 18 * (f - 1) + 10 * (f - 1) + 30  # noqa: E731
     tail = walk + 10 * 4  # the walk back and the descent after the last hand-over
@@ -37,7 +38,7 @@ def test_work_bound_is_the_whole_job_for_one_walker() -> None:
 def test_single_parcel_bound_follows_a_late_release() -> None:
     s = one_walker([{"id": "a", "stairwell": "B1-1", "floor": 2}],
                    releases=[{"at": "10:00", "households": ["a"]}])
-    ctx = Context(s)
+    ctx = PreparedCompound(s)
     bound = lower_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible)
     assert bound.kind == "single-parcel"
     walk = math.hypot(45, 40) * 1.3 / 1.2
@@ -49,7 +50,7 @@ def test_release_pool_bound() -> None:
     s = compound(households, [{"id": f"V{k}", "shift": {"start": "08:00", "end": "18:00"},
                                "gate": "G"} for k in range(2)], buildings=1, stairwells=1,
                  releases=[{"at": "08:00", "bags": 2}, {"at": "09:00", "bags": 2}])
-    ctx = Context(s)
+    ctx = PreparedCompound(s)
     bound = lower_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible)
     assert bound.kind == "release-pool"
     assert bound.release_pool_s >= 3600
@@ -62,7 +63,7 @@ def test_zones_raise_the_bound() -> None:
     zoned = [dict(v, zone=["B2"]) if v["id"] == "V1" else v for v in shared]
     bounds = []
     for volunteers in (shared, zoned):
-        ctx = Context(compound(households, volunteers, buildings=2, stairwells=1))
+        ctx = PreparedCompound(compound(households, volunteers, buildings=2, stairwells=1))
         bounds.append(lower_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible).value_s)
     assert bounds[1] > bounds[0] * 1.8
 
@@ -71,7 +72,7 @@ def test_volunteers_alike_are_merged_without_changing_the_bound() -> None:
     """One column per kind of volunteer (same gate, shift, cart, zone, ...) gives the
     same optimum as one per volunteer, carry and relay alike."""
     scenario = load_scenario(ROOT / "examples" / "kandan576.json")
-    ctx = Context(scenario)
+    ctx = PreparedCompound(scenario)
     assert len(set(alike(scenario).values())) < len(scenario.volunteers)
     full, _ = work_lp(ctx.demand, ctx.travel, ctx.servable, ctx.eligible)
     merged, _ = work_lp(ctx.demand, ctx.travel, ctx.servable, ctx.eligible, merge_alike=True)

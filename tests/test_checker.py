@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from supplyroute import PlanOptions, check, plan
-from supplyroute.checker import ViolationKind
+from supplyroute.checks import RoundRule
 from supplyroute.models import Plan, Scenario
 from tests.conftest import compound
 
@@ -66,21 +66,21 @@ def first_trip_with(result: Plan, household: str) -> tuple[int, int]:
     raise AssertionError(household)
 
 
-def kinds(scenario: Scenario, result: Plan) -> set[ViolationKind]:
-    return {v.kind for v in check(scenario, result)}
+def kinds(scenario: Scenario, result: Plan) -> set[RoundRule]:
+    return {v.rule for v in check(scenario, result)}
 
 
 def test_missing_household(scenario: Scenario, good: Plan) -> None:
     v, t = first_trip_with(good, "d")
     broken = edit(good, ["volunteers", v, "trips"], lambda trips: trips[:t] + trips[t + 1:])
-    assert ViolationKind.MISSING in kinds(scenario, broken)
+    assert RoundRule.MISSING in kinds(scenario, broken)
 
 
 def test_duplicate_trip(scenario: Scenario, good: Plan) -> None:
     v, t = first_trip_with(good, "a")
     broken = edit(good, ["volunteers", v, "trips"], lambda trips: (*trips, trips[t]))
     found = kinds(scenario, broken)
-    assert ViolationKind.DUPLICATE in found
+    assert RoundRule.DUPLICATE in found
 
 
 def test_wrong_bag_count(scenario: Scenario, good: Plan) -> None:
@@ -93,7 +93,7 @@ def test_wrong_bag_count(scenario: Scenario, good: Plan) -> None:
     d = next(i for i, door in enumerate(trip.stops[s].runs[r].doors) if door.household == "a")
     broken = edit(good, ["volunteers", v, "trips", t, "stops", s, "runs", r, "doors", d, "bags"],
                   lambda bags: bags[:1])
-    assert ViolationKind.BAGS in kinds(scenario, broken)
+    assert RoundRule.BAGS in kinds(scenario, broken)
 
 
 def test_trip_capacity(scenario: Scenario, good: Plan) -> None:
@@ -102,19 +102,19 @@ def test_trip_capacity(scenario: Scenario, good: Plan) -> None:
         pytest.skip("the cart volunteer got no trip")
     broken = edit(good, ["volunteers", v, "trips", 0, "mode"], lambda _: "hands")
     found = kinds(scenario, broken)
-    assert ViolationKind.TRIP_CAPACITY in found or ViolationKind.TIMING in found
+    assert RoundRule.TRIP_CAPACITY in found or RoundRule.TIMING in found
 
 
 def test_climb_capacity(scenario: Scenario, good: Plan) -> None:
     tight = scenario.model_copy(update={
         "parameters": scenario.parameters.model_copy(update={"hand_capacity_bags": 1})})
-    assert ViolationKind.CLIMB_CAPACITY in kinds(tight, good)
+    assert RoundRule.CLIMB_CAPACITY in kinds(tight, good)
 
 
 def test_cart_without_cart(scenario: Scenario, good: Plan) -> None:
     v = next(i for i, vp in enumerate(good.volunteers) if vp.volunteer != "V2" and vp.trips)
     broken = edit(good, ["volunteers", v, "trips", 0, "mode"], lambda _: "cart")
-    assert ViolationKind.MODE in kinds(scenario, broken)
+    assert RoundRule.MODE in kinds(scenario, broken)
 
 
 def test_release_and_shift(scenario: Scenario, good: Plan) -> None:
@@ -125,16 +125,16 @@ def test_release_and_shift(scenario: Scenario, good: Plan) -> None:
 
     broken = edit(good, ["volunteers", v, "trips", 0], shift_back)
     found = kinds(scenario, broken)
-    assert ViolationKind.SHIFT in found
-    assert ViolationKind.RELEASE in found
+    assert RoundRule.SHIFT in found
+    assert RoundRule.RELEASE in found
 
 
 def test_late_shift_end_and_deadline(scenario: Scenario, good: Plan) -> None:
     v, t = first_trip_with(good, "c")
     broken = edit(good, ["volunteers", v, "trips", t], lambda trip: _shift_trip(trip, 4 * 3600))
     found = kinds(scenario, broken)
-    assert ViolationKind.DEADLINE in found
-    assert ViolationKind.SHIFT in found
+    assert RoundRule.DEADLINE in found
+    assert RoundRule.SHIFT in found
 
 
 def test_zone_and_skill(scenario: Scenario, good: Plan) -> None:
@@ -142,28 +142,28 @@ def test_zone_and_skill(scenario: Scenario, good: Plan) -> None:
     assert good.volunteers[v].volunteer == "V2"
     broken = edit(good, ["volunteers", v, "volunteer"], lambda _: "V3")
     found = kinds(scenario, broken)
-    assert ViolationKind.ZONE in found
-    assert ViolationKind.SKILL in found
+    assert RoundRule.ZONE in found
+    assert RoundRule.SKILL in found
 
 
 def test_times_that_do_not_add_up(scenario: Scenario, good: Plan) -> None:
     v, t = first_trip_with(good, "a")
     broken = edit(good, ["volunteers", v, "trips", t, "return_s"], lambda x: x - 60)
-    assert ViolationKind.TIMING in kinds(scenario, broken)
+    assert RoundRule.TIMING in kinds(scenario, broken)
 
 
 def test_overlapping_trips(scenario: Scenario, good: Plan) -> None:
     v = next(i for i, vp in enumerate(good.volunteers) if len(vp.trips) >= 2)
     gap = good.volunteers[v].trips[1].start_s - good.volunteers[v].trips[0].start_s
     broken = edit(good, ["volunteers", v, "trips", 1], lambda trip: _shift_trip(trip, -gap))
-    assert ViolationKind.OVERLAP in kinds(scenario, broken)
+    assert RoundRule.OVERLAP in kinds(scenario, broken)
 
 
 def test_wrong_gate_and_unknown_volunteer(scenario: Scenario, good: Plan) -> None:
     v = next(i for i, vp in enumerate(good.volunteers) if vp.trips)
-    assert ViolationKind.UNKNOWN in kinds(
+    assert RoundRule.UNKNOWN in kinds(
         scenario, edit(good, ["volunteers", v, "volunteer"], lambda _: "nobody"))
-    assert ViolationKind.GATE in kinds(
+    assert RoundRule.GATE in kinds(
         scenario, edit(good, ["volunteers", v, "trips", 0, "gate"], lambda _: "G2"))
 
 
@@ -172,14 +172,14 @@ def test_wrong_place(scenario: Scenario, good: Plan) -> None:
     trip = good.volunteers[v].trips[t]
     s = next(i for i, st in enumerate(trip.stops) if any(d.household == "e" for d in st.drops))
     broken = edit(good, ["volunteers", v, "trips", t, "stops", s, "stairwell"], lambda _: "B1-1")
-    assert ViolationKind.PLACE in kinds(scenario, broken)
+    assert RoundRule.PLACE in kinds(scenario, broken)
 
 
 def test_summary_that_lies(scenario: Scenario, good: Plan) -> None:
     broken = edit(good, ["summary", "makespan_s"], lambda x: x - 100)
-    assert ViolationKind.SUMMARY in kinds(scenario, broken)
+    assert RoundRule.SUMMARY in kinds(scenario, broken)
     broken = edit(good, ["deliveries"], lambda d: d[1:])
-    assert ViolationKind.SUMMARY in kinds(scenario, broken)
+    assert RoundRule.SUMMARY in kinds(scenario, broken)
 
 
 @pytest.mark.parametrize(("field", "lie"), [
@@ -196,15 +196,15 @@ def test_summary_that_lies(scenario: Scenario, good: Plan) -> None:
 def test_every_summary_figure_is_recomputed(scenario: Scenario, good: Plan, field: str,
                                             lie: Callable[[Any], Any]) -> None:
     broken = edit(good, ["summary", field], lie)
-    assert [v.where for v in check(scenario, broken)] == [f"summary.{field}"]
+    assert [v.path for v in check(scenario, broken)] == [f"summary.{field}"]
 
 
 def test_volunteer_totals_and_ledger_are_recomputed(scenario: Scenario, good: Plan) -> None:
     broken = edit(good, ["volunteers", 0, "floors_climbed"], lambda x: x + 7)
-    assert ViolationKind.SUMMARY in kinds(scenario, broken)
+    assert RoundRule.SUMMARY in kinds(scenario, broken)
     broken = edit(good, ["deliveries", 0, "priority"], lambda x: "standard" if x != "standard"
                   else "urgent")
-    assert ViolationKind.SUMMARY in kinds(scenario, broken)
+    assert RoundRule.SUMMARY in kinds(scenario, broken)
 
 
 def test_served_and_unserved(scenario: Scenario, good: Plan) -> None:
@@ -212,7 +212,7 @@ def test_served_and_unserved(scenario: Scenario, good: Plan) -> None:
 
     extra = Unserved(household="a", reason=UnservedReason.NO_VOLUNTEER_TIME, detail="x")
     broken = edit(good, ["unserved"], lambda u: (*u, extra))
-    assert ViolationKind.DUPLICATE in kinds(scenario, broken)
+    assert RoundRule.DUPLICATE in kinds(scenario, broken)
 
 
 def _shift_trip(trip, delta: float):
@@ -241,7 +241,7 @@ def test_a_gap_with_only_unservable_households_left_out(scenario: Scenario) -> N
     # A gap stated while a servable household is left out is refused.
     dropped = edit(result, ["unserved"], lambda u: (*u, u[0].model_copy(update={
         "household": "a"})))
-    assert "summary.gap" in {v.where for v in check(without_ppe, dropped)}
+    assert "summary.gap" in {v.path for v in check(without_ppe, dropped)}
 
 
 def test_progress_shows_no_gap_below_the_bound() -> None:
@@ -256,10 +256,10 @@ def test_the_ledger_has_one_line_a_household_naming_known_volunteers(
         scenario: Scenario, good: Plan) -> None:
     # The same line twice: the ledger read as a dict kept only one, and passed.
     twice = edit(good, ["deliveries"], lambda d: (d[0], *d))
-    assert [(v.kind, v.where) for v in check(scenario, twice)] == [
-        (ViolationKind.DUPLICATE, "deliveries[1]")]
+    assert [(v.rule, v.path) for v in check(scenario, twice)] == [
+        (RoundRule.DUPLICATE, "deliveries[1]")]
     # A carried household's volunteer is not matched (alike volunteers may swap), but it
     # must be someone on the roster.
     nobody = edit(good, ["deliveries", 0, "volunteer"], lambda _: "nobody")
-    assert [(v.kind, v.where) for v in check(scenario, nobody)] == [
-        (ViolationKind.UNKNOWN, "deliveries[0].volunteer")]
+    assert [(v.rule, v.path) for v in check(scenario, nobody)] == [
+        (RoundRule.UNKNOWN, "deliveries[0].volunteer")]

@@ -20,7 +20,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from supplyroute.checker import check
+from supplyroute.checks import check
 from supplyroute.cli import main
 from supplyroute.desk import import_compound, parse_address, write_template
 from supplyroute.desk.address import Address

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from supplyroute import PlanOptions, check, plan
-from supplyroute.checker import ViolationKind
+from supplyroute.checks import RoundRule
 from supplyroute.errors import InputError
 from supplyroute.models import Parameters, Plan, Risk, Scenario
 from tests.conftest import compound
@@ -89,8 +89,8 @@ def test_checker_flags_a_trip_before_disinfection_ends() -> None:
     # The same plan against the scenario with disinfection (its fingerprint set aside:
     # the rule is what is tested here).
     violations = check(risky_round(), result.model_copy(update={"scenario_sha256": None}))
-    assert [x.kind for x in violations] == [ViolationKind.DISINFECTION]
-    assert violations[0].where == f"volunteers[{v}].trips[{t + 1}].start_s"
+    assert [x.rule for x in violations] == [RoundRule.DISINFECTION]
+    assert violations[0].path == f"volunteers[{v}].trips[{t + 1}].start_s"
 
 
 def test_checker_accepts_a_risk_free_trip_followed_at_once() -> None:
@@ -151,7 +151,7 @@ def test_checker_flags_orange_without_ppe() -> None:
         for vp in result.volunteers)})
     assert volunteer_of(result, "o") == "V2"
     violations = check(strict, swapped)
-    assert {x.kind for x in violations} == {ViolationKind.SKILL}
+    assert {x.rule for x in violations} == {RoundRule.SKILL}
     assert all("'o'" in x.message for x in violations)
     lenient = swapped.model_copy(update={"scenario_sha256": None})  # the rule, not the file
     assert check(orange_round(ppe_for_orange=False), lenient) == []

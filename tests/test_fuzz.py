@@ -28,8 +28,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from supplyroute.checker import ViolationKind, check
-from supplyroute.claims import verify_claims
+from supplyroute.checks import RoundRule, check, verify_claims
 from supplyroute.cli import main
 from supplyroute.io import load_plan, load_scenario, validate_document
 from supplyroute.models import Plan, Scenario
@@ -37,7 +36,7 @@ from supplyroute.planner import PlanOptions, plan
 from tests.conftest import ROOT, compound
 
 EXAMPLES = ROOT / "examples"
-K = ViolationKind
+K = RoundRule
 
 # ======================================================================================
 # 1. Scenario fuzz
@@ -514,7 +513,7 @@ def test_a_mutated_scenario_is_planned_or_refused_never_a_crash(
 # 2. Plan fuzz
 # ======================================================================================
 
-PlanMutation = Callable[[Scenario, Doc, random.Random], set[ViolationKind] | None]
+PlanMutation = Callable[[Scenario, Doc, random.Random], set[RoundRule] | None]
 
 
 @pytest.fixture(scope="module")
@@ -1151,9 +1150,9 @@ def test_every_mutated_plan_is_refused_naming_the_rule(
             said = f"{base} + {name} (seed {seed})"
             broken = validate_document(Plan, doc)
             found = check(scenario, broken)
-            if not any(v.kind is K.SCENARIO for v in found):
+            if not any(v.rule is K.SCENARIO for v in found):
                 found += verify_claims(scenario, broken)[0]
-            assert {v.kind for v in found} & expected, \
+            assert {v.rule for v in found} & expected, \
                 f"{said}: expected {sorted(expected)}, found {[str(v) for v in found]}"
             text = json.dumps(doc, ensure_ascii=False, sort_keys=True)
             distinct.add(hashlib.sha256(text.encode()).hexdigest())

@@ -7,12 +7,12 @@ import re
 
 import pytest
 
-from supplyroute.checker import _Walking
+from supplyroute.checks.physics import Walking
+from supplyroute.compound.travel import Travel, project
 from supplyroute.errors import InputError
 from supplyroute.io import validate_document
 from supplyroute.models import Scenario
 from supplyroute.models.scenario import MAX_TIME_S, TIME_JSON_SCHEMA, parse_time
-from supplyroute.travel import Travel, project
 from tests.conftest import compound
 
 
@@ -96,7 +96,7 @@ def test_distances_across_the_180th_meridian_planner_and_checker() -> None:
     for s in (astride, beside):
         xy = project([s.gates[0].position, s.buildings[0].stairwells[0].entrance])
         assert math.dist(*xy) == pytest.approx(35.0, abs=0.2)
-        walking = _Walking(s)
+        walking = Walking(s)
         assert walking.metres("G", "B-1") == pytest.approx(35.0 * 1.3, abs=0.3)
     assert Travel(astride).walk_s(astride.volunteers[0], 0, 1) == pytest.approx(
         Travel(beside).walk_s(beside.volunteers[0], 0, 1), rel=1e-6)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 
 from supplyroute import PlanOptions, check, plan
+from supplyroute.compound.prepared import PreparedCompound
 from supplyroute.generate import CompoundSpec, generate
 from supplyroute.models import Scenario
-from supplyroute.rounds import carry
-from supplyroute.rounds.base import Budget, Context
+from supplyroute.rounds.budget import Budget
+from supplyroute.rounds.carry import assignment, balancing, packing, strategies
 from tests.conftest import compound
 
 BAGS = [{"kind": "prevention", "weight_kg": 2.0}, {"kind": "living", "weight_kg": 8.0}]
@@ -20,7 +21,7 @@ VULNERABLE = {"B1-1-6", "B2-2-6", "B3-1-6"}
 
 
 def scattered_vulnerable(volunteers: list[dict] | None = None,
-                         urgent: frozenset[str] = frozenset()) -> Context:
+                         urgent: frozenset[str] = frozenset()) -> PreparedCompound:
     """3 buildings x 2 stairwells x 4 floors (1, 3, 4, 6), one household a floor."""
     def priority(household: str) -> str:
         return ("urgent" if household in urgent
@@ -31,19 +32,19 @@ def scattered_vulnerable(volunteers: list[dict] | None = None,
          "priority": priority(f"B{b}-{s}-{f}")}
         for b in (1, 2, 3) for s in (1, 2) for f in (1, 3, 4, 6)
     ]
-    return Context(compound(households, volunteers or [CART], buildings=3, stairwells=2))
+    return PreparedCompound(compound(households, volunteers or [CART], buildings=3, stairwells=2))
 
 
 def test_priority_households_ride_in_the_first_load_topped_up() -> None:
     ctx = scattered_vulnerable()
-    trips = carry.pack_trips(ctx, 0, ctx.servable, priority_first=True)
-    first = carry.regular_order(trips)[0]
+    trips = packing.pack_trips(ctx, 0, ctx.servable, priority_first=True)
+    first = packing.regular_order(trips)[0]
     assert {q.id for q in first.parcels} >= VULNERABLE
     assert first.bags == 8  # topped up to the cart's capacity
     assert sum(not t.standard for t in trips) == 1
     assert sorted(q.index for t in trips for q in t.parcels) == [q.index for q in ctx.servable]
 
-    mixed = carry.pack_trips(ctx, 0, ctx.servable, priority_first=False)
+    mixed = packing.pack_trips(ctx, 0, ctx.servable, priority_first=False)
     assert sum(not t.standard for t in mixed) == 3  # one per stairwell's own loads
 
 
@@ -52,11 +53,11 @@ def test_an_urgent_load_with_room_takes_the_vulnerable_before_its_neighbours() -
     stairwells rather than its own stairwell's standard ones: one priority load, not
     an urgent one and then a vulnerable one."""
     ctx = scattered_vulnerable(urgent=frozenset({"B1-2-1"}))
-    trips = carry.pack_trips(ctx, 0, ctx.servable, priority_first=True)
+    trips = packing.pack_trips(ctx, 0, ctx.servable, priority_first=True)
     priority = [t for t in trips if not t.standard]
     assert len(priority) == 1
     assert {q.id for q in priority[0].parcels} == VULNERABLE | {"B1-2-1"}
-    assert carry.regular_order(trips)[0] is priority[0]
+    assert packing.regular_order(trips)[0] is priority[0]
 
 
 def test_a_priority_load_is_topped_up_near_its_farthest_stop() -> None:
@@ -69,9 +70,9 @@ def test_a_priority_load_is_topped_up_near_its_farthest_stop() -> None:
                   for w in ("B1-1", "B1-2", "B4-1", "B4-2") for k in range(2)]
     scenario = compound(households, [{**CART, "cart": {"capacity_bags": 8, "capacity_kg": 80}}],
                         buildings=4, stairwells=2)
-    ctx = Context(scenario)
-    trips = carry.pack_trips(ctx, 0, ctx.servable, priority_first=True)
-    first = carry.regular_order(trips)[0]
+    ctx = PreparedCompound(scenario)
+    trips = packing.pack_trips(ctx, 0, ctx.servable, priority_first=True)
+    first = packing.regular_order(trips)[0]
     assert {q.id for q in first.parcels} == {"B1-1-0", "B4-1-0", "B4-1-1", "B4-2-1"}
 
 
@@ -79,21 +80,21 @@ def test_balancing_never_serves_the_priority_households_later() -> None:
     """Blind to them, the balancer piled priority households onto carts that finish
     early; it now moves them only where they are still served as soon as before."""
     scenario = Scenario.model_validate(generate(CompoundSpec(households=600, seed=2)))
-    ctx = Context(scenario)
-    regular = [q for q in ctx.servable if not q.timed or carry.rides_along(ctx, q)]
-    shares = carry.round_assignment(ctx, regular, [0.0] * len(ctx.volunteers))
+    ctx = PreparedCompound(scenario)
+    regular = [q for q in ctx.servable if not q.timed or assignment.rides_along(ctx, q)]
+    shares = assignment.round_assignment(ctx, regular, [0.0] * len(ctx.volunteers))
 
     def balanced(guarded: bool) -> tuple[float, float, float]:
-        loads = [carry._Volunteer(v.shift.start, 0.0, carry.pack_trips(ctx, i, shares[i]))
+        loads = [packing.Workload(v.shift.start, 0.0, packing.pack_trips(ctx, i, shares[i]))
                  for i, v in enumerate(ctx.volunteers)]
-        balancer = carry.Balancer(ctx, loads, Budget(60, deterministic=True))
+        balancer = balancing.Balancer(ctx, loads, Budget(60, deterministic=True))
         before = balancer.priority_by_s
         if not guarded:
             balancer.priority_by_s = math.inf
         balancer.run()
         assert sorted(q.index for load in loads for t in load.trips for q in t.parcels) \
             == sorted(q.index for q in regular)
-        done = max(carry._priority_done(load) for load in loads
+        done = max(packing.priority_done_s(load) for load in loads
                    if any(not t.standard for t in load.trips))
         return before, done, max(load.finish_s() for load in loads)
 
@@ -120,22 +121,22 @@ def test_the_plan_serves_the_vulnerable_sooner_within_the_preference() -> None:
     assert shortest.makespan_s < early.makespan_s <= 1.2 * shortest.makespan_s
 
 
-def _attempt(finish_s: float, vulnerable_s: float) -> carry._Attempt:
-    return carry._Attempt(finish_s, vulnerable_s, [], (True, True), [])
+def _attempt(finish_s: float, vulnerable_s: float) -> strategies.Attempt:
+    return strategies.Attempt(finish_s, vulnerable_s, [], (True, True), [])
 
 
 def test_choose_takes_the_shortest_round_among_the_soonest_for_the_vulnerable() -> None:
-    front: list[carry._Attempt] = []
+    front: list[strategies.Attempt] = []
     for finish, vulnerable in [(10_000, 9_000), (10_150, 2_000), (10_200, 1_900),
                                (10_400, 500), (10_000, 9_500)]:
-        carry.keep_pareto(front, _attempt(finish, vulnerable))
+        strategies.keep_pareto(front, _attempt(finish, vulnerable))
     assert sorted((a.finish_s, a.vulnerable_s) for a in front) == [
         (10_000, 9_000), (10_150, 2_000), (10_200, 1_900), (10_400, 500)]
     # Within 3% (10,300 s): 1,900 s is the soonest; 2,000 s is as good (slack 600 s)
     # and shorter.
-    assert carry.choose(front, 0.03).finish_s == 10_150
-    assert carry.choose(front, 0.05).vulnerable_s == 500  # now within reach
-    assert carry.choose(front, 0.0).finish_s == 10_000
+    assert strategies.choose_attempt(front, 0.03).finish_s == 10_150
+    assert strategies.choose_attempt(front, 0.05).vulnerable_s == 500  # now within reach
+    assert strategies.choose_attempt(front, 0.0).finish_s == 10_000
 
 
 def test_priority_trips_the_shift_would_cut_go_to_someone_with_time() -> None:
@@ -146,14 +147,14 @@ def test_priority_trips_the_shift_would_cut_go_to_someone_with_time() -> None:
     ctx = scattered_vulnerable([{"id": "W1", **walker}, {"id": "W2", **walker}])
     vulnerable = [q for q in ctx.servable if q.id in VULNERABLE]
     standard = [q for q in ctx.servable if q.id not in VULNERABLE][:2]
-    loads = [carry._Volunteer(8 * 3600.0, 0.0, carry.pack_trips(ctx, 0, vulnerable)),
-             carry._Volunteer(8 * 3600.0, 0.0, carry.pack_trips(ctx, 1, standard))]
+    loads = [packing.Workload(8 * 3600.0, 0.0, packing.pack_trips(ctx, 0, vulnerable)),
+             packing.Workload(8 * 3600.0, 0.0, packing.pack_trips(ctx, 1, standard))]
     end = 8 * 3600 + 20 * 60
-    assert carry._priority_done(loads[0]) > end  # three climbs to the top floor
+    assert packing.priority_done_s(loads[0]) > end  # three climbs to the top floor
 
-    moved = carry.rescue_priority(ctx, loads)
+    moved = balancing.rescue_priority(ctx, loads)
 
     assert moved >= 1
-    assert all(carry._priority_done(load) <= end for load in loads)
+    assert all(packing.priority_done_s(load) <= end for load in loads)
     assert sorted(q.id for load in loads for t in load.trips for q in t.parcels) \
         == sorted(q.id for q in vulnerable + standard)

@@ -75,9 +75,9 @@ def test_regroup_gives_interchangeable_carts_compact_stretches(seed, carts, n) -
     the latest packed finish is no later."""
     import random
 
-    from supplyroute.rounds import carry
-    from supplyroute.rounds.base import Context
-    from supplyroute.rounds.carry import regroup
+    from supplyroute.compound.prepared import PreparedCompound
+    from supplyroute.rounds.carry import packing
+    from supplyroute.rounds.carry.regions import regroup
     from tests.conftest import random_households
 
     rng = random.Random(seed)
@@ -86,7 +86,7 @@ def test_regroup_gives_interchangeable_carts_compact_stretches(seed, carts, n) -
     volunteers.append({"id": "W", "shift": {"start": "08:00", "end": "18:00"}, "gate": "G"})
     scenario = compound(random_households(rng, n, buildings=2, stairwells=3), volunteers,
                         buildings=2, stairwells=3)
-    ctx = Context(scenario)
+    ctx = PreparedCompound(scenario)
     share: list[list] = [[] for _ in ctx.volunteers]
     for q in ctx.servable:
         share[rng.randrange(len(share))].append(q)
@@ -112,7 +112,7 @@ def test_regroup_gives_interchangeable_carts_compact_stretches(seed, carts, n) -
             assert abs(done - goal) <= biggest / 2 + 1e-6
 
     def latest(regions: list[list]) -> float:
-        return max((carry._finish(0.0, 0.0, carry.pack_trips(ctx, v, regions[v]))
+        return max((packing.last_handover_s(0.0, 0.0, packing.pack_trips(ctx, v, regions[v]))
                     for v in range(carts) if regions[v]), default=0.0)
 
     moved = regroup(ctx, share, ctx.eligible)

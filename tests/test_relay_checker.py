@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from supplyroute.checker import ViolationKind, check
+from supplyroute.checks import RoundRule, check
 from supplyroute.models import (
     Climb,
     Delivery,
@@ -175,8 +175,8 @@ def with_delivery(plan: Plan, household: str, **update: Any) -> Plan:
         for d in plan.deliveries)})
 
 
-def kinds(s: Scenario, plan: Plan) -> set[ViolationKind]:
-    return {v.kind for v in check(s, plan)}
+def kinds(s: Scenario, plan: Plan) -> set[RoundRule]:
+    return {v.rule for v in check(s, plan)}
 
 
 @pytest.fixture
@@ -194,13 +194,13 @@ def test_climb_before_its_bags_arrive(good: Plan) -> None:
     early = with_climb(good, 0, climb("B1-1", 50, 28850, 28900, "h1"))
     early = with_delivery(early, "h1", delivered_s=28970)
     violations = check(scenario(), early)
-    assert {v.kind for v in violations} == {ViolationKind.SYNC}
-    assert all(v.where.startswith("volunteers[1].climbs[0]") for v in violations)
+    assert {v.rule for v in violations} == {RoundRule.SYNC}
+    assert all(v.path.startswith("volunteers[1].climbs[0]") for v in violations)
 
 
 def test_buffer_overflow() -> None:
     violations = check(scenario(buffer_bags=1), good_plan())
-    assert {v.kind for v in violations} == {ViolationKind.BUFFER}
+    assert {v.rule for v in violations} == {RoundRule.BUFFER}
     (v,) = violations
     assert "'B1-1'" in v.message and "28970" in v.message and "2 bags" in v.message
 
@@ -210,19 +210,19 @@ def test_buffer_from_parameters(good: Plan) -> None:
     tight = s.with_changes(parameters=s.parameters.model_copy(
         update={"entrance_buffer_bags": 1}))
     # B1-1 holds two bags at 28970; B1-2 h3's two bags at 29050.
-    assert [v.kind for v in check(tight, good)] == [ViolationKind.BUFFER] * 2
+    assert [v.rule for v in check(tight, good)] == [RoundRule.BUFFER] * 2
 
 
 def test_climber_off_station(good: Plan) -> None:
     violations = check(scenario(climber={"station": ["B1-1"]}), good)
-    assert {v.kind for v in violations} == {ViolationKind.STATION}
-    assert [v.where for v in violations] == ["volunteers[1].climbs[2].stairwell"]
+    assert {v.rule for v in violations} == {RoundRule.STATION}
+    assert [v.path for v in violations] == ["volunteers[1].climbs[2].stairwell"]
 
 
 def test_ferry_role_with_a_climb(good: Plan) -> None:
     s = scenario(climber={"role": "ferry", "station": None})
     violations = check(s, good)
-    assert {v.kind for v in violations} == {ViolationKind.ROLE}
+    assert {v.rule for v in violations} == {RoundRule.ROLE}
     assert len(violations) == 3
 
 
@@ -246,30 +246,30 @@ def test_ferry_role_with_a_stair_run(good: Plan) -> None:
         good.volunteers[1])})
     broken = with_delivery(broken, "h4", delivered_s=29060)
     violations = check(s, broken)
-    assert {v.kind for v in violations} == {ViolationKind.ROLE}
-    assert [v.where for v in violations] == ["volunteers[0].trips[0].stops[1].runs[0]"]
+    assert {v.rule for v in violations} == {RoundRule.ROLE}
+    assert [v.path for v in violations] == ["volunteers[0].trips[0].stops[1].runs[0]"]
 
 
 def test_climber_role_with_a_trip(good: Plan) -> None:
     # Someone else may make trips: a compound of climbers only is no valid scenario.
     carrier = {"id": "A", "shift": {"start": "08:00", "end": "12:00"}, "gate": "G"}
     violations = check(scenario(ferry={"role": "climber"}, others=(carrier,)), good)
-    assert {v.kind for v in violations} == {ViolationKind.ROLE}
-    assert [v.where for v in violations] == ["volunteers[0].trips[0]"]
+    assert {v.rule for v in violations} == {RoundRule.ROLE}
+    assert [v.path for v in violations] == ["volunteers[0].trips[0]"]
 
 
 def test_relays_forbidden(good: Plan) -> None:
     violations = check(scenario(relay=False), good)
-    assert {v.kind for v in violations} == {ViolationKind.RELAY_FORBIDDEN}
+    assert {v.rule for v in violations} == {RoundRule.RELAY_FORBIDDEN}
     assert len(violations) == 3 + 3  # three relay drops, three climbs
 
 
 def test_relayed_bag_never_climbed(good: Plan) -> None:
     half = climbs()[0].model_copy(update={"run": stair_run(28960, "h1", bags=(0,))})
     violations = check(scenario(), with_climb(good, 0, half))
-    assert {v.kind for v in violations} == {ViolationKind.SYNC, ViolationKind.BAGS}
-    (sync,) = [v for v in violations if v.kind is ViolationKind.SYNC]
-    assert sync.where == "volunteers[0].trips[0].stops[0].relays[0]"
+    assert {v.rule for v in violations} == {RoundRule.SYNC, RoundRule.BAGS}
+    (sync,) = [v for v in violations if v.rule is RoundRule.SYNC]
+    assert sync.path == "volunteers[0].trips[0].stops[0].relays[0]"
     assert "bag 1 of household 'h1'" in sync.message
 
 
@@ -280,7 +280,7 @@ def test_bag_climbed_twice(good: Plan) -> None:
     broken = good.model_copy(update={"volunteers": (good.volunteers[0], vp.model_copy(
         update={"climbs": (*vp.climbs, again)}))})
     found = kinds(scenario(), broken)
-    assert ViolationKind.DUPLICATE in found and ViolationKind.SYNC not in found
+    assert RoundRule.DUPLICATE in found and RoundRule.SYNC not in found
 
 
 def test_wrong_climb_walk(good: Plan) -> None:
@@ -292,14 +292,14 @@ def test_wrong_climb_walk(good: Plan) -> None:
         "volunteers": (broken.volunteers[0], climber),
         "summary": broken.summary.model_copy(update={"walk_m": 310})})
     violations = check(scenario(), broken)
-    assert {v.kind for v in violations} == {ViolationKind.TIMING}
-    assert [v.where for v in violations] == ["volunteers[1].climbs[2].walk_m"]
+    assert {v.rule for v in violations} == {RoundRule.TIMING}
+    assert [v.path for v in violations] == ["volunteers[1].climbs[2].walk_m"]
 
 
 def test_climb_arrives_before_the_walk_allows(good: Plan) -> None:
     # B1-1 to B1-2 is 50 s: arriving at 29220 overlaps the previous climb's walk.
     up = climbs()[2].model_copy(update={"arrive_s": 29220})
-    assert kinds(scenario(), with_climb(good, 2, up)) == {ViolationKind.OVERLAP}
+    assert kinds(scenario(), with_climb(good, 2, up)) == {RoundRule.OVERLAP}
 
 
 def test_relay_drop_too_early(good: Plan) -> None:
@@ -311,23 +311,23 @@ def test_relay_drop_too_early(good: Plan) -> None:
     broken = good.model_copy(update={"volunteers": (
         good.volunteers[0].model_copy(update={"trips": (trip,)}), good.volunteers[1])})
     violations = check(scenario(), broken)
-    assert {v.kind for v in violations} == {ViolationKind.TIMING}
-    assert [v.where for v in violations] == [
+    assert {v.rule for v in violations} == {RoundRule.TIMING}
+    assert [v.path for v in violations] == [
         "volunteers[0].trips[0].stops[0].relays[0].dropped_s"]
 
 
 def test_relay_drop_for_entrance_household(good: Plan) -> None:
     violations = check(scenario(h1={"delivery": "entrance"}), good)
-    assert {v.kind for v in violations} == {ViolationKind.PLACE}
-    assert "volunteers[0].trips[0].stops[0].relays[0]" in {v.where for v in violations}
+    assert {v.rule for v in violations} == {RoundRule.PLACE}
+    assert "volunteers[0].trips[0].stops[0].relays[0]" in {v.path for v in violations}
 
 
 def test_summary_climbs_count(good: Plan) -> None:
     broken = good.model_copy(update={"summary": good.summary.model_copy(
         update={"climbs": 2})})
     violations = check(scenario(), broken)
-    assert {v.kind for v in violations} == {ViolationKind.SUMMARY}
-    assert [v.where for v in violations] == ["summary.climbs"]
+    assert {v.rule for v in violations} == {RoundRule.SUMMARY}
+    assert [v.path for v in violations] == ["summary.climbs"]
 
 
 @pytest.mark.parametrize(("update", "where"), [
@@ -338,11 +338,11 @@ def test_summary_climbs_count(good: Plan) -> None:
 def test_ledger_names_the_climb_and_the_ferry(good: Plan, update: dict[str, Any],
                                               where: str) -> None:
     violations = check(scenario(), with_delivery(good, "h1", **update))
-    assert {v.kind for v in violations} == {ViolationKind.SUMMARY}
-    assert [v.where for v in violations] == [where]
+    assert {v.rule for v in violations} == {RoundRule.SUMMARY}
+    assert [v.path for v in violations] == [where]
 
 
 def test_carry_mode_with_relays(good: Plan) -> None:
     broken = good.model_copy(update={"summary": good.summary.model_copy(
         update={"mode": "carry"})})
-    assert kinds(scenario(), broken) == {ViolationKind.SUMMARY}
+    assert kinds(scenario(), broken) == {RoundRule.SUMMARY}

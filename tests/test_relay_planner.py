@@ -12,8 +12,8 @@ import pytest
 
 from supplyroute import PlanOptions, check, plan
 from supplyroute.bounds.relay import relay_lower_bound
+from supplyroute.compound.prepared import PreparedCompound
 from supplyroute.models import Plan, Scenario
-from supplyroute.rounds.base import Context
 from tests.relay_brute import relay_brute_force
 
 SHIFT = {"start": "08:00", "end": "18:00"}
@@ -211,7 +211,7 @@ PLANNER_EXACT = {"random tiny 1", "random tiny 2", "random tiny 3",
 
 def tiny_figures(scenario: Scenario) -> tuple[float, float, Plan]:
     """(relay lower bound, exhaustive optimum, the relay planner's plan)."""
-    ctx = Context(scenario)
+    ctx = PreparedCompound(scenario)
     bound = relay_lower_bound(ctx.demand, ctx.travel).value_s
     optimum = relay_brute_force(scenario)
     return bound, optimum, plan(scenario, PlanOptions(mode="relay", deterministic=True))

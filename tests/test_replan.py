@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from supplyroute.checker import ViolationKind, check, check_replan
+from supplyroute.checks import RoundRule, check, check_replan
 from supplyroute.cli import main
 from supplyroute.errors import InputError
 from supplyroute.io import load_scenario, validate_document
@@ -141,12 +141,12 @@ def test_a_replan_that_changes_what_it_kept_is_refused(kandan) -> None:
     for key in ("start_s", "depart_s", "return_s"):
         trip[key] += 60
     moved = validate_document(Plan, data)
-    assert {v.kind for v in check_replan(original, moved)} == {ViolationKind.LOCKED}
+    assert {v.rule for v in check_replan(original, moved)} == {RoundRule.LOCKED}
     # Against another plan (here: the original with one hand-over a second later).
     data = original.model_dump(mode="json")
     data["deliveries"][0]["delivered_s"] += 1
     other = validate_document(Plan, data)
-    assert [v.where for v in check_replan(other, result.plan)] == ["replan.original_sha256"]
+    assert [v.path for v in check_replan(other, result.plan)] == ["replan.original_sha256"]
 
 
 def test_replan_on_the_command_line(kandan, tmp_path: Path) -> None:

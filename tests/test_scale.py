@@ -8,18 +8,19 @@ import random
 import pytest
 
 from supplyroute import PlanOptions, check, plan
+from supplyroute.compound.prepared import PreparedCompound
+from supplyroute.compound.schedule import Scheduled, Timetable
 from supplyroute.generate import CompoundSpec, Shape, generate
 from supplyroute.models import Plan, Scenario
-from supplyroute.rounds import carry
-from supplyroute.rounds.base import Budget, Context
-from supplyroute.schedule import Scheduled, Timetable
+from supplyroute.rounds.budget import Budget
+from supplyroute.rounds.carry import assignment, balancing, packing, strategies
 from tests.conftest import compound
 
 
 def test_eligibility_by_kind_is_eligibility_by_volunteer() -> None:
     scenario = Scenario.model_validate(generate(CompoundSpec(
         households=700, shape=Shape.MIXED, zones=3, seed=5)))
-    ctx = Context(scenario)
+    ctx = PreparedCompound(scenario)
     kinds = len(set(ctx.representative.values()))
     assert kinds < len(scenario.volunteers)  # the compound has volunteers alike
     for q in ctx.demand.parcels:
@@ -33,7 +34,7 @@ def test_merged_steering_lp_gives_every_volunteer_a_share(
     kind's share is split among its members and the plan checks."""
     scenario = Scenario.model_validate(generate(CompoundSpec(households=250, seed=3)))
     full = plan(scenario, PlanOptions(time_limit_s=60, deterministic=True))
-    monkeypatch.setattr(carry, "MERGE_ABOVE_COLUMNS", 0)
+    monkeypatch.setattr(assignment, "MERGE_ABOVE_COLUMNS", 0)
     merged = plan(scenario, PlanOptions(time_limit_s=60, deterministic=True))
     assert check(scenario, merged) == []
     assert merged.summary.households_unserved == 0
@@ -45,7 +46,7 @@ def test_merged_steering_lp_gives_every_volunteer_a_share(
 
 def test_split_kinds_keeps_every_household_once() -> None:
     scenario = Scenario.model_validate(generate(CompoundSpec(households=400, seed=1)))
-    ctx = Context(scenario)
+    ctx = PreparedCompound(scenario)
     regular = [q for q in ctx.servable if not q.timed]
     share = [[] for _ in ctx.volunteers]
     reps = sorted(set(ctx.representative.values()))
@@ -53,7 +54,7 @@ def test_split_kinds_keeps_every_household_once() -> None:
         share[reps[i % len(reps)]].append(q)
     offsets = [0.0] * len(ctx.volunteers)
     makespan = 3600.0 * 8
-    out = carry.split_kinds(ctx, share, offsets, makespan)
+    out = assignment.split_kinds(ctx, share, offsets, makespan)
     assert sorted(q.index for s in out for q in s) == sorted(q.index for q in regular)
     for v, parcels in enumerate(out):  # each stays with its own kind
         assert all(ctx.representative[v] in {ctx.representative[w] for w in
@@ -84,8 +85,8 @@ def _companions(result: Plan, household: str) -> set[str]:
 def test_an_urgent_household_with_hours_to_spare_rides_in_a_regular_load() -> None:
     for deadline, rides in (("12:00", True), ("09:30", False)):
         scenario = _urgent_compound(deadline)
-        ctx = Context(scenario)
-        assert carry.rides_along(ctx, ctx.demand.parcels[5]) is rides
+        ctx = PreparedCompound(scenario)
+        assert assignment.rides_along(ctx, ctx.demand.parcels[5]) is rides
         result = plan(scenario, PlanOptions(time_limit_s=10, deterministic=True))
         assert check(scenario, result) == []
         assert result.summary.deadlines_met == result.summary.deadlines_total == 1
@@ -94,16 +95,16 @@ def test_an_urgent_household_with_hours_to_spare_rides_in_a_regular_load() -> No
 
 def test_a_rider_that_would_miss_its_deadline_is_found_and_taken_out() -> None:
     scenario = _urgent_compound("12:00")
-    ctx = Context(scenario)
+    ctx = PreparedCompound(scenario)
     urgent = ctx.demand.parcels[5]
-    loads = [carry._Volunteer(8 * 3600.0, 0.0, carry.pack_trips(ctx, 0, ctx.servable))]
+    loads = [packing.Workload(8 * 3600.0, 0.0, packing.pack_trips(ctx, 0, ctx.servable))]
     assert any(urgent in t.parcels and len(t.parcels) > 1 for t in loads[0].trips)
     on_time = Timetable([[Scheduled(t, 8 * 3600.0 + 3600 * k)
                           for k, t in enumerate(loads[0].trips)]])
-    assert carry.missed_deadlines(on_time, [urgent]) == []
+    assert assignment.missed_deadlines(on_time, [urgent]) == []
     late = Timetable([[Scheduled(t, 12 * 3600.0) for t in loads[0].trips]])
-    assert carry.missed_deadlines(late, [urgent]) == [urgent]
-    rest = carry.without(ctx, loads, [urgent])
+    assert assignment.missed_deadlines(late, [urgent]) == [urgent]
+    rest = packing.without_parcels(ctx, loads, [urgent])
     assert all(urgent not in t.parcels for load in rest for t in load.trips)
     assert sum(len(t.parcels) for load in rest for t in load.trips) == len(ctx.servable) - 1
 
@@ -113,44 +114,44 @@ def test_the_balancers_summed_finish_is_the_finish_of_the_changed_trips() -> Non
     pass over the trips, equals the finish of the trips as changed; so does the time
     the volunteer is done with its priority households."""
     scenario = Scenario.model_validate(generate(CompoundSpec(households=120, seed=2)))
-    ctx = Context(scenario)
+    ctx = PreparedCompound(scenario)
     rng = random.Random(1)
     parcels = ctx.servable
     for v in range(len(ctx.volunteers)):
         mine = [q for q in parcels if q.index % len(ctx.volunteers) == v]
-        trips = carry.pack_trips(ctx, v, mine, priority_first=bool(v % 2))
-        load = carry._Volunteer(ctx.volunteers[v].shift.start, 600.0 * (v % 3), trips)
-        summed = carry._Summed(load)
+        trips = packing.pack_trips(ctx, v, mine, priority_first=bool(v % 2))
+        load = packing.Workload(ctx.volunteers[v].shift.start, 600.0 * (v % 3), trips)
+        summed = balancing.SummedWorkload(load)
         assert summed.finish_s(None, None) == pytest.approx(load.finish_s())
         for _ in range(20):
             i = rng.randrange(len(trips)) if trips else None
-            into = carry.pack_trips(ctx, v, rng.sample(parcels, rng.randint(1, 3)))[0]
+            into = packing.pack_trips(ctx, v, rng.sample(parcels, rng.randint(1, 3)))[0]
             for out, new in ((i, None), (i, into), (None, into)):
                 changed = [t for k, t in enumerate(trips) if k != out] + ([new] if new else [])
-                expected = carry._Volunteer(load.start_s, load.timed_s, changed).finish_s()
+                expected = packing.Workload(load.start_s, load.timed_s, changed).finish_s()
                 got = summed.finish_s(trips[out] if out is not None else None, new)
                 assert got == pytest.approx(expected)
                 done = summed.priority_done_s(trips[out] if out is not None else None, new)
-                assert done == pytest.approx(carry._priority_done(load, changed))
+                assert done == pytest.approx(packing.priority_done_s(load, changed))
 
 
 def test_the_chosen_plan_is_polished_after_its_loads_are_re_formed() -> None:
     """The polish re-forms the carts' standard loads, then balances: never a later
     finish, never a household lost, the priority households no later."""
     scenario = Scenario.model_validate(generate(CompoundSpec(households=400, seed=4)))
-    ctx = Context(scenario)
-    regular = [q for q in ctx.servable if not q.timed or carry.rides_along(ctx, q)]
-    shares = carry.round_assignment(ctx, regular, [0.0] * len(ctx.volunteers))
-    loads = [carry._Volunteer(v.shift.start, 0.0, carry.pack_trips(ctx, i, shares[i]))
+    ctx = PreparedCompound(scenario)
+    regular = [q for q in ctx.servable if not q.timed or assignment.rides_along(ctx, q)]
+    shares = assignment.round_assignment(ctx, regular, [0.0] * len(ctx.volunteers))
+    loads = [packing.Workload(v.shift.start, 0.0, packing.pack_trips(ctx, i, shares[i]))
              for i, v in enumerate(ctx.volunteers)]
     budget = Budget(30, deterministic=True)
-    carry.Balancer(ctx, loads, budget).run()
+    balancing.Balancer(ctx, loads, budget).run()
     finish = max(load.finish_s() for load in loads)
-    done = carry.Balancer(ctx, loads, budget).priority_by_s
+    done = balancing.Balancer(ctx, loads, budget).priority_by_s
 
-    polished = carry.polish(ctx, loads, budget)
+    polished = strategies.polish(ctx, loads, budget)
 
     assert max(load.finish_s() for load in polished) <= finish
-    assert carry.Balancer(ctx, polished, budget).priority_by_s <= done
+    assert balancing.Balancer(ctx, polished, budget).priority_by_s <= done
     assert sorted(q.index for load in polished for t in load.trips for q in t.parcels) \
         == sorted(q.index for q in regular)

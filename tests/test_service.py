@@ -7,10 +7,10 @@ import pytest
 
 from supplyroute import PlanOptions, check, plan
 from supplyroute.bounds.service import service_bound
-from supplyroute.checker import ViolationKind
+from supplyroute.checks import RoundRule
+from supplyroute.compound.prepared import PreparedCompound
 from supplyroute.generate import CompoundSpec, Shifts, generate
 from supplyroute.models import Plan, Priority, Scenario, UnservedReason
-from supplyroute.rounds.base import Context
 
 QUICK = {"time_limit_s": 60, "deterministic": True}
 
@@ -36,7 +36,7 @@ def _priority_served(scenario: Scenario, result: Plan) -> int:
 
 def test_service_bound_caps_every_plan_and_the_optimiser_serves_most(
         tight: Scenario, plans: dict[str, Plan]) -> None:
-    ctx = Context(tight)
+    ctx = PreparedCompound(tight)
     bound = service_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible)
     assert bound.servable == 400 and not bound.everyone
     best, manual = plans["optimized"], plans["manual"]
@@ -75,8 +75,8 @@ def test_checker_refuses_a_plan_serving_more_than_its_service_bound(
     claims = good.model_copy(update={"summary": good.summary.model_copy(
         update={"service_bound": served - 1})})
     found = check(tight, claims)
-    assert [v.kind for v in found] == [ViolationKind.SUMMARY]
-    assert found[0].where == "summary.service_bound"
+    assert [v.rule for v in found] == [RoundRule.SUMMARY]
+    assert found[0].path == "summary.service_bound"
 
 
 def test_checker_refuses_a_gap_over_everyone_while_some_are_left_out(
@@ -85,4 +85,4 @@ def test_checker_refuses_a_gap_over_everyone_while_some_are_left_out(
     claims = good.model_copy(update={"summary": good.summary.model_copy(
         update={"bound_covers": "servable"})})
     found = check(tight, claims)
-    assert [v.where for v in found] == ["summary.gap"]
+    assert [v.path for v in found] == ["summary.gap"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from supplyroute.checker import check
+from supplyroute.checks import check
 from supplyroute.cli import main
 from supplyroute.errors import InputError
 from supplyroute.io import load_plan, load_scenario
@@ -172,8 +172,8 @@ def test_the_team_bound_holds_for_every_team_that_makes_it() -> None:
     import random
 
     from supplyroute.bounds.team import team_bound
+    from supplyroute.compound.prepared import PreparedCompound
     from supplyroute.planner import plan
-    from supplyroute.rounds.base import Context
     from tests.conftest import compound, random_households
 
     rng = random.Random(11)
@@ -187,7 +187,7 @@ def test_the_team_bound_holds_for_every_team_that_makes_it() -> None:
         scenario = compound(random_households(rng, rng.randint(4, 16)), volunteers)
         made = plan(scenario, QUICK)
         assert check(scenario, made) == [] and not made.unserved
-        ctx = Context(scenario)
+        ctx = PreparedCompound(scenario)
         carts = sum(v.cart is not None for v in scenario.volunteers)
         bound = team_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible,
                            made.summary.last_delivery_s, carts)
@@ -198,10 +198,10 @@ def test_the_team_bound_holds_for_every_team_that_makes_it() -> None:
 
 def test_no_team_can_when_a_household_is_out_of_reach_in_time() -> None:
     from supplyroute.bounds.team import team_bound
-    from supplyroute.rounds.base import Context
+    from supplyroute.compound.prepared import PreparedCompound
 
     scenario = load_scenario(NANXIU)
-    ctx = Context(scenario)
+    ctx = PreparedCompound(scenario)
     start = min(v.shift.start for v in scenario.volunteers)
     # Two minutes: loading alone takes that long, so nobody can hand anything over.
     assert team_bound(ctx.demand, ctx.travel, ctx.servable, ctx.eligible,

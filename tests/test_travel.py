@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from supplyroute.travel import StairModel, Travel
+from supplyroute.compound.travel import StairModel, Travel
 from tests.conftest import compound
 
 
@@ -34,8 +34,8 @@ def test_walkway_graph_shortest_path_with_links() -> None:
 
 
 def test_lat_lon_positions_are_projected_in_metres() -> None:
+    from supplyroute.compound.travel import project
     from supplyroute.models import Position
-    from supplyroute.travel import project
 
     points = project([Position(lat=39.97, lon=116.41), Position(lat=39.971, lon=116.41)])
     assert math.dist(points[0], points[1]) == pytest.approx(111.2, abs=0.5)

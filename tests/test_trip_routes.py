@@ -5,20 +5,21 @@ from __future__ import annotations
 import random
 
 from supplyroute import PlanOptions, check, plan
-from supplyroute.rounds import carry, trip_routes
-from supplyroute.rounds.base import Budget, Context
+from supplyroute.compound.prepared import PreparedCompound
+from supplyroute.rounds.budget import Budget
+from supplyroute.rounds.carry import packing, strategies, trip_routes
 from tests.conftest import compound, random_households
 
 CART = {"id": "V1", "shift": {"start": "08:00", "end": "18:00"}, "gate": "G",
         "cart": {"capacity_bags": 4, "capacity_kg": 80}}
 
 
-def four_buildings_in_a_row() -> Context:
+def four_buildings_in_a_row() -> PreparedCompound:
     """One stairwell per building, 40 m apart along y; one two-bag household in each."""
     bags = [{"kind": "prevention", "weight_kg": 2.0}, {"kind": "living", "weight_kg": 8.0}]
     households = [{"id": f"h{i}", "stairwell": f"B{i}-1", "floor": 3, "bags": bags}
                   for i in range(1, 5)]
-    return Context(compound(households, [CART], buildings=4, stairwells=1))
+    return PreparedCompound(compound(households, [CART], buildings=4, stairwells=1))
 
 
 def test_crossed_loads_are_regrouped_by_neighbourhood() -> None:
@@ -51,7 +52,7 @@ def test_a_load_carrying_a_vulnerable_household_is_not_re_formed() -> None:
     bags = [{"kind": "prevention", "weight_kg": 2.0}, {"kind": "living", "weight_kg": 8.0}]
     households = [{"id": f"h{i}", "stairwell": f"B{i}-1", "floor": 3, "bags": bags,
                    "priority": "vulnerable" if i == 1 else "standard"} for i in range(1, 7)]
-    ctx = Context(compound(households, [CART], buildings=6, stairwells=1))
+    ctx = PreparedCompound(compound(households, [CART], buildings=6, stairwells=1))
     h = {q.id: q for q in ctx.servable}
     first = ctx.builder.shape(0, [h["h1"], h["h6"]])  # crossed, but the vulnerable one's
     crossed = [ctx.builder.shape(0, [h["h2"], h["h5"]]), ctx.builder.shape(0, [h["h3"], h["h4"]])]
@@ -67,11 +68,11 @@ def test_the_routing_pass_stops_at_the_time_limit_but_not_in_deterministic_mode(
     by_stairwell = {q.stairwell: q for q in ctx.servable}
     crossed = [ctx.builder.shape(0, [by_stairwell["B1-1"], by_stairwell["B4-1"]]),
                ctx.builder.shape(0, [by_stairwell["B2-1"], by_stairwell["B3-1"]])]
-    loads = [carry._Volunteer(0.0, 0.0, crossed)]
+    loads = [packing.Workload(0.0, 0.0, crossed)]
     spent = Budget(time_limit_s=1.0, deterministic=False, started=-1e9)  # long past
-    assert carry.reroute(ctx, loads, spent)[0] is loads[0]
+    assert strategies.reroute(ctx, loads, spent)[0] is loads[0]
     counting = Budget(time_limit_s=1.0, deterministic=True, started=-1e9)
-    (rerouted,) = carry.reroute(ctx, loads, counting)
+    (rerouted,) = strategies.reroute(ctx, loads, counting)
     assert sorted(t.key for t in rerouted.trips) == [(0, 1), (2, 3)]
 
 

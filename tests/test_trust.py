@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from supplyroute.checker import ViolationKind, check
-from supplyroute.claims import verify_claims
+from supplyroute.checks import RoundRule, check, verify_claims
 from supplyroute.cli import main
 from supplyroute.io import load_scenario, validate_document
 from supplyroute.models import Plan
@@ -45,7 +44,7 @@ def doctored(made: Plan, **summary: object) -> Plan:
 def kinds(scenario, doctored_plan: Plan) -> dict[str, str]:
     """Each refused field's path and the kind of rule it breaks."""
     found = check(scenario, doctored_plan) + verify_claims(scenario, doctored_plan)[0]
-    return {v.where: v.kind.value for v in found}
+    return {v.path: v.rule.value for v in found}
 
 
 def test_the_doctored_summary_of_the_issue_is_refused_field_by_field(bjxilu) -> None:
@@ -64,7 +63,7 @@ def test_the_doctored_summary_of_the_issue_is_refused_field_by_field(bjxilu) -> 
 def test_a_bound_above_the_plans_own_makespan_is_no_bound(bjxilu) -> None:
     scenario, made = bjxilu
     bad = doctored(made, lower_bound_s=made.summary.makespan_s + 60, gap=None)
-    assert {v.kind for v in check(scenario, bad)} == {ViolationKind.CLAIM}
+    assert {v.rule for v in check(scenario, bad)} == {RoundRule.CLAIM}
 
 
 def test_proven_optimal_is_checked_by_running_the_search_again() -> None:
@@ -93,7 +92,7 @@ def test_a_plan_knows_the_scenario_it_was_made_for(bjxilu, tmp_path: Path) -> No
     edited.write_text(json.dumps(data), encoding="utf-8")
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(made.model_dump_json(), encoding="utf-8")
-    assert [v.where for v in check(load_scenario(edited), made)][0] == "scenario_sha256"
+    assert [v.path for v in check(load_scenario(edited), made)][0] == "scenario_sha256"
     assert main(["check", str(edited), str(plan_file)]) == 4
     assert main(["check", str(NANXIU), str(plan_file)]) == 4  # another scenario entirely
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from supplyroute.bench.doorstep import write_table
-from supplyroute.checker import check
+from supplyroute.checks import check
 from supplyroute.generate import CompoundSpec, Shape, Shifts, generate
 from supplyroute.io import load_plan, load_scenario, write_atomic
 from supplyroute.models import Plan, Scenario

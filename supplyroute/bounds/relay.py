@@ -47,23 +47,19 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from supplyroute.bounds.carry import (
-    LP_RELATIVE_SLACK,
-    Bound,
+from supplyroute.bounds.carry import LP_RELATIVE_SLACK, Bound, combine, merged, share_modes
+from supplyroute.bounds.lp import CARRY, CLIMB, FERRY, minimise_relay_makespan
+from supplyroute.compound.costs import (
     alike,
-    combine,
-    merged,
     modes,
     parcel_cost,
-    share_modes,
     solo_delivery_s,
     stair_cost,
     trip_cost,
     walk_back_s,
 )
-from supplyroute.bounds.lp import CARRY, CLIMB, FERRY, minimise_relay_makespan
-from supplyroute.demand import Demand, Parcel
-from supplyroute.travel import Travel
+from supplyroute.compound.demand import Demand, Parcel
+from supplyroute.compound.travel import Travel
 
 KINDS = (CARRY, FERRY, CLIMB)
 

@@ -23,11 +23,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from supplyroute.bounds.carry import alike, merged, parcel_cost, share_modes, units_of
+from supplyroute.bounds.carry import merged, share_modes, units_of
 from supplyroute.bounds.lp import maximise_served
-from supplyroute.demand import Demand, Parcel
+from supplyroute.compound.costs import alike, parcel_cost
+from supplyroute.compound.demand import Demand, Parcel
+from supplyroute.compound.travel import Travel
 from supplyroute.models import Scenario
-from supplyroute.travel import Travel
 
 #: The LP's optimum is rounded down after allowing this much for its tolerances.
 LP_SLACK = 1e-6

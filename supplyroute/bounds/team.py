@@ -25,18 +25,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from supplyroute.bounds.carry import (
-    alike,
-    parcel_cost,
-    share_modes,
-    solo_delivery_s,
-    units_of,
-    walk_back_s,
-)
+from supplyroute.bounds.carry import share_modes, units_of
 from supplyroute.bounds.lp import LPError, minimise_team
 from supplyroute.bounds.service import first_bags_s
-from supplyroute.demand import Demand, Parcel
-from supplyroute.travel import Travel
+from supplyroute.compound.costs import alike, parcel_cost, solo_delivery_s, walk_back_s
+from supplyroute.compound.demand import Demand, Parcel
+from supplyroute.compound.travel import Travel
 
 #: The LP's optimum is rounded up after allowing this much for its tolerances.
 LP_SLACK = 1e-6

@@ -22,9 +22,9 @@ import math
 from dataclasses import dataclass, field
 
 from supplyroute.clock import hhmm
-from supplyroute.demand import Demand, Parcel
+from supplyroute.compound.demand import Demand, Parcel
+from supplyroute.compound.trips import TripShape
 from supplyroute.models import UnservedReason
-from supplyroute.trips import TripShape
 
 EPS = 1e-6
 

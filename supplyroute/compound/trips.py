@@ -14,7 +14,8 @@ import itertools
 import math
 from dataclasses import dataclass
 
-from supplyroute.demand import PRIORITY_RANK, Demand, Parcel
+from supplyroute.compound.demand import PRIORITY_RANK, Demand, Parcel
+from supplyroute.compound.travel import Travel
 from supplyroute.models import (
     Door,
     EntranceDrop,
@@ -26,7 +27,6 @@ from supplyroute.models import (
     Trip,
     Volunteer,
 )
-from supplyroute.travel import Travel
 
 MAX_EXACT_STOPS = 6
 STANDARD_RANK = PRIORITY_RANK[Priority.STANDARD]

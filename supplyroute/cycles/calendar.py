@@ -16,9 +16,9 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from supplyroute.compound.travel import Travel
 from supplyroute.models import Household, Scenario
 from supplyroute.models.cycle import CycleScenario
-from supplyroute.travel import Travel
 
 
 @dataclass(frozen=True)

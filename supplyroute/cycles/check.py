@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import Enum
 
-from supplyroute.checker import check
+from supplyroute.checks import check
 from supplyroute.cycles.folder import HorizonFolder
 from supplyroute.models import Plan, Priority, Risk, Scenario
 from supplyroute.models.cycle import MEDICINE, PREVENTION, CycleScenario
@@ -186,8 +186,8 @@ class _HorizonChecker:
                 if pair is None or summary is None:
                     continue
                 for v in check(*pair):
-                    self.flag(CycleRule.ROUND, f"{summary.plan_file}: {v.where}",
-                              f"{v.kind.value}: {v.message}")
+                    self.flag(CycleRule.ROUND, f"{summary.plan_file}: {v.path}",
+                              f"{v.rule.value}: {v.message}")
 
     # 3. The delivery round's scenario is the day's derived one.
     def day_scenarios(self) -> None:

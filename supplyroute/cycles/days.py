@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from supplyroute.compound.travel import project
 from supplyroute.models import Plan, Risk, Scenario
 from supplyroute.models.cycle import CycleScenario
 from supplyroute.models.horizon import PackedBag
 from supplyroute.supplies.packing_line import Batch
-from supplyroute.travel import project
 
 VISIT_KG = 0.1  #: a ledger visit's check-in item (a card, a thermometer reading).
 COLLECTION_GATE = "collection-point"

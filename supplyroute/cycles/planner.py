@@ -24,6 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from supplyroute.clock import hhmm
+from supplyroute.compound.travel import Travel
 from supplyroute.cycles.calendar import Calendar, make_calendar
 from supplyroute.cycles.days import delivery_scenario, garbage_scenario
 from supplyroute.models import Plan, Priority, Scenario
@@ -47,7 +48,6 @@ from supplyroute.supplies.allocate import Claim, Share, coverage, share_out
 from supplyroute.supplies.bags import pack, split_weight
 from supplyroute.supplies.packing_line import Batch, pack_line
 from supplyroute.supplies.stock import Stock
-from supplyroute.travel import Travel
 
 log = logging.getLogger("supplyroute.cycle")
 

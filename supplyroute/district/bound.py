@@ -32,12 +32,13 @@ import heapq
 import math
 from dataclasses import dataclass
 
-from supplyroute.bounds.carry import lower_bound, solo_delivery_s
+from supplyroute.bounds.carry import lower_bound
+from supplyroute.compound.costs import solo_delivery_s
+from supplyroute.compound.prepared import PreparedCompound
 from supplyroute.district.goods import compound_kg
 from supplyroute.district.roads import Roads
 from supplyroute.models.district import Compound, DistrictScenario, Vehicle
 from supplyroute.models.scenario import Release, Scenario
-from supplyroute.rounds.base import Context
 
 
 @dataclass(frozen=True)
@@ -143,11 +144,11 @@ def district_bound(district: DistrictScenario, roads: Roads) -> DistrictBound:
             best = all_reaches.get(k, (math.inf, math.inf))
             all_reaches[k] = (min(best[0], reach[0]), min(best[1], reach[1]))
         steps = _envelope(reaches, kg)
-        relaxed = Context(relaxed_scenario(district, compound, steps))
+        relaxed = PreparedCompound(relaxed_scenario(district, compound, steps))
         bound = lower_bound(relaxed.demand, relaxed.travel, relaxed.servable, relaxed.eligible)
         t0 = relaxed.demand.round_start_s
         compound_s[compound.id] = t0 + bound.value_s
-        whole = Context(compound.scenario.with_changes(gates=tuple(
+        whole = PreparedCompound(compound.scenario.with_changes(gates=tuple(
             g.model_copy(update={"releases": ()}) for g in compound.scenario.gates)))
         rounds_only[compound.id] = lower_bound(whole.demand, whole.travel, whole.servable,
                                                whole.eligible, with_lp=True).value_s

@@ -25,7 +25,8 @@ from enum import Enum
 import networkx as nx
 import numpy as np
 
-from supplyroute.checker import check
+from supplyroute.checks import check
+from supplyroute.compound.travel import project
 from supplyroute.models.district import Compound, Depot, DistrictScenario, Transport, Vehicle
 from supplyroute.models.district_plan import (
     DistrictPlan,
@@ -35,7 +36,6 @@ from supplyroute.models.district_plan import (
     VehicleStop,
 )
 from supplyroute.models.scenario import Position, Release, Scenario
-from supplyroute.travel import project
 
 TIME_TOLERANCE_S = 1.0  #: plans round times; drives and services sum a few of them.
 KG_TOLERANCE = 0.01  #: loads, lots and staging are stated to the gram or so.
@@ -958,8 +958,8 @@ class _DistrictChecker:
                 goods_in.pop(h, None)
             scenario = self.day_scenario(compound, released)
             for v in check(scenario, cr.plan):
-                self.flag(DistrictRule.ROUND, f"{where}.plan.{v.where}",
-                          f"compound {compound.id!r}: {v.kind.value}: {v.message}")
+                self.flag(DistrictRule.ROUND, f"{where}.plan.{v.path}",
+                          f"compound {compound.id!r}: {v.rule.value}: {v.message}")
             delivered = {x.household: x.delivered_s for x in cr.plan.deliveries}
             rows: set[str] = set()
             for h_i, row in enumerate(cr.households):

@@ -30,8 +30,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from supplyroute.bounds.carry import solo_delivery_s
 from supplyroute.clock import hhmm
+from supplyroute.compound.costs import solo_delivery_s
+from supplyroute.compound.prepared import PreparedCompound
 from supplyroute.district.bound import DistrictBound, district_bound
 from supplyroute.district.cluster import RoundJob, RoundRunner
 from supplyroute.district.day import day_scenario, household_releases
@@ -48,7 +49,7 @@ from supplyroute.district.trucks import (
 )
 from supplyroute.errors import InputError, InputIssue
 from supplyroute.models import Plan
-from supplyroute.models.digest import scenario_sha256
+from supplyroute.models.digest import district_sha256
 from supplyroute.models.district import DistrictScenario
 from supplyroute.models.district_plan import (
     CompoundRound,
@@ -58,7 +59,6 @@ from supplyroute.models.district_plan import (
     Missed,
     Shipment,
 )
-from supplyroute.rounds.base import Context
 from supplyroute.routing.problem import SearchLimit
 
 log = logging.getLogger("supplyroute.district")
@@ -158,7 +158,7 @@ class _Planner:
         out: dict[str, float] = {}
         for order in self.district.orders:
             compound = self.district.compound_by_id[order.compound]
-            ctx = Context(compound.scenario)
+            ctx = PreparedCompound(compound.scenario)
             parcel = ctx.demand.parcels[ctx.household_index[order.household]]
             door = min((solo_delivery_s(ctx.demand, ctx.travel, v, parcel)
                         for v in ctx.eligible[parcel.index]), default=0.0)
@@ -332,7 +332,7 @@ def _assemble(district: DistrictScenario, shipments: list[Shipment], outcome: _O
         orders_met=orders_met, orders_total=len(district.orders),
         transports_met=transports_met, transports_total=len(district.transports),
         solve_s=solve_s)
-    return DistrictPlan(scenario=district.name, scenario_sha256=scenario_sha256(district),
+    return DistrictPlan(scenario=district.name, scenario_sha256=district_sha256(district),
                         summary=summary, shipments=tuple(shipments),
                         lots=tuple(day.lots), vehicles=tuple(day.routes), gates=tuple(day.gates),
                         transports=tuple(day.legs), compounds=tuple(compounds),

@@ -14,10 +14,10 @@ from functools import cached_property
 import networkx as nx
 import numpy as np
 
+from supplyroute.compound.travel import project
 from supplyroute.errors import InputError, InputIssue
 from supplyroute.models.district import DistrictScenario, Vehicle
 from supplyroute.models.scenario import Position
-from supplyroute.travel import project
 
 
 class Roads:

@@ -25,6 +25,12 @@ def scenario_sha256(scenario: Scenario) -> str:
     return _sha256(scenario)
 
 
+def district_sha256(district: BaseModel) -> str:
+    """A district scenario's fingerprint: different as soon as a depot, vehicle,
+    compound or order differs."""
+    return _sha256(district)
+
+
 def plan_sha256(plan: BaseModel) -> str:
     """A plan's fingerprint: a replan names the plan it replans by it."""
     return _sha256(plan)

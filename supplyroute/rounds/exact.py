@@ -20,17 +20,18 @@ from __future__ import annotations
 import itertools
 import math
 
-from supplyroute.bounds.carry import lower_bound
-from supplyroute.demand import Parcel
-from supplyroute.rounds import carry
-from supplyroute.rounds.base import Budget, Context, SolverResult
-from supplyroute.schedule import Scheduled, Timetable
-from supplyroute.trips import TripShape
+from supplyroute.compound.demand import Parcel
+from supplyroute.compound.prepared import PreparedCompound
+from supplyroute.compound.schedule import Scheduled, Timetable
+from supplyroute.compound.trips import TripShape
+from supplyroute.rounds.assemble import timetable_round
+from supplyroute.rounds.budget import Budget
+from supplyroute.rounds.interface import RoundMode, RoundRequest, RoundResult, planners, register
 
 MAX_PERMUTED_STOPS = 5
 
 
-def applies(ctx: Context, max_households: int, max_volunteers: int) -> bool:
+def applies(ctx: PreparedCompound, max_households: int, max_volunteers: int) -> bool:
     """Small enough, and no pool of bags that runs short in the morning."""
     parcels = ctx.servable
     if not parcels or len(parcels) > max_households or len(ctx.volunteers) > max_volunteers:
@@ -54,7 +55,7 @@ def _members(parcels: list[Parcel], mask: int) -> list[Parcel]:
 class _VolunteerSearch:
     """The subset DP of one volunteer."""
 
-    def __init__(self, ctx: Context, v: int, parcels: list[Parcel]):
+    def __init__(self, ctx: PreparedCompound, v: int, parcels: list[Parcel]):
         self.ctx = ctx
         self.v = v
         self.parcels = parcels
@@ -127,8 +128,8 @@ class _VolunteerSearch:
         return trips[::-1]
 
 
-def solve(ctx: Context, budget: Budget) -> SolverResult:
-    """The optimal makespan by exhaustive search."""
+def solve(ctx: PreparedCompound, budget: Budget) -> Timetable | None:
+    """The optimal makespan by exhaustive search; None if no plan serves everyone."""
     parcels = ctx.servable
     full = (1 << len(parcels)) - 1
     searches = [_VolunteerSearch(ctx, v, parcels) for v in range(len(ctx.volunteers))]
@@ -155,9 +156,8 @@ def solve(ctx: Context, budget: Budget) -> SolverResult:
         best = new_best
         choice.append(pick)
         budget.tell(f"exact search: volunteer {search.volunteer.id} added")
-    if full not in best:  # no complete plan: the heuristic finds the best partial one
-        return carry.solve(ctx, budget, lower_bound(ctx.demand, ctx.travel, parcels,
-                                                       ctx.eligible))
+    if full not in best:
+        return None
 
     trips: list[list[Scheduled]] = [[] for _ in ctx.volunteers]
     rest = full
@@ -166,4 +166,25 @@ def solve(ctx: Context, budget: Budget) -> SolverResult:
         if mine:
             trips[v] = searches[v].rebuild(mine, done_how[v])
         rest ^= mine
-    return SolverResult(Timetable(trips), proven_optimal=True)
+    return Timetable(trips)
+
+
+class ExactPlanner:
+    """Exhaustive search on tiny compounds: the optimum, proved."""
+
+    name = "exact"
+    mode: RoundMode = "carry"
+    priority = 10
+
+    def applies(self, request: RoundRequest) -> bool:
+        return request.method == "optimized" and applies(
+            request.compound, request.exact_max_households, request.exact_max_volunteers)
+
+    def solve(self, request: RoundRequest) -> RoundResult:
+        table = solve(request.compound, request.budget)
+        if table is None:  # no complete plan: the optimiser finds the best partial one
+            return planners()["carry"].solve(request)
+        return timetable_round(request.compound, table, proven_optimal=True)
+
+
+register(ExactPlanner())

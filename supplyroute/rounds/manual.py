@@ -12,11 +12,14 @@ from __future__ import annotations
 import heapq
 import math
 
-from supplyroute.demand import Parcel
+from supplyroute.compound.demand import Parcel
+from supplyroute.compound.prepared import PreparedCompound
+from supplyroute.compound.schedule import earliest_start, schedule
+from supplyroute.compound.trips import TripShape
 from supplyroute.models import Scenario, UnservedReason
-from supplyroute.rounds.base import Budget, Context, SolverResult
-from supplyroute.schedule import earliest_start, schedule
-from supplyroute.trips import TripShape
+from supplyroute.rounds.assemble import timetable_round
+from supplyroute.rounds.budget import Budget
+from supplyroute.rounds.interface import RoundMode, RoundRequest, RoundResult, register
 
 
 def without_carts(scenario: Scenario) -> Scenario:
@@ -25,7 +28,7 @@ def without_carts(scenario: Scenario) -> Scenario:
     return scenario.with_changes(volunteers=volunteers)
 
 
-def groups(ctx: Context) -> list[list[int]]:
+def groups(ctx: PreparedCompound) -> list[list[int]]:
     """Volunteers by group (their ``group``, else their zone; all together if neither)."""
     found: dict[object, list[int]] = {}
     for i, v in enumerate(ctx.volunteers):
@@ -34,9 +37,10 @@ def groups(ctx: Context) -> list[list[int]]:
     return list(found.values())
 
 
-def solve(ctx: Context, budget: Budget) -> SolverResult:
-    """Plan the way coordinators do by hand (cart-free context built here)."""
-    hands = Context(without_carts(ctx.scenario))
+def solve(ctx: PreparedCompound, budget: Budget) -> RoundResult:
+    """Plan the way coordinators do by hand (on the compound with its carts left
+    behind, prepared here)."""
+    hands = PreparedCompound(without_carts(ctx.scenario))
     place = hands.travel.place
     taken: set[int] = set()
     timed: list[list[TripShape]] = [[] for _ in hands.volunteers]
@@ -59,10 +63,10 @@ def solve(ctx: Context, budget: Budget) -> SolverResult:
             left_over.append((q, reason, f"by hand: {detail}"))
     table = schedule(hands.demand, timed, regular)
     table.unserved = left_over + table.unserved
-    return SolverResult(table, context=hands)
+    return timetable_round(ctx, table, built_in=hands)
 
 
-def _deal(ctx: Context, members: list[int], households: list[Parcel],
+def _deal(ctx: PreparedCompound, members: list[int], households: list[Parcel],
           timed: list[list[TripShape]], regular: list[list[TripShape]]) -> list[Parcel]:
     """Whoever is free next takes the next household on the list they may serve;
     returns the households nobody took."""
@@ -80,3 +84,20 @@ def _deal(ctx: Context, members: list[int], households: list[Parcel],
         (timed if pick.timed else regular)[v].append(shape)
         heapq.heappush(free, (start + shape.free_off, v))
     return waiting
+
+
+class ManualPlanner:
+    """The by-hand method of the reports, for comparison with the optimiser."""
+
+    name = "manual"
+    mode: RoundMode = "carry"
+    priority = 0
+
+    def applies(self, request: RoundRequest) -> bool:
+        return request.method == "manual"
+
+    def solve(self, request: RoundRequest) -> RoundResult:
+        return solve(request.compound, request.budget)
+
+
+register(ManualPlanner())

@@ -1,7 +1,7 @@
 """A volunteer's mixed loads re-formed by the routing layer.
 
 The doorstep planner packs each volunteer's households into loads greedily
-(:func:`supplyroute.rounds.carry.pack_trips`): a stairwell's full loads first,
+(:func:`supplyroute.rounds.carry.packing.pack_trips`): a stairwell's full loads first,
 then the remainders, each topped up from the stairwells nearest to it. A trip that
 serves one stairwell cannot walk less; the standard trips that serve several (the
 loads carrying urgent or vulnerable households go first and stay as they are) are a
@@ -27,10 +27,10 @@ import logging
 
 import numpy as np
 
-from supplyroute.demand import Parcel
-from supplyroute.rounds.base import Context
+from supplyroute.compound.demand import Parcel
+from supplyroute.compound.prepared import PreparedCompound
+from supplyroute.compound.trips import TripShape
 from supplyroute.routing.problem import RoutingProblem, SearchLimit, engine
-from supplyroute.trips import TripShape
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ ITERATIONS = 2
 ROUTING_TIME_CAP_S = 5.0
 
 
-def reroute(ctx: Context, v: int, trips: list[TripShape],
+def reroute(ctx: PreparedCompound, v: int, trips: list[TripShape],
             iterations: int | None = None) -> list[TripShape]:
     """``trips`` of volunteer ``v`` with the standard mixed loads re-formed where that
     takes less time; the single-stairwell trips and the loads carrying urgent or

@@ -1,0 +1,19 @@
+"""The independent checkers: every plan recomputed from its scenario, every claim argued
+again.
+
+``check`` (a doorstep round, :mod:`.round`), ``check_replan`` (what a replan had to
+keep, :mod:`.replan`), ``verify_claims`` (a round's bound and optimality, :mod:`.claims`),
+``check_horizon`` (a supply cycle, :mod:`.horizon`) and ``check_district`` (a district's
+vans and rounds, :mod:`.district`) share one :class:`Violation` (rule, path, message).
+They import the models and their own arithmetic only (:mod:`.physics`), never a
+planner, a bound or the compound floor, so that a mistake in the planner cannot pass
+its own check.
+"""
+
+from supplyroute.checks.claims import verify_claims
+from supplyroute.checks.replan import check_replan
+from supplyroute.checks.round import check
+from supplyroute.checks.round_rules import RoundRule
+from supplyroute.checks.violations import Violation
+
+__all__ = ["RoundRule", "Violation", "check", "check_replan", "verify_claims"]
