@@ -16,8 +16,8 @@ from pathlib import Path
 
 from supplyroute import PlanOptions, load_scenario, plan
 from supplyroute.reports.html_sheets import write_html_sheets
+from supplyroute.reports.markdown_sheets import write_sheets
 from supplyroute.reports.report import write_report
-from supplyroute.sheets import write_sheets
 
 ROOT = Path(__file__).resolve().parent.parent
 

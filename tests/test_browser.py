@@ -19,8 +19,8 @@ import pytest
 from supplyroute import PlanOptions, load_scenario, plan
 from supplyroute.models import Plan, Scenario
 from supplyroute.reports.html_sheets import find_chromium, print_pdf, write_html_sheets
+from supplyroute.reports.markdown_sheets import write_sheets
 from supplyroute.reports.report import write_report
-from supplyroute.sheets import write_sheets
 
 from .conftest import ROOT
 

@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 
-from supplyroute import PlanOptions, plan, words
+from supplyroute import PlanOptions, plan
 from supplyroute.cli import main
 from supplyroute.io import dump_model, read_json, validate_document
 from supplyroute.models import Plan, Scenario
+from supplyroute.reports import words
 from supplyroute.reports.geojson import trips_geojson
 from supplyroute.reports.html_sheets import render_html_sheet, write_html_sheets
 from supplyroute.reports.report import render_report

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-import supplyroute.sheets as sheets
+import supplyroute.reports.markdown_sheets as sheets
 from supplyroute import PlanOptions, check, plan
 from supplyroute.clock import hhmm
 from supplyroute.io import validate_document
@@ -26,7 +26,7 @@ from supplyroute.models import (
     Trip,
     VolunteerPlan,
 )
-from supplyroute.sheets import render_sheet, sheet_file_name, write_sheets
+from supplyroute.reports.markdown_sheets import render_sheet, sheet_file_name, write_sheets
 
 NIGHT = "Li Wei/2"  # a volunteer id with characters unsafe in file names
 

@@ -1,6 +1,6 @@
 """Printable route sheets as HTML (A4 portrait, large type, a check box per household).
 
-One page per volunteer, beside the Markdown sheets of :mod:`supplyroute.sheets`: trip by
+One page per volunteer, beside the Markdown sheets of :mod:`.markdown_sheets`: trip by
 trip, cart or hands, what to load and for whom, then each stop's homes in climbing
 order, written the local way, with the time each is due and planned, urgent and
 vulnerable marks, name and phone where the ledger has them (never with ``redact``),
@@ -34,19 +34,19 @@ from supplyroute.models import (
     VolunteerPlan,
 )
 from supplyroute.reports import svg
-from supplyroute.sheets import (
+from supplyroute.reports.markdown_sheets import sheet_file_name
+from supplyroute.reports.plan_facts import (
     Contents,
-    _bags,
-    _find,
-    _handled_bags,
-    _households,
-    _Relays,
-    _roles,
-    _stop_entries,
-    _trip_bags,
-    sheet_file_name,
+    Relays,
+    bags_of,
+    find_volunteer,
+    handled_bags,
+    households_of,
+    roles_of,
+    stop_entries,
+    trip_bags,
 )
-from supplyroute.words import (
+from supplyroute.reports.words import (
     address,
     building_label,
     building_name,
@@ -157,7 +157,7 @@ class _SheetWriter:
                  contents: Contents | None) -> None:
         self.scenario, self.plan, self.lang = scenario, plan, lang
         self.redact, self.contents = redact, contents
-        self.relays = _Relays(plan)
+        self.relays = Relays(plan)
 
     def t(self, key: str, **values: object) -> str:
         return text(self.lang, key, **values)
@@ -174,7 +174,7 @@ class _SheetWriter:
             raise ValueError(f"household {hid!r} of the plan is not in the scenario") from None
 
     def bags_cell(self, hid: str, idx: tuple[int, ...]) -> str:
-        bags = _bags(self.scenario, hid, idx)
+        bags = bags_of(self.scenario, hid, idx)
         cell = self.t("bags_n", count=len(bags), kinds=_kinds(bags, self.lang))
         packed = (self.contents or {}).get(hid)
         if packed:
@@ -191,7 +191,7 @@ class _SheetWriter:
             carry = self.t("hands", bags=bags, kg=number(kg))
         fields = [("volunteer", volunteer.id)]
         if vp.climbs or self.plan.summary.mode == "relay":
-            roles = self.t("role_sep").join(self.t(f"role_{r}") for r in _roles(vp))
+            roles = self.t("role_sep").join(self.t(f"role_{r}") for r in roles_of(vp))
             fields.append(("role", roles or self.t("none")))
         fields += [
             ("group", group(volunteer.group, lang)),
@@ -202,8 +202,8 @@ class _SheetWriter:
              or self.t("none")),
         ]
         summary = self.t("sheet_summary", trips=len(vp.trips), climbs=len(vp.climbs),
-                         households=len(_households(vp)),
-                         bags=_handled_bags(scenario, vp), walk=round(vp.walk_m),
+                         households=len(households_of(vp)),
+                         bags=handled_bags(scenario, vp), walk=round(vp.walk_m),
                          floors=vp.floors_climbed)
         return [
             f'<h1>{h(self.t("sheet_title"))} · <span class="vid">{h(volunteer.id)}</span></h1>',
@@ -254,7 +254,7 @@ class _SheetWriter:
             "</tr></thead><tbody>"
 
     def stop(self, stop: Stop, n: int) -> list[str]:
-        ids = [hid for hid, _ in _stop_entries(stop)]
+        ids = [hid for hid, _ in stop_entries(stop)]
         contacts = _has_contacts(self.scenario, ids, self.redact)
         out = [
             f"<h3>{h(self.t('stop', n=n, **self.place(stop.stairwell)))}</h3>",
@@ -279,13 +279,13 @@ class _SheetWriter:
         return out
 
     def trip(self, trip: Trip, n: int) -> list[str]:
-        bags = _trip_bags(self.scenario, trip)
+        bags = trip_bags(self.scenario, trip)
         times = self.t("times", start=hhmm(trip.start_s), depart=hhmm(trip.depart_s),
                        back=hhmm(trip.return_s))
         load = self.t("load", bags=len(bags), kinds=_kinds(bags, self.lang),
                       kg=number(sum(b.weight_kg for b in bags)))
         homes = list(dict.fromkeys(hid for stop in trip.stops
-                                   for hid, _ in _stop_entries(stop)))
+                                   for hid, _ in stop_entries(stop)))
         whom = self.t("sep").join(address(self.scenario, self.household(hid), self.lang)
                                   for hid in homes)
         out = [
@@ -327,7 +327,7 @@ class _SheetWriter:
         return out
 
     def sheet(self, volunteer_id: str) -> str:
-        volunteer, vp = _find(self.scenario, self.plan, volunteer_id)
+        volunteer, vp = find_volunteer(self.scenario, self.plan, volunteer_id)
         body = [*self.header(volunteer, vp)]
         if not vp.trips and not vp.climbs:
             body.append(f"<p>{h(self.t('no_work'))}</p>")
@@ -367,7 +367,7 @@ def _index(scenario: Scenario, plan: Plan, lang: str, links: list[tuple[Voluntee
         rows.append(f'<tr><td><a href="{h(name)}">{h(vp.volunteer)}</a></td>'
                     f"<td>{h(group(scenario.volunteer_by_id[vp.volunteer].group, lang))}</td>"
                     f"<td>{len(vp.trips)}</td><td>{len(vp.climbs)}</td>"
-                    f"<td>{len(_households(vp))}</td><td>{hhmm(min(starts))}</td>"
+                    f"<td>{len(households_of(vp))}</td><td>{hhmm(min(starts))}</td>"
                     f"<td>{hhmm(max(ends))}</td></tr>")
     body = [
         f"<h1>{h(t('index_title', scenario=plan.scenario))}</h1>",

@@ -17,7 +17,7 @@ from supplyroute.io import write_atomic
 from supplyroute.models import Plan, Priority, Scenario
 from supplyroute.reports import svg
 from supplyroute.reports.html_sheets import _html_page, contact_html, unserved_table
-from supplyroute.words import (
+from supplyroute.reports.words import (
     address,
     building_label,
     due,

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from supplyroute.models import Plan, Position, Scenario, Trip
-from supplyroute.words import h
+from supplyroute.reports.words import h
 
 _EARTH_RADIUS_M = 6_371_000.0
 

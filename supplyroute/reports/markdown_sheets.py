@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import ChainMap, Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from supplyroute.clock import hhmm
@@ -37,215 +37,34 @@ from supplyroute.models import (
     Volunteer,
     VolunteerPlan,
 )
-from supplyroute.words import ZH_WORDS
-from supplyroute.words import group as group_name
-
-#: Per household, a text per bag (by bag index) saying what is in it.
-Contents = Mapping[str, Sequence[str]]
-
-#: The languages a sheet can be written in.
-LANGUAGES = ("en", "zh")
-
-_LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Route sheet",
-        "volunteer": "Volunteer",
-        "group": "Group",
-        "gate": "Gate",
-        "shift": "Shift",
-        "carry": "Carrying",
-        "cart": "cart (up to {bags} bags, {kg} kg)",
-        "hands": "by hand (up to {bags} bags, {kg} kg)",
-        "skills": "Skills",
-        "none": "none",
-        "summary": "Trips: {trips} · households: {households} · bags: {bags} · "
-                   "on foot: {walk} m · floors climbed: {floors}",
-        "no_trips": "No trips for this volunteer in this plan.",
-        "trip": "Trip {n}",
-        "times": "Start loading **{start}** · depart **{depart}** · back at the gate **{back}**",
-        "load": "**Load:** {bags} bags: {kinds} ({kg} kg)",
-        "kind_count": "{count} {kind}",
-        "list_sep": ", ",
-        "paren": " ({})",
-        "field": "- **{key}:** {value}",
-        "stop": "Stop {n}: stairwell {stairwell}, building {building}",
-        "arrive": "Arrive {arrive} · leave {leave}",
-        "drop_line": "**Leave at the entrance:** {bags} bag(s) for {households} household(s)",
-        "climb_line": "**Carry up:** {runs} climb(s), top floor {top}",
-        "col_climb": "Climb",
-        "col_floor": "Floor",
-        "col_household": "Household",
-        "col_bags": "Bags",
-        "col_by": "Planned",
-        "col_notes": "Notes",
-        "col_done": "Done",
-        "entrance": "entrance",
-        "bags_cell": "{count} ({kinds})",
-        "by": "by {t}",
-        "urgent": "URGENT by {t}",
-        "urgent_plain": "URGENT",
-        "vulnerable": "VULNERABLE",
-        "red": "full PPE",
-        "window": "window {start}-{end}",
-        "fetch": "household fetches at entrance",
-        "index_title": "Route sheets: {scenario}",
-        "index_summary": "{volunteers} volunteers with trips · {trips} trips · "
-                         "{households} households · {bags} bags",
-        "col_volunteer": "Volunteer",
-        "col_group": "Group",
-        "col_trips": "Trips",
-        "col_households": "Households",
-        "col_first": "First start",
-        "col_last": "Last return",
-        "generated_for": "Plan method: {method}",
-        # relay rounds
-        "role": "Role in this plan",
-        "role_carrier": "carrier",
-        "role_ferry": "ferry",
-        "role_climber": "climber",
-        "role_sep": " and ",
-        "station": "Station",
-        "summary_relay": "Trips: {trips} · climbs: {climbs} · households: {households} · "
-                         "bags: {bags} · on foot: {walk} m · floors climbed: {floors}",
-        "no_work": "No trips or climbs for this volunteer in this plan.",
-        "load_relay": " · {bags} of them to leave for climbers",
-        "relay_line": "**Leave in the entrance buffer for a climber (do not carry up):** "
-                      "{bags} bag(s) for {households} household(s)",
-        "buffer": "buffer",
-        "down_by": "down by {t}",
-        "for_climber": "left for climber **{climber}**, not carried up",
-        "for_a_climber": "left for a climber, not carried up",
-        "climb": "Climb {n}: stairwell {stairwell}, building {building}",
-        "climb_times": "Arrive at the entrance **{arrive}** ({walk} m on foot) · "
-                       "start climbing **{start}** · back down **{end}**",
-        "waiting": "**Waiting in the entrance buffer:**",
-        "col_from": "From ferry",
-        "col_down": "Put down",
-        "not_dropped": "no drop in the plan",
-        "carry_up": "**Carry up:** {bags} bag(s), top floor {top}",
-        "col_role": "Role",
-        "col_climbs": "Climbs",
-        "col_last_done": "Last done",
-        "index_summary_relay": "{volunteers} volunteers with work · {trips} trips · "
-                               "{climbs} climbs · {households} households · {bags} bags",
-    },
-    "zh": {
-        "title": "路线单",
-        "volunteer": "志愿者",
-        "group": "小组",
-        "gate": "物资门",
-        "shift": "班次",
-        "carry": "运送方式",
-        "cart": "手推车（最多{bags}袋，{kg}公斤）",
-        "hands": "徒手（最多{bags}袋，{kg}公斤）",
-        "skills": "技能",
-        "none": "无",
-        "summary": "共{trips}趟 · {households}户 · {bags}袋 · 步行{walk}米 · 爬楼{floors}层",
-        "no_trips": "本方案中该志愿者没有任务。",
-        "trip": "第{n}趟",
-        "times": "开始装货 **{start}** · 出发 **{depart}** · 返回物资门 **{back}**",
-        "load": "**装货**：共{bags}袋：{kinds}（{kg}公斤）",
-        "kind_count": "{kind}{count}袋",
-        "list_sep": "、",
-        "paren": "（{}）",
-        "field": "- **{key}**：{value}",
-        "stop": "第{n}站：楼栋 {building} · 单元 {stairwell}",
-        "arrive": "到达 {arrive} · 离开 {leave}",
-        "drop_line": "**放在单元门口**：{bags}袋，共{households}户",
-        "climb_line": "**送上楼**：上楼{runs}次，最高{top}层",
-        "col_climb": "上楼",
-        "col_floor": "楼层",
-        "col_household": "户",
-        "col_bags": "袋",
-        "col_by": "预计送达",
-        "col_notes": "备注",
-        "col_done": "完成",
-        "entrance": "单元门口",
-        "bags_cell": "{count}袋（{kinds}）",
-        "by": "{t}前",
-        "urgent": "紧急：{t}前送达",
-        "urgent_plain": "紧急",
-        "vulnerable": "重点关照",
-        "red": "需穿防护服",
-        "window": "时段 {start}-{end}",
-        "fetch": "住户到单元门口自取",
-        "index_title": "路线单目录：{scenario}",
-        "index_summary": "有任务的志愿者{volunteers}人 · 共{trips}趟 · {households}户 · {bags}袋",
-        "col_volunteer": "志愿者",
-        "col_group": "小组",
-        "col_trips": "趟数",
-        "col_households": "户数",
-        "col_first": "首次装货",
-        "col_last": "最后返回",
-        "generated_for": "方案算法：{method}",
-        # relay rounds
-        "role": "本次角色",
-        "role_carrier": "送货员",
-        "role_ferry": "转运员",
-        "role_climber": "爬楼员",
-        "role_sep": "兼",
-        "station": "驻守位置",
-        "summary_relay": "共{trips}趟 · 接力上楼{climbs}次 · {households}户 · {bags}袋 · "
-                         "步行{walk}米 · 爬楼{floors}层",
-        "no_work": "本方案中该志愿者没有任务。",
-        "load_relay": " · 其中{bags}袋放门口暂存，交爬楼员",
-        "relay_line": "**门口暂存，交爬楼员送上楼（本人不上楼）**：{bags}袋，共{households}户",
-        "buffer": "门口暂存",
-        "down_by": "{t}前放下",
-        "for_climber": "交爬楼员 **{climber}** 送上楼，本人不上楼",
-        "for_a_climber": "交爬楼员送上楼，本人不上楼",
-        "climb": "第{n}次接力上楼：楼栋 {building} · 单元 {stairwell}",
-        "climb_times": "到达单元门口 **{arrive}**（步行{walk}米）· 开始上楼 **{start}** · "
-                       "下楼 **{end}**",
-        "waiting": "**门口暂存的物资**：",
-        "col_from": "转运员",
-        "col_down": "放下时间",
-        "not_dropped": "方案中无转运记录",
-        "carry_up": "**送上楼**：{bags}袋，最高{top}层",
-        "col_role": "角色",
-        "col_climbs": "接力上楼",
-        "col_last_done": "最后完成",
-        "index_summary_relay": "有任务的志愿者{volunteers}人 · 共{trips}趟 · 接力上楼{climbs}次 · "
-                               "{households}户 · {bags}袋",
-    },
-}
-
-#: Chinese names of common bag kinds and need tags; anything else is shown as given.
-_ZH_WORDS = {
-    "prevention": "防疫包",
-    "living": "生活包",
-    "insulin": "胰岛素",
-    "medicine": "药品",
-    "vegetables": "蔬菜包",
-    "halal": "清真包",
-    "elderly_alone": "独居老人",
-    "empty_nest": "空巢老人",
-    "seriously_ill": "重病",
-    "serious_illness": "重病",
-    "pregnant": "孕妇",
-    "disability": "残疾",
-    "disabled": "残疾",
-    "dialysis": "透析",
-    "diabetes": "糖尿病",
-    "over_80": "80岁以上",
-    "ppe": "防护服",
-    "medical": "医疗",
-}
+from supplyroute.reports.plan_facts import (
+    Contents,
+    Relays,
+    bags_of,
+    find_volunteer,
+    handled_bags,
+    household_of,
+    households_of,
+    roles_of,
+    trip_bags,
+    trip_households,
+)
+from supplyroute.reports.words import LANGUAGES, MARKDOWN_TEXTS, TEXTS, ZH_WORDS
+from supplyroute.reports.words import group as group_name
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 
 
-def _labels(lang: str) -> dict[str, str]:
-    if lang not in _LABELS:
+def _labels(lang: str) -> Mapping[str, str]:
+    """The sheet's labels: its own wording where it has one, else the printable sheets'."""
+    if lang not in TEXTS:
         raise ValueError(f"unknown language {lang!r}; supported: {', '.join(LANGUAGES)}")
-    return _LABELS[lang]
+    return ChainMap(MARKDOWN_TEXTS[lang], TEXTS[lang])
 
 
 def _word(word: str, lang: str) -> str:
     """A bag kind or tag in the sheet's language (unknown words are kept)."""
-    if lang != "zh":
-        return word
-    return _ZH_WORDS.get(word) or ZH_WORDS.get(word, word)
+    return ZH_WORDS.get(word, word) if lang == "zh" else word
 
 
 def _group(name: str | None, lang: str) -> str:
@@ -267,24 +86,6 @@ def _row(cells: Iterable[object]) -> str:
     return "| " + " | ".join(_cell(c) for c in cells) + " |"
 
 
-def _household(scenario: Scenario, household_id: str) -> Household:
-    try:
-        return scenario.household_by_id[household_id]
-    except KeyError:
-        raise ValueError(f"household {household_id!r} of the plan is not in the "
-                         "scenario") from None
-
-
-def _bags(scenario: Scenario, household_id: str, indices: tuple[int, ...]) -> list[Bag]:
-    """The bags a plan entry names, by index into the household's bags."""
-    bags = scenario.bags_of(_household(scenario, household_id))
-    try:
-        return [bags[i] for i in indices]
-    except IndexError:
-        raise ValueError(f"household {household_id!r} has no bag among indices "
-                         f"{list(indices)}") from None
-
-
 def _kinds_text(bags: Iterable[Bag], lang: str) -> str:
     """``"6 prevention, 6 living, 1 insulin"``: counts by kind, in order of first sight."""
     t = _labels(lang)
@@ -294,115 +95,14 @@ def _kinds_text(bags: Iterable[Bag], lang: str) -> str:
     )
 
 
-def _stop_entries(stop: Stop) -> Iterable[tuple[str, tuple[int, ...]]]:
-    """What a stop hands over or puts down, per household: drops, relays, then runs."""
-    for drop in stop.drops:
-        yield drop.household, drop.bags
-    for relay in stop.relays:
-        yield relay.household, relay.bags
-    for run in stop.runs:
-        for door in run.doors:
-            yield door.household, door.bags
-
-
-def _climb_entries(climb: Climb) -> Iterable[tuple[str, tuple[int, ...]]]:
-    """What a climber hands over on one climb, per household."""
-    for door in climb.run.doors:
-        yield door.household, door.bags
-
-
-def _trip_bags(scenario: Scenario, trip: Trip) -> list[Bag]:
-    """Every bag loaded at the gate for a trip, relayed ones included."""
-    return [b for stop in trip.stops for hid, idx in _stop_entries(stop)
-            for b in _bags(scenario, hid, idx)]
-
-
-def _trip_households(trips: Iterable[Trip]) -> list[str]:
-    """Household ids in delivery order, each once."""
-    seen: dict[str, None] = {}
-    for trip in trips:
-        for stop in trip.stops:
-            for hid, _ in _stop_entries(stop):
-                seen.setdefault(hid, None)
-    return list(seen)
-
-
-def _households(vp: VolunteerPlan) -> list[str]:
-    """Household ids a volunteer brings, puts down or takes up: trips, then climbs."""
-    seen = dict.fromkeys(_trip_households(vp.trips))
-    for climb in vp.climbs:
-        for hid, _ in _climb_entries(climb):
-            seen.setdefault(hid, None)
-    return list(seen)
-
-
-def _handled_bags(scenario: Scenario, vp: VolunteerPlan) -> int:
-    """How many distinct bags pass through a volunteer's hands (a bag it ferries and
-    later takes up itself counts once)."""
-    entries = [*(e for trip in vp.trips for stop in trip.stops for e in _stop_entries(stop)),
-               *(e for climb in vp.climbs for e in _climb_entries(climb))]
-    for hid, idx in entries:
-        _bags(scenario, hid, idx)  # validates the indices
-    return len({(hid, i) for hid, idx in entries for i in idx})
-
-
-class _Relays:
-    """Who meets whom at the entrance buffers of a relay plan.
-
-    ``climber_of`` comes from the deliveries (the volunteer of a ferried household's
-    ledger line); ``drops`` lists, per stairwell and household, each ferry's relay drops.
-    """
-
-    def __init__(self, plan: Plan) -> None:
-        self.climber_of: dict[str, str] = {
-            d.household: d.volunteer for d in plan.deliveries if d.ferry is not None}
-        self.drops: dict[tuple[str, str], list[tuple[str, RelayDrop]]] = {}
-        for vp in plan.volunteers:
-            for trip in vp.trips:
-                for stop in trip.stops:
-                    for relay in stop.relays:
-                        key = (stop.stairwell, relay.household)
-                        self.drops.setdefault(key, []).append((vp.volunteer, relay))
-
-    def arrivals(self, stairwell: str, household: str, bags: tuple[int, ...]
-                 ) -> Iterator[tuple[str | None, tuple[int, ...], float | None]]:
-        """Where a door's bags come from: ``(ferry, bag indices, dropped_s)`` for each
-        ferry's drop that holds some of them, then ``(None, rest, None)`` for bags no
-        drop at this stairwell holds (a plan the checker would refuse)."""
-        left = list(bags)
-        for ferry, relay in sorted(self.drops.get((stairwell, household), ()),
-                                   key=lambda fr: fr[1].dropped_s):
-            mine = tuple(i for i in left if i in relay.bags)
-            if mine:
-                left = [i for i in left if i not in mine]
-                yield ferry, mine, relay.dropped_s
-        if left:
-            yield None, tuple(left), None
-
-
 def _is_relay(plan: Plan) -> bool:
     """Does the plan have ferries and climbers (its sheets then say who does what)?"""
     return plan.summary.mode == "relay" or any(vp.climbs for vp in plan.volunteers)
 
 
-def _roles(vp: VolunteerPlan) -> list[str]:
-    """What a volunteer does in a relay plan: ``carrier`` (takes bags from the gate up to
-    doors, or leaves them for households at entrances), ``ferry`` (leaves them in an
-    entrance buffer), ``climber`` (takes buffered bags up); in that order."""
-    stops = [stop for trip in vp.trips for stop in trip.stops]
-    roles = []
-    if any(stop.drops or stop.runs for stop in stops):
-        roles.append("carrier")
-    if any(stop.relays for stop in stops):
-        roles.append("ferry")
-    if vp.climbs:
-        roles.append("climber")
-    return roles
-
-
 def _role_text(vp: VolunteerPlan, lang: str) -> str:
     t = _labels(lang)
-    return t["role_sep"].join(t[f"role_{r}"] for r in _roles(vp)) or t["none"]
+    return t["role_sep"].join(t[f"role_{r}"] for r in roles_of(vp)) or t["none"]
 
 
 def _marks(household: Household, lang: str) -> str:
@@ -444,7 +144,7 @@ def _bags_cell(scenario: Scenario, hid: str, idx: tuple[int, ...], lang: str,
                contents: Contents | None = None) -> str:
     """``2 (prevention, insulin)``, and what is in each bag if known."""
     t = _labels(lang)
-    bags = _bags(scenario, hid, idx)
+    bags = bags_of(scenario, hid, idx)
     kinds = t["list_sep"].join(_word(b.kind, lang) for b in bags)
     cell = t["bags_cell"].format(count=len(bags), kinds=kinds)
     packed = (contents or {}).get(hid)
@@ -458,10 +158,10 @@ def _handover_cells(scenario: Scenario, hid: str, idx: tuple[int, ...], at: floa
     """Household, bags, planned time, marks and the tick box of one hand-over."""
     t = _labels(lang)
     return (hid, _bags_cell(scenario, hid, idx, lang, contents), t["by"].format(t=hhmm(at)),
-            _marks(_household(scenario, hid), lang), "☐")
+            _marks(household_of(scenario, hid), lang), "☐")
 
 
-def _relay_row(scenario: Scenario, relay: RelayDrop, lang: str, relays: _Relays | None,
+def _relay_row(scenario: Scenario, relay: RelayDrop, lang: str, relays: Relays | None,
                contents: Contents | None) -> str:
     """A ferry's line for bags it leaves in the entrance buffer, and for whom."""
     t = _labels(lang)
@@ -474,7 +174,7 @@ def _relay_row(scenario: Scenario, relay: RelayDrop, lang: str, relays: _Relays 
 
 
 def _stop_lines(scenario: Scenario, stop: Stop, n: int, lang: str,
-                contents: Contents | None = None, relays: _Relays | None = None) -> list[str]:
+                contents: Contents | None = None, relays: Relays | None = None) -> list[str]:
     t = _labels(lang)
     building = _building_of(scenario, stop.stairwell)
     lines = [
@@ -509,9 +209,9 @@ def _stop_lines(scenario: Scenario, stop: Stop, n: int, lang: str,
 
 
 def _trip_lines(scenario: Scenario, trip: Trip, n: int, lang: str,
-                contents: Contents | None = None, relays: _Relays | None = None) -> list[str]:
+                contents: Contents | None = None, relays: Relays | None = None) -> list[str]:
     t = _labels(lang)
-    bags = _trip_bags(scenario, trip)
+    bags = trip_bags(scenario, trip)
     load = t["load"].format(bags=len(bags), kinds=_kinds_text(bags, lang),
                             kg=_number(sum(b.weight_kg for b in bags)))
     relayed = sum(len(r.bags) for stop in trip.stops for r in stop.relays)
@@ -531,7 +231,7 @@ def _trip_lines(scenario: Scenario, trip: Trip, n: int, lang: str,
     return lines
 
 
-def _arrival_rows(scenario: Scenario, climb: Climb, lang: str, relays: _Relays) -> list[str]:
+def _arrival_rows(scenario: Scenario, climb: Climb, lang: str, relays: Relays) -> list[str]:
     """Per door of the climb, in climbing order: which bags a ferry left, and when."""
     t = _labels(lang)
     rows = []
@@ -546,7 +246,7 @@ def _arrival_rows(scenario: Scenario, climb: Climb, lang: str, relays: _Relays) 
     return rows
 
 
-def _climb_lines(scenario: Scenario, climb: Climb, n: int, lang: str, relays: _Relays,
+def _climb_lines(scenario: Scenario, climb: Climb, n: int, lang: str, relays: Relays,
                  contents: Contents | None = None) -> list[str]:
     """A climber's section: where and when to be, what waits there, the doors in order."""
     t = _labels(lang)
@@ -581,7 +281,7 @@ def _work_lines(scenario: Scenario, plan: Plan, vp: VolunteerPlan, lang: str,
                 contents: Contents | None) -> list[str]:
     """Trips and climbs, each numbered in its own series, merged in time order (a trip
     from when loading starts, a climb from its arrival at the entrance)."""
-    relays = _Relays(plan)
+    relays = Relays(plan)
     trips = ((trip.start_s, 0, n, trip) for n, trip in enumerate(vp.trips, start=1))
     climbs = ((climb.arrive_s, 1, n, climb) for n, climb in enumerate(vp.climbs, start=1))
     lines: list[str] = []
@@ -591,16 +291,6 @@ def _work_lines(scenario: Scenario, plan: Plan, vp: VolunteerPlan, lang: str,
         else:
             lines += _climb_lines(scenario, item, n, lang, relays, contents)
     return lines
-
-
-def _find(scenario: Scenario, plan: Plan, volunteer_id: str) -> tuple[Volunteer, VolunteerPlan]:
-    volunteer = scenario.volunteer_by_id.get(volunteer_id)
-    if volunteer is None:
-        raise ValueError(f"unknown volunteer {volunteer_id!r}")
-    for vp in plan.volunteers:
-        if vp.volunteer == volunteer_id:
-            return volunteer, vp
-    return volunteer, VolunteerPlan(volunteer=volunteer_id)
 
 
 def _header_fields(scenario: Scenario, plan: Plan, volunteer: Volunteer, vp: VolunteerPlan,
@@ -635,13 +325,13 @@ def _summary_line(scenario: Scenario, plan: Plan, vp: VolunteerPlan, lang: str) 
     t = _labels(lang)
     if _is_relay(plan):
         text = t["summary_relay"].format(
-            trips=len(vp.trips), climbs=len(vp.climbs), households=len(_households(vp)),
-            bags=_handled_bags(scenario, vp), walk=round(vp.walk_m),
+            trips=len(vp.trips), climbs=len(vp.climbs), households=len(households_of(vp)),
+            bags=handled_bags(scenario, vp), walk=round(vp.walk_m),
             floors=vp.floors_climbed)
     else:
-        all_bags = [b for trip in vp.trips for b in _trip_bags(scenario, trip)]
+        all_bags = [b for trip in vp.trips for b in trip_bags(scenario, trip)]
         text = t["summary"].format(trips=len(vp.trips),
-                                   households=len(_trip_households(vp.trips)),
+                                   households=len(trip_households(vp.trips)),
                                    bags=len(all_bags), walk=round(vp.walk_m),
                                    floors=vp.floors_climbed)
     return f"**{text}**"
@@ -655,7 +345,7 @@ def render_sheet(scenario: Scenario, plan: Plan, volunteer_id: str, lang: str = 
     households, bags or stairwells the scenario does not have.
     """
     t = _labels(lang)
-    volunteer, vp = _find(scenario, plan, volunteer_id)
+    volunteer, vp = find_volunteer(scenario, plan, volunteer_id)
     lines = [
         f"# {t['title']} · {volunteer.id}",
         "",
@@ -682,13 +372,13 @@ def _index_row(scenario: Scenario, vp: VolunteerPlan, link: str, relay: bool,
     """A volunteer's line in the index; a relay plan adds role and climbs."""
     group = _group(scenario.volunteer_by_id[vp.volunteer].group, lang)
     if not relay:
-        return _row((link, group, len(vp.trips), len(_trip_households(vp.trips)),
+        return _row((link, group, len(vp.trips), len(trip_households(vp.trips)),
                      hhmm(min(tr.start_s for tr in vp.trips)),
                      hhmm(max(tr.return_s for tr in vp.trips))))
     starts = [tr.start_s for tr in vp.trips] + [c.arrive_s for c in vp.climbs]
     ends = [tr.return_s for tr in vp.trips] + [c.run.end_s for c in vp.climbs]
     return _row((link, group, _role_text(vp, lang), len(vp.trips), len(vp.climbs),
-                 len(_households(vp)), hhmm(min(starts)), hhmm(max(ends))))
+                 len(households_of(vp)), hhmm(min(starts)), hhmm(max(ends))))
 
 
 def write_sheets(scenario: Scenario, plan: Plan, out_dir: str | Path,
@@ -718,10 +408,10 @@ def write_sheets(scenario: Scenario, plan: Plan, out_dir: str | Path,
             name, k = f"{stem}-{k}.{lang}.md", k + 1
         used.add(name.casefold())
         rendered.append((out / name, text))
-        households.update(_households(vp))
+        households.update(households_of(vp))
         total_trips += len(vp.trips)
         total_climbs += len(vp.climbs)
-        total_bags += sum(len(_trip_bags(scenario, trip)) for trip in vp.trips)  # gate out
+        total_bags += sum(len(trip_bags(scenario, trip)) for trip in vp.trips)  # gate out
         link = f"[{vp.volunteer.replace('[', '(').replace(']', ')')}]({name})"
         rows.append(_index_row(scenario, vp, link, relay, lang))
     if relay:
