@@ -1,5 +1,5 @@
-"""The routing evaluator reproduces every best-known cost of the shared instance sets
-and catches broken solutions."""
+"""The routing evaluator reproduces every best-known cost of the standard instance sets
+(``benchmarks/instances``) and catches broken solutions."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from supplyroute.bench.evaluate import evaluate  # noqa: E402
 from supplyroute.bench.instances import instance_paths, read_instance, read_solution  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
 
-INSTANCES = Path(os.environ.get("SUPPLYROUTE_INSTANCES", ROOT.parent / "shared" / "instances"))
-pytestmark = pytest.mark.skipif(not INSTANCES.is_dir(), reason="no shared/instances here")
+INSTANCES = Path(os.environ.get("SUPPLYROUTE_INSTANCES", ROOT / "benchmarks" / "instances"))
 
 
 @pytest.mark.parametrize("kind", ["cvrp", "vrptw", "mtvrptwr"])

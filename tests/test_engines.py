@@ -1,12 +1,11 @@
 """The PyVRP engine and the PyVRP and VROOM peers give routes the independent evaluator
 accepts: on small synthetic problems (capacity, time windows, release dates, reloads)
-and, where the shared instance sets are here, on standard instances."""
+and, on the standard instances of benchmarks/instances."""
 
 from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,9 +19,9 @@ from supplyroute.routing.problem import (
     Unsupported,
     engine,
 )
+from tests.conftest import ROOT
 
-INSTANCES = Path(__file__).resolve().parents[2] / "shared" / "instances"
-needs_instances = pytest.mark.skipif(not INSTANCES.is_dir(), reason="no shared/instances here")
+INSTANCES = ROOT / "benchmarks" / "instances"
 #: Small and fixed: the same routes on any machine, in well under a second each.
 QUICK = SearchLimit(time_limit_s=30, seed=1, deterministic=True, iterations=300)
 CLIENTS = 12
@@ -189,7 +188,6 @@ def test_engines_and_solvers_are_registered() -> None:
 # --- standard instances ------------------------------------------------------------------
 
 
-@needs_instances
 @pytest.mark.parametrize("kind, name", [("cvrp", "X-n101-k25"), ("mtvrptwr", "C201R0.5")])
 def test_pyvrp_engine_on_standard_instances(kind: str, name: str) -> None:
     pytest.importorskip("pyvrp")
@@ -208,7 +206,6 @@ def test_pyvrp_engine_on_standard_instances(kind: str, name: str) -> None:
     assert result.cost >= read_solution(path.with_suffix(".sol")).cost - 0.05
 
 
-@needs_instances
 def test_vroom_rows_on_standard_instances() -> None:
     pytest.importorskip("vroom")
     pytest.importorskip("vrplib")

@@ -7,7 +7,6 @@ engines. Searches stop on solution counts (deterministic mode), not on the clock
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,9 +15,9 @@ from supplyroute.bench.evaluate import evaluate
 from supplyroute.bench.instances import Instance, read_instance, read_solution
 from supplyroute.routing.fleet import fleet_start
 from supplyroute.routing.problem import RoutingProblem, SearchLimit, engine, route_distance
+from tests.conftest import ROOT
 
-INSTANCES = Path(__file__).resolve().parents[2] / "shared" / "instances"
-needs_instances = pytest.mark.skipif(not INSTANCES.is_dir(), reason="no shared instances")
+INSTANCES = ROOT / "benchmarks" / "instances"
 LIMIT = SearchLimit(time_limit_s=60, deterministic=True, iterations=50)
 
 
@@ -135,7 +134,6 @@ def test_unknown_engine_and_option_are_named() -> None:
         engine("ortools", speed=3)
 
 
-@needs_instances
 @pytest.mark.parametrize("kind,name", [
     ("cvrp", "X-n101-k25"),  # held to k: 3 units of 5,150 spare, 25 vehicles, never 26
     ("mtvrptwr", "C201R0.5"),

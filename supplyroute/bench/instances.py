@@ -14,8 +14,15 @@ from pathlib import Path
 
 import numpy as np
 
-#: Where the instance sets live by default, relative to the working directory.
-DEFAULT_ROOT = Path("../shared/instances")
+def _default_root() -> Path:
+    """The repository's ``benchmarks/instances`` (a source checkout), else the one in
+    the working directory (an installed package run from a clone)."""
+    checkout = Path(__file__).resolve().parents[2] / "benchmarks" / "instances"
+    return checkout if checkout.is_dir() else Path("benchmarks/instances")
+
+
+#: Where the instance sets live by default: ``benchmarks/instances`` of the repository.
+DEFAULT_ROOT = _default_root()
 SETS = ("cvrp", "vrptw", "mtvrptwr")
 
 
