@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from supplyroute.cycles.check import CycleRule, check_horizon
+from supplyroute.checks.horizon import HorizonRule, check_horizon
 from supplyroute.cycles.folder import HorizonFolder, read_horizon, write_horizon
 from supplyroute.cycles.planner import CycleOptions, DayRounds, plan_cycle
 from supplyroute.io import load_cycle_scenario, validate_document
@@ -176,26 +176,26 @@ def break_summary(cs: CycleScenario, f: HorizonFolder) -> HorizonFolder:
                          dict(f.rounds), dict(f.picklists))
 
 
-BREAKERS: dict[CycleRule, Callable[[CycleScenario, HorizonFolder], HorizonFolder]] = {
-    CycleRule.STRUCTURE: break_structure,
-    CycleRule.ROUND: break_round,
-    CycleRule.DAY_SCENARIO: break_day_scenario,
-    CycleRule.CYCLE: break_cycle,
-    CycleRule.VISIT: break_visit,
-    CycleRule.GARBAGE: break_garbage,
-    CycleRule.STOCK: break_stock,
-    CycleRule.DIET: break_diet,
-    CycleRule.RATION: break_ration,
-    CycleRule.FAIRNESS: break_fairness,
-    CycleRule.BAGS: break_bags,
-    CycleRule.ORDER: break_order,
-    CycleRule.PACKING: break_packing,
-    CycleRule.SUMMARY: break_summary,
+BREAKERS: dict[HorizonRule, Callable[[CycleScenario, HorizonFolder], HorizonFolder]] = {
+    HorizonRule.STRUCTURE: break_structure,
+    HorizonRule.ROUND: break_round,
+    HorizonRule.DAY_SCENARIO: break_day_scenario,
+    HorizonRule.CYCLE: break_cycle,
+    HorizonRule.VISIT: break_visit,
+    HorizonRule.GARBAGE: break_garbage,
+    HorizonRule.STOCK: break_stock,
+    HorizonRule.DIET: break_diet,
+    HorizonRule.RATION: break_ration,
+    HorizonRule.FAIRNESS: break_fairness,
+    HorizonRule.BAGS: break_bags,
+    HorizonRule.ORDER: break_order,
+    HorizonRule.PACKING: break_packing,
+    HorizonRule.SUMMARY: break_summary,
 }
 
 
 def test_every_rule_has_a_breaking_mutation() -> None:
-    assert set(BREAKERS) == set(CycleRule)
+    assert set(BREAKERS) == set(HorizonRule)
 
 
 def test_planned_horizon_checks_clean(cycle_small: CycleScenario,
@@ -208,13 +208,13 @@ def test_planned_horizon_checks_clean(cycle_small: CycleScenario,
     assert planned.horizon.summary.garbage_pickups > 0
 
 
-@pytest.mark.parametrize("rule", list(CycleRule), ids=lambda r: r.value)
-def test_mutation_breaks_rule(rule: CycleRule, cycle_small: CycleScenario,
+@pytest.mark.parametrize("rule", list(HorizonRule), ids=lambda r: r.value)
+def test_mutation_breaks_rule(rule: HorizonRule, cycle_small: CycleScenario,
                               planned: HorizonFolder) -> None:
     broken = BREAKERS[rule](cycle_small, planned)
     violations = check_horizon(cycle_small, broken)
-    assert any(v.kind is rule for v in violations), "\n".join(map(str, violations))
-    assert all(str(v).startswith(f"{v.kind.value}: ") for v in violations)
+    assert any(v.rule is rule for v in violations), "\n".join(map(str, violations))
+    assert all(str(v).startswith(f"{v.rule.value}: ") for v in violations)
 
 
 def test_mutation_through_the_written_files(cycle_small: CycleScenario, planned: HorizonFolder,
@@ -231,12 +231,12 @@ def test_mutation_through_the_written_files(cycle_small: CycleScenario, planned:
     data = json.loads(plan_file.read_text(encoding="utf-8"))
     data["summary"]["makespan_s"] += 100
     plan_file.write_text(json.dumps(data), encoding="utf-8")
-    kinds = {v.kind for v in check_horizon(cycle_small, read_horizon(out))}
-    assert {CycleRule.STRUCTURE, CycleRule.ROUND} <= kinds
+    kinds = {v.rule for v in check_horizon(cycle_small, read_horizon(out))}
+    assert {HorizonRule.STRUCTURE, HorizonRule.ROUND} <= kinds
     folder = read_horizon(out)
     del folder.rounds[0, "garbage"]
-    kinds = {v.kind for v in check_horizon(cycle_small, folder)}
-    assert CycleRule.STRUCTURE in kinds and CycleRule.GARBAGE in kinds
+    kinds = {v.rule for v in check_horizon(cycle_small, folder)}
+    assert HorizonRule.STRUCTURE in kinds and HorizonRule.GARBAGE in kinds
 
 
 # Random small cycles, planned and checked.

@@ -9,12 +9,8 @@ from typing import Any
 
 import pytest
 
-from supplyroute.district.check import (
-    DistrictRule,
-    DistrictViolation,
-    _Driving,
-    check_district,
-)
+from supplyroute.checks import DistrictRule, Violation, check_district
+from supplyroute.checks.driving import Driving
 from supplyroute.district.joint import DistrictOptions, plan_district
 from supplyroute.io import validate_document
 from supplyroute.models.district import DistrictScenario
@@ -80,7 +76,7 @@ def planned(district: DistrictScenario) -> DistrictPlan:
     return plan_district(district, OPTIONS)
 
 
-def rules(found: list[DistrictViolation]) -> set[DistrictRule]:
+def rules(found: list[Violation]) -> set[DistrictRule]:
     return {v.rule for v in found}
 
 
@@ -457,7 +453,7 @@ def test_goods_that_never_came_are_never_released(district: DistrictScenario,
         "lots": tuple(lot for lot in planned.lots if lot.compound != "nanxiu12"),
         "compounds": tuple(rounds)})
     found = check_district(district, broken)
-    assert any(v.rule is DistrictRule.ROUND and v.where.startswith(f"compounds[{c_i}].plan.")
+    assert any(v.rule is DistrictRule.ROUND and v.path.startswith(f"compounds[{c_i}].plan.")
                and "release" in v.message for v in found), [str(v) for v in found]
     assert any(v.rule is DistrictRule.RELEASE and "in 0 lots" in v.message for v in found)
 
@@ -481,7 +477,7 @@ def test_driving_follows_the_roads() -> None:
                   {"a": "c", "b": "d", "length_m": 3500}],
     }
     district = validate_document(DistrictScenario, data)
-    driving = _Driving(district)
+    driving = Driving(district)
     assert driving.problem is None
     # a -> b -> c -> d (3000 + 3000 + 3500), then 400 m straight to the gate.
     assert driving.metres("market", "nanxiu12") == pytest.approx(9900.0)

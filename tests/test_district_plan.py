@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from supplyroute.bench.district import same_plans
+from supplyroute.checks.district import check_district
 from supplyroute.cli import main
-from supplyroute.district.check import check_district
 from supplyroute.district.generate import DistrictSpec, generate_district
 from supplyroute.district.joint import DistrictOptions, plan_district
 from supplyroute.errors import ExitCode
@@ -161,7 +161,7 @@ def test_roads_from_a_graphml_file_drive_the_plan_and_the_check(tmp_path: Path) 
     length) next to the district file: the vans drive it, and the checker agrees."""
     import networkx as nx
 
-    from supplyroute.district.check import _Driving
+    from supplyroute.checks.driving import Driving
     from supplyroute.district.roads import Roads
 
     graph = nx.Graph()
@@ -181,7 +181,7 @@ def test_roads_from_a_graphml_file_drive_the_plan_and_the_check(tmp_path: Path) 
     district = load_district(path)
     # market at a; a -> b -> c is 3200 + 3000, then 100 m straight to the gate.
     assert Roads(district).metres("market", "nanxiu12") == pytest.approx(6300.0)
-    assert _Driving(district).metres("market", "nanxiu12") == pytest.approx(6300.0)
+    assert Driving(district).metres("market", "nanxiu12") == pytest.approx(6300.0)
     result = plan_district(district, OPTIONS)
     assert check_district(district, result) == []
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from supplyroute.bench.doorstep import default_examples, named_paths
-from supplyroute.cycles.check import check_horizon
+from supplyroute.checks.horizon import check_horizon
 from supplyroute.cycles.folder import read_horizon, write_horizon
 from supplyroute.cycles.planner import CycleOptions, plan_cycle
 from supplyroute.io import load_cycle_scenario

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from supplyroute.district.check import check_district
+from supplyroute.checks.district import check_district
 from supplyroute.district.generate import DistrictSpec, generate_district
 from supplyroute.district.joint import DistrictOptions, plan_district
 from supplyroute.io import load_district, validate_document

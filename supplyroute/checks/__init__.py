@@ -11,9 +11,14 @@ its own check.
 """
 
 from supplyroute.checks.claims import verify_claims
+from supplyroute.checks.district import check_district
+from supplyroute.checks.district_rules import DistrictRule
+from supplyroute.checks.horizon import check_horizon
+from supplyroute.checks.horizon_rules import HorizonRule
 from supplyroute.checks.replan import check_replan
 from supplyroute.checks.round import check
 from supplyroute.checks.round_rules import RoundRule
 from supplyroute.checks.violations import Violation
 
-__all__ = ["RoundRule", "Violation", "check", "check_replan", "verify_claims"]
+__all__ = ["DistrictRule", "HorizonRule", "RoundRule", "Violation", "check", "check_district",
+           "check_horizon", "check_replan", "verify_claims"]

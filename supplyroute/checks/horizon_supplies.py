@@ -24,7 +24,7 @@ from supplyroute.checks.horizon_rules import (
 )
 from supplyroute.checks.violations import Checker
 from supplyroute.models import Household, Priority
-from supplyroute.models.cycle import MEDICINE, PREVENTION, Item, CycleScenario
+from supplyroute.models.cycle import MEDICINE, PREVENTION, CycleScenario, Item
 from supplyroute.models.horizon import DayPlan
 
 
@@ -36,7 +36,8 @@ class _Lot:
 
 class HorizonSupplies(Checker):
     """The horizon checker's supply steps (stock, bags and diets, rations, orders,
-    packing); the checker provides the scenario, the days and :meth:`flag`."""
+    packing), a part of :class:`~supplyroute.checks.horizon._HorizonChecker`, which sets
+    the attributes below."""
 
     cs: CycleScenario
     days: list[tuple[int, DayPlan]]

@@ -4,6 +4,7 @@
 collection) on which day; ``days`` turns one day into the doorstep scenarios of its
 delivery round and its garbage round; ``planner`` runs the whole horizon (stock,
 fair shares, bags, packing, both rounds, fairness among volunteers); ``folder``
-writes and reads the horizon folder; ``check`` checks a horizon plan from the cycle
+writes and reads the horizon folder. The horizon checker
+(:func:`supplyroute.checks.check_horizon`) checks a horizon plan from the cycle
 scenario alone.
 """
