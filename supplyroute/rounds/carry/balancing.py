@@ -151,98 +151,47 @@ class Balancer:
     def _improve(self, worst: int, finishes: list[float]) -> bool:
         """Relieve the volunteer who finishes last. Of the moves that bring both sides
         below its finish, take the one that adds the least work (moving a far
-        household from a cart to someone on foot costs work that someone must do)."""
+        household from a cart to someone on foot costs work that someone must do);
+        else swap two trips; else a chain of two moves."""
         target = finishes[worst]
-        mine = self.loads[worst].trips
-        # Those who may take some of its households (its zone), the earliest finishers
-        # first; on a compound with hundreds of volunteers, looking at every one for
-        # every move makes one step take seconds.
-        helpers = frozenset().union(*(self._eligible_sets[parcel.index]
-                                      for t in mine for parcel in t.parcels))
         everyone = sorted((v for v in range(len(self.loads)) if v != worst),
                           key=lambda v: (finishes[v], v))
+        others = self._helpers(worst, everyone)
+        relief = _Relief(self, worst, target)
+        for w in others:
+            if finishes[w] >= target - 1e-6:
+                break
+            relief.try_moves_to(w)
+        if relief.apply():
+            return True
+        if self._swap(worst, target, others, finishes):
+            return True
+        return self._eject(worst, target, everyone, finishes)
+
+    def _helpers(self, worst: int, everyone: list[int]) -> list[int]:
+        """Those who may take some of the last finisher's households (its zone), the
+        earliest finishers first, and as many of its own kind: on a compound with
+        hundreds of volunteers, looking at every one for every move makes one step
+        take seconds."""
+        mine = self.loads[worst].trips
+        helpers = frozenset().union(*(self._eligible_sets[parcel.index]
+                                      for t in mine for parcel in t.parcels))
         able = [v for v in everyone if v in helpers]
         kind = self.ctx.representative[worst]
         alike = set([v for v in able if self.ctx.representative[v] == kind]
                     [:self.same_kind_width])
-        others = [v for v in able if v in alike or v in able[:self.width]]
+        return [v for v in able if v in alike or v in able[:self.width]]
+
+    def _swap(self, worst: int, target: float, others: list[int],
+              finishes: list[float]) -> bool:
+        """A trip of the last finisher swapped for a shorter one of a helper, if both
+        then finish before its old finish."""
+        mine = self.loads[worst].trips
         by_length = sorted(range(len(mine)), key=lambda i: (-mine[i].return_off, i))
-        summed = SummedWorkload(self.loads[worst])
-        #: the best move: (key, helper, trip i of mine, what replaces it, trip j of
-        #: theirs that is replaced or None, the helper's new trip).
-        best: tuple[tuple[float, float, int], int, int, TripShape | None, int | None,
-                    TripShape] | None = None
-
-        def consider(w: int, theirs_summed: SummedWorkload, i: int, new_i: TripShape | None,
-                     j: int | None, new_j: TripShape) -> None:
-            """Trip i of mine becomes ``new_i`` (None: gone); the helper gets ``new_j``
-            (in place of its trip j, or added)."""
-            nonlocal best
-            old_j = None if j is None else theirs_summed.trips[j]
-            latest = max(summed.finish_s(mine[i], new_i), theirs_summed.finish_s(old_j, new_j))
-            if latest >= target - 1e-6:
-                return
-            if not new_j.standard and (
-                    theirs_summed.priority_done_s(old_j, new_j) > self.priority_by_s + EPS_S
-                    or summed.priority_done_s(mine[i], new_i) > self.priority_by_s + EPS_S):
-                return
-            added = ((new_i.free_off if new_i is not None else 0.0) - mine[i].free_off
-                     + new_j.free_off - (old_j.free_off if old_j is not None else 0.0))
-            key = (round(latest + WORK_WEIGHT * added, 6), latest, w)
-            if best is None or key < best[0]:
-                best = (key, w, i, new_i, j, new_j)
-
-        # Each of its shared trips less one household: the same for every helper.
-        rest_of = {(i, parcel.index): self.shape(worst, [p for p in mine[i].parcels
-                                                        if p is not parcel])
-                   for i in by_length if len(mine[i].parcels) > 1
-                   for parcel in mine[i].parcels}
         for w in others:
             if finishes[w] >= target - 1e-6:
                 break
             theirs = self.loads[w].trips
-            theirs_summed = SummedWorkload(self.loads[w])
-            # Move a whole trip.
-            for i in by_length:
-                moved = self.shape(w, mine[i].parcels, mine[i].key)
-                if moved is not None:
-                    consider(w, theirs_summed, i, None, None, moved)
-            # Move one household out of a shared trip.
-            for i in by_length:
-                if len(mine[i].parcels) < 2:
-                    continue
-                for parcel in sorted(mine[i].parcels, key=lambda p: (-p.floor, p.index)):
-                    rest = rest_of[i, parcel.index]
-                    if rest is None:
-                        continue
-                    alone = self.shape(w, [parcel])
-                    if alone is not None:
-                        consider(w, theirs_summed, i, rest, None, alone)
-            # Move one household into a trip of theirs with room, in the same building.
-            roomy = [j for j, t in enumerate(theirs) if t.bags < self.ctx.builder.capacity(w)[0]]
-            for i in by_length if roomy else ():
-                for parcel in mine[i].parcels:
-                    shrunk = rest_of.get((i, parcel.index))
-                    if len(mine[i].parcels) > 1 and shrunk is None:
-                        continue
-                    for j in roomy:
-                        if all(p.building != parcel.building for p in theirs[j].parcels):
-                            continue
-                        grown = self.shape(w, [*theirs[j].parcels, parcel])
-                        if grown is not None:
-                            consider(w, theirs_summed, i, shrunk, j, grown)
-        if best is not None:
-            _, w, i, new_i, j, new_j = best
-            theirs = self.loads[w].trips
-            self.loads[worst].trips = mine[:i] + ([new_i] if new_i else []) + mine[i + 1:]
-            self.loads[w].trips = ([*theirs, new_j] if j is None
-                                   else theirs[:j] + [new_j] + theirs[j + 1:])
-            return True
-        for w in others:
-            if finishes[w] >= target - 1e-6:
-                break
-            theirs = self.loads[w].trips
-            # Swap two trips.
             for i in by_length:
                 for j in sorted(range(len(theirs)), key=lambda j: (theirs[j].return_off, j)):
                     if theirs[j].return_off >= mine[i].return_off:
@@ -255,7 +204,7 @@ class Balancer:
                     new_theirs = theirs[:j] + [a] + theirs[j + 1:]
                     if self._accept(worst, w, target, new_mine, new_theirs):
                         return True
-        return self._eject(worst, target, everyone, finishes)
+        return False
 
     def _eject(self, worst: int, target: float, others: list[int],
                finishes: list[float]) -> bool:
@@ -344,3 +293,93 @@ def rescue_priority(ctx: PreparedCompound, loads: list[Workload]) -> int:
             done[w] = after
             moved += 1
     return moved
+
+
+class _Relief:
+    """The moves that relieve the last finisher: one of its trips, or one household of
+    one, to a helper (alone, or into a trip of the helper's with room in the same
+    building). The best is kept: the one whose two sides end soonest, a second of work
+    added anywhere counting :data:`WORK_WEIGHT` against it."""
+
+    def __init__(self, balancer: Balancer, worst: int, target: float):
+        self.balancer = balancer
+        self.worst = worst
+        self.target = target
+        self.mine = mine = balancer.loads[worst].trips
+        self.by_length = sorted(range(len(mine)), key=lambda i: (-mine[i].return_off, i))
+        self.summed = SummedWorkload(balancer.loads[worst])
+        # Each of its shared trips less one household: the same for every helper.
+        self.rest_of = {(i, parcel.index): balancer.shape(worst, [p for p in mine[i].parcels
+                                                                 if p is not parcel])
+                        for i in self.by_length if len(mine[i].parcels) > 1
+                        for parcel in mine[i].parcels}
+        #: the best move: (key, helper, trip i of mine, what replaces it, trip j of
+        #: theirs that is replaced or None, the helper's new trip).
+        self.best: tuple[tuple[float, float, int], int, int, TripShape | None, int | None,
+                         TripShape] | None = None
+
+    def consider(self, w: int, theirs_summed: SummedWorkload, i: int,
+                 new_i: TripShape | None, j: int | None, new_j: TripShape) -> None:
+        """Trip i of mine becomes ``new_i`` (None: gone); the helper gets ``new_j`` (in
+        place of its trip j, or added)."""
+        mine, summed = self.mine, self.summed
+        priority_by_s = self.balancer.priority_by_s
+        old_j = None if j is None else theirs_summed.trips[j]
+        latest = max(summed.finish_s(mine[i], new_i), theirs_summed.finish_s(old_j, new_j))
+        if latest >= self.target - 1e-6:
+            return
+        if not new_j.standard and (
+                theirs_summed.priority_done_s(old_j, new_j) > priority_by_s + EPS_S
+                or summed.priority_done_s(mine[i], new_i) > priority_by_s + EPS_S):
+            return
+        added = ((new_i.free_off if new_i is not None else 0.0) - mine[i].free_off
+                 + new_j.free_off - (old_j.free_off if old_j is not None else 0.0))
+        key = (round(latest + WORK_WEIGHT * added, 6), latest, w)
+        if self.best is None or key < self.best[0]:
+            self.best = (key, w, i, new_i, j, new_j)
+
+    def try_moves_to(self, w: int) -> None:
+        """Every move to helper ``w``: a whole trip, one household out of a shared trip,
+        one household into a trip of theirs with room in the same building."""
+        balancer, mine, rest_of = self.balancer, self.mine, self.rest_of
+        theirs = balancer.loads[w].trips
+        theirs_summed = SummedWorkload(balancer.loads[w])
+        for i in self.by_length:
+            moved = balancer.shape(w, mine[i].parcels, mine[i].key)
+            if moved is not None:
+                self.consider(w, theirs_summed, i, None, None, moved)
+        for i in self.by_length:
+            if len(mine[i].parcels) < 2:
+                continue
+            for parcel in sorted(mine[i].parcels, key=lambda p: (-p.floor, p.index)):
+                rest = rest_of[i, parcel.index]
+                if rest is None:
+                    continue
+                alone = balancer.shape(w, [parcel])
+                if alone is not None:
+                    self.consider(w, theirs_summed, i, rest, None, alone)
+        cap_bags = balancer.ctx.builder.capacity(w)[0]
+        roomy = [j for j, t in enumerate(theirs) if t.bags < cap_bags]
+        for i in self.by_length if roomy else ():
+            for parcel in mine[i].parcels:
+                shrunk = rest_of.get((i, parcel.index))
+                if len(mine[i].parcels) > 1 and shrunk is None:
+                    continue
+                for j in roomy:
+                    if all(p.building != parcel.building for p in theirs[j].parcels):
+                        continue
+                    grown = balancer.shape(w, [*theirs[j].parcels, parcel])
+                    if grown is not None:
+                        self.consider(w, theirs_summed, i, shrunk, j, grown)
+
+    def apply(self) -> bool:
+        """Make the best move, if there is one."""
+        if self.best is None:
+            return False
+        _, w, i, new_i, j, new_j = self.best
+        loads, mine = self.balancer.loads, self.mine
+        theirs = loads[w].trips
+        loads[self.worst].trips = mine[:i] + ([new_i] if new_i else []) + mine[i + 1:]
+        loads[w].trips = ([*theirs, new_j] if j is None
+                          else theirs[:j] + [new_j] + theirs[j + 1:])
+        return True

@@ -142,6 +142,29 @@ class RelaySearch:
             eligible.ferry[i] = []
         servable = [q for q in self.regular if eligible.servable(q)]
         lost = [q for q in self.regular if not eligible.servable(q)]
+        kind_of, climber_of, lp_work = self.share_out(eligible, servable, offsets)
+        loads, tasks = self.loads_and_climbs(eligible, servable, kind_of, climber_of,
+                                             timed_queues)
+        # Climbers walk ahead of their bags; where buffers have limits that may leave a
+        # ferry and a climber waiting for each other, and then the runs are given out
+        # only once their bags are down.
+        limited = any(self.s.buffer_bags(w) is not None for w in self.s.stairwells)
+        day = RelayDay(ctx, loads, tasks, ahead=True)
+        table = day.run()
+        if limited and day.stalled:
+            table = RelayDay(ctx, loads, tasks, ahead=False).run()
+        for q in lost:
+            reason, detail = LOST
+            table.unserved.append((q, reason, detail))
+        return table, lp_work
+
+    def share_out(self, eligible: RelayEligibility, servable: list[Parcel],
+                  offsets: list[float]
+                  ) -> tuple[dict[int, tuple[str, int]], dict[int, int], list[float]]:
+        """The relay work LP's shares as whole households: each carried or ferried by a
+        volunteer (``kind_of``), each ferried one climbed by a climber (``climber_of``),
+        and each volunteer's LP work."""
+        ctx = self.ctx
         lp_work = [0.0] * len(ctx.volunteers)
         kind_of: dict[int, tuple[str, int]] = {}
         climber_of: dict[int, int] = {}
@@ -177,7 +200,15 @@ class RelaySearch:
                 lp_work[v] += self.cost(kind, v, q)
                 if kind == FERRY:
                     lp_work[climber_of[q.index]] += self.cost(CLIMB, climber_of[q.index], q)
+        return kind_of, climber_of, lp_work
 
+    def loads_and_climbs(self, eligible: RelayEligibility, servable: list[Parcel],
+                         kind_of: dict[int, tuple[str, int]], climber_of: dict[int, int],
+                         timed_queues: list[list[TripShape]]
+                         ) -> tuple[list[Load], list[ClimbTask]]:
+        """Each trip-maker's loads (the timed ones first) and, at every stop, the climbs
+        that take up what it leaves in the entrance buffer."""
+        ctx = self.ctx
         loads: list[Load] = []
         tasks: list[ClimbTask] = []
         for v, queue in enumerate(timed_queues):
@@ -205,18 +236,7 @@ class RelaySearch:
                                 rank=min(q.rank for q, _ in group))
                             tasks.append(task)
                             load.tasks.append(task.id)
-        # Climbers walk ahead of their bags; where buffers have limits that may leave a
-        # ferry and a climber waiting for each other, and then the runs are given out
-        # only once their bags are down.
-        limited = any(self.s.buffer_bags(w) is not None for w in self.s.stairwells)
-        day = RelayDay(ctx, loads, tasks, ahead=True)
-        table = day.run()
-        if limited and day.stalled:
-            table = RelayDay(ctx, loads, tasks, ahead=False).run()
-        for q in lost:
-            reason, detail = LOST
-            table.unserved.append((q, reason, detail))
-        return table, lp_work
+        return loads, tasks
 
     def settle(self, roles: dict[int, str], offsets: list[float],
                timed_queues: list[list[TripShape]]) -> tuple[RelayTimetable, list[float]]:
