@@ -91,7 +91,8 @@ class ReplanDay:
                 self.locked[d.household] = d
         self.locked_last_s = max((d.delivered_s for d in self.locked.values()),
                                  default=self.t0)
-        self.scenario = DayScenario(self).build()
+        self.scenario = DayScenario(scenario, original, self.events, at_s, self.kept,
+                                    self.locked, self.bags_back).build()
 
     def _may_hold(self, volunteer: str, trip: Trip) -> bool:
         """Whether a trip after the replan may stay exactly as planned: nothing the

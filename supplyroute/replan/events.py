@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from supplyroute.clock import hhmm
 from supplyroute.errors import InputError, InputIssue
 from supplyroute.io import validate_document
-from supplyroute.models import Scenario
+from supplyroute.models import Plan, Scenario, Trip
 from supplyroute.models.events import (
     Closed,
     Event,
@@ -28,19 +28,25 @@ from supplyroute.models.events import (
     VolunteerLate,
     VolunteerLeaves,
 )
+from supplyroute.models.plan import BagsBack, Delivery
 from supplyroute.models.scenario import MAX_TIME_S
 from supplyroute.replan.stops import households_of
-
-if TYPE_CHECKING:
-    from supplyroute.replan.day import ReplanDay
 
 
 class DayScenario:
     """The original scenario as a document, the events applied to it one by one."""
 
-    def __init__(self, day: ReplanDay):
-        self.day = day
-        self.data = data = day.base.model_dump(mode="json")
+    def __init__(self, base: Scenario, original: Plan, events: list[Event], at_s: float,
+                 kept: dict[str, list[Trip]], locked: dict[str, Delivery],
+                 bags_back: list[BagsBack]):
+        self.base = base
+        self.original = original
+        self.events = events
+        self.at_s = at_s
+        self.kept = kept  #: each volunteer's trips kept.
+        self.locked = locked  #: the hand-overs done or under way, by household.
+        self.bags_back = bags_back
+        self.data = data = base.model_dump(mode="json")
         self.hh: dict[str, dict[str, Any]] = {h["id"]: h for h in data["households"]}
         self.order = [h["id"] for h in data["households"]]
         #: households whose bags come to a gate of their own at a time: gate, time.
@@ -53,16 +59,16 @@ class DayScenario:
     def build(self) -> Scenario:
         """The day's scenario, validated; a closure that outlasts a deadline, or a batch
         changed below what kept trips already took, is an input error."""
-        for e_i, e in enumerate(self.day.events):
+        for e_i, e in enumerate(self.events):
             self.apply(e_i, e)
         data = self.data
         # A volunteer who left before its shift began, or comes after it ends, with no
         # trip kept, is not there today.
-        vols, kept = self.vols, self.day.kept
+        vols, kept = self.vols, self.kept
         self.vorder = [v for v in self.vorder if kept.get(v)
                        or vols[v]["shift"]["end"] > vols[v]["shift"]["start"]]
         # Bags a volunteer who left brought back: at the gate again, named for them.
-        for back in self.day.bags_back:
+        for back in self.bags_back:
             self.renamed[back.household] = (back.gate, back.back_s)
         self.releases()
         data["households"] = [self.hh[h] for h in self.order if h in self.hh]
@@ -76,7 +82,7 @@ class DayScenario:
         """One event, in the order the coordinator lists them."""
         if isinstance(e, HouseholdsRemoved):
             for hid in e.households:
-                if hid in self.day.locked:
+                if hid in self.locked:
                     raise InputError(InputIssue("events", f"household {hid!r} was "
                                                 "already served: it cannot be removed"))
                 self.hh.pop(hid, None)
@@ -104,11 +110,11 @@ class DayScenario:
     def closed(self, e_i: int, e: Closed) -> None:
         """A stairwell or building closed until later: its households not yet served get
         a window that opens when the closure ends."""
-        s = self.day.base
+        s = self.base
         closed = {e.stairwell} if e.stairwell else {
             w.id for b in s.buildings if b.id == e.building for w in b.stairwells}
         for hid, h in self.hh.items():
-            if h["stairwell"] in closed and hid not in self.day.locked:
+            if h["stairwell"] in closed and hid not in self.locked:
                 window = h.get("window")
                 start = max(e.until, window["start"] if window else 0)
                 end = window["end"] if window else MAX_TIME_S
@@ -118,7 +124,7 @@ class DayScenario:
     def volunteer_hours(self, e: VolunteerLate | VolunteerLeaves) -> None:
         """A volunteer who comes late starts later; one who leaves ends its shift then
         (but not before its kept trips are back)."""
-        kept = self.day.kept
+        kept = self.kept
         if isinstance(e, VolunteerLate):
             if kept.get(e.volunteer):
                 raise InputError(InputIssue("events", f"volunteer {e.volunteer!r} has "
@@ -133,22 +139,22 @@ class DayScenario:
     def urgent(self, e: UrgentOrder) -> None:
         """An urgent order: its bags join the household's (which becomes urgent), or, if
         the household was already served, go to it as a household of their own."""
-        day, hh, data = self.day, self.hh, self.data
+        hh, data = self.hh, self.data
         h = hh[e.household]
         bags = [b.model_dump(mode="json") for b in e.bags]
-        ready = e.ready if e.ready is not None else day.at_s
+        ready = e.ready if e.ready is not None else self.at_s
         # The order's bags come to a gate of their own accord (the pharmacy's): named
         # there, so that they draw nothing from the batches counted for everyone.
-        planned = next((d.volunteer for d in day.original.deliveries
+        planned = next((d.volunteer for d in self.original.deliveries
                         if d.household == e.household), None)
         named = next(((g["id"], r["at"]) for g in data["gates"] for r in g["releases"]
                       if e.household in (r.get("households") or ())), None)
         gate = e.gate or (named[0] if named else None) or (
-            day.base.volunteer_by_id[planned].gate if planned in day.base.volunteer_by_id
+            self.base.volunteer_by_id[planned].gate if planned in self.base.volunteer_by_id
             else data["gates"][0]["id"])
-        if e.household not in day.locked:
+        if e.household not in self.locked:
             own = h.get("bags") or [b.model_dump(mode="json")
-                                    for b in day.base.parameters.default_bags]
+                                    for b in self.base.parameters.default_bags]
             h["bags"] = own + bags
             h["priority"] = "urgent"
             h["deadline"] = min(e.deadline, h.get("deadline") or math.inf)
@@ -203,13 +209,13 @@ class DayScenario:
             trips = sorted((t.start_s, sum(len(day.bags_of(day.household_by_id[h]))
                                            for h in households_of(t)
                                            if h in day.household_by_id and h not in named))
-                           for ts in self.day.kept.values() for t in ts if t.gate == gate.id)
+                           for ts in self.kept.values() for t in ts if t.gate == gate.id)
             taken = 0
             for start, bags in trips:
                 taken += bags
                 released = sum(n or 0 for at, n in counted if at <= start + 1e-6)
                 if taken > released:
-                    where = next((f"events[{i}]" for i, e in enumerate(self.day.events)
+                    where = next((f"events[{i}]" for i, e in enumerate(self.events)
                                   if isinstance(e, ReleaseChanged) and e.gate == gate.id),
                                  "events")
                     raise InputError(InputIssue(where, f"by {hhmm(start)} trips already "
