@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from supplyroute.checks.horizon import HorizonRule, check_horizon
-from supplyroute.cycles.folder import HorizonFolder, read_horizon, write_horizon
+from supplyroute.cycles.folder import read_horizon, write_horizon
 from supplyroute.cycles.planner import CycleOptions, DayRounds, plan_cycle
 from supplyroute.io import load_cycle_scenario, validate_document
 from supplyroute.models.cycle import CycleScenario
-from supplyroute.models.horizon import DayPlan, HouseholdDelivery, Units
+from supplyroute.models.horizon import DayPlan, HorizonFolder, HouseholdDelivery, Units
 from tests.conftest import DATA
 
 CYCLE_SMALL = DATA / "cycle_small.json"

@@ -33,10 +33,9 @@ from supplyroute.checks.horizon_rules import (
 from supplyroute.checks.horizon_supplies import HorizonSupplies
 from supplyroute.checks.round import check
 from supplyroute.checks.violations import Checker, Violation
-from supplyroute.cycles.folder import HorizonFolder
 from supplyroute.models import Plan, Risk, Scenario
 from supplyroute.models.cycle import CycleScenario, Garbage
-from supplyroute.models.horizon import DayPlan
+from supplyroute.models.horizon import DayPlan, HorizonFolder
 
 
 def _served(planned: Plan | None) -> set[str]:

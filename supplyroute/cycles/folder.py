@@ -10,13 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from supplyroute.errors import InputError, InputIssue
 from supplyroute.io import dump_model, load_horizon, load_plan, load_scenario, user_umask
-from supplyroute.models import Plan, Scenario
-from supplyroute.models.horizon import HorizonPlan
+from supplyroute.models.horizon import HorizonFolder, HorizonPlan
 
 HORIZON_FILE = "horizon.json"
 
@@ -71,15 +69,6 @@ def check_target(out: str | Path) -> Path:
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-
-
-@dataclass
-class HorizonFolder:
-    """A horizon folder as read back: the horizon and each day's rounds."""
-
-    horizon: HorizonPlan
-    rounds: dict[tuple[int, str], tuple[Scenario, Plan]] = field(default_factory=dict)
-    picklists: dict[int, str] = field(default_factory=dict)
 
 
 def read_horizon(folder: str | Path) -> HorizonFolder:

@@ -8,11 +8,13 @@ of catalogue items; kg are the items' unit weights times units.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import Field
 
-from supplyroute.models.plan import _Frozen
+from supplyroute.models.plan import Plan, _Frozen
+from supplyroute.models.scenario import Scenario
 
 HORIZON_FORMAT = "supplyroute.horizon"
 HORIZON_VERSION = 1
@@ -147,3 +149,14 @@ class HorizonPlan(_Frozen):
     summary: HorizonSummary
     days: tuple[DayPlan, ...]
     volunteers: tuple[VolunteerLoad, ...]
+
+
+@dataclass
+class HorizonFolder:
+    """A horizon folder as read back (:func:`supplyroute.cycles.folder.read_horizon`): the
+    horizon, each day's rounds (scenario and plan, by day and ``"delivery"`` or
+    ``"garbage"``) and each day's pick list."""
+
+    horizon: HorizonPlan
+    rounds: dict[tuple[int, str], tuple[Scenario, Plan]] = field(default_factory=dict)
+    picklists: dict[int, str] = field(default_factory=dict)
