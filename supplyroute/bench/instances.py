@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+
 def _default_root() -> Path:
     """The repository's ``benchmarks/instances`` (a source checkout), else the one in
     the working directory (an installed package run from a clone)."""
