@@ -100,7 +100,7 @@ section.work { break-inside: auto; }
 """
 
 
-def _html_page(lang: str, title: str, body: list[str], css: str = SHEET_CSS) -> str:
+def html_page(lang: str, title: str, body: list[str], css: str = SHEET_CSS) -> str:
     code = "zh-CN" if lang == "zh" else "en"
     return ("<!DOCTYPE html>\n"
             f'<html lang="{code}"><head><meta charset="utf-8">'
@@ -338,7 +338,7 @@ class _SheetWriter:
         for _, _, n, item in heapq.merge(trips, climbs, key=lambda e: (e[0], e[1])):
             body += self.trip(item, n) if isinstance(item, Trip) else self.climb(item, n)
         title = f"{self.t('sheet_title')} · {volunteer.id}"
-        return _html_page(self.lang, title, body)
+        return html_page(self.lang, title, body)
 
 
 def render_html_sheet(scenario: Scenario, plan: Plan, volunteer_id: str, lang: str = "en",
@@ -380,7 +380,7 @@ def _index(scenario: Scenario, plan: Plan, lang: str, links: list[tuple[Voluntee
         f"<h2>{h(t('unserved_title'))}</h2>",
         unserved_table(scenario, plan, lang, redact),
     ]
-    return _html_page(lang, t("index_title", scenario=plan.scenario), body)
+    return html_page(lang, t("index_title", scenario=plan.scenario), body)
 
 
 def unserved_table(scenario: Scenario, plan: Plan, lang: str, redact: bool) -> str:

@@ -16,7 +16,7 @@ from supplyroute.clock import hhmm
 from supplyroute.io import write_atomic
 from supplyroute.models import Plan, Priority, Scenario
 from supplyroute.reports import svg
-from supplyroute.reports.html_sheets import _html_page, contact_html, unserved_table
+from supplyroute.reports.html_sheets import contact_html, html_page, unserved_table
 from supplyroute.reports.words import (
     address,
     building_label,
@@ -183,7 +183,7 @@ def render_report(scenario: Scenario, plan: Plan, lang: str = "en",
         f"<h2>{h(t('unserved_title'))}</h2>",
         unserved_table(scenario, plan, lang, redact),
     ]
-    return _html_page(lang, t("report_title", scenario=plan.scenario), body, REPORT_CSS)
+    return html_page(lang, t("report_title", scenario=plan.scenario), body, REPORT_CSS)
 
 
 def write_report(scenario: Scenario, plan: Plan, path: str | Path, lang: str = "en",

@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from supplyroute.models import Plan, Position, Scenario, Trip
+from supplyroute.models import Building, Plan, Position, Scenario, Trip
 from supplyroute.reports.words import h
 
 _EARTH_RADIUS_M = 6_371_000.0
@@ -116,22 +116,10 @@ def compound_svg(scenario: Scenario, routes: Sequence[Route] = (), *, width: flo
         building_label = names.__getitem__
     proj = Projection(scenario)
     wanted = set(focus) if focus is not None else None
-    fit: list[tuple[float, float]] = []
-    for g in scenario.gates:
-        if wanted is None or g.id in wanted:
-            fit.append(proj.metres(g.position))
-    for b in scenario.buildings:
-        for w in b.stairwells:
-            if wanted is None or w.id in wanted:
-                ex, ey = proj.metres(w.entrance)
-                fit += [(ex, ey), (ex, ey + 14.0)]  # the building stands behind its doors
+    fit = _focus_points(scenario, proj, wanted)
     legend_rows = math.ceil(len(routes) / 4) if legend and routes else 0
     legend_h = legend_rows * 20 + (8 if legend_rows else 0)
-    canvas = Canvas(fit, width, height)
-    needed = canvas.span_y * canvas.scale + 2 * canvas.margin
-    if needed < height - 1:  # a flat compound: no empty band above and below
-        height = round(needed)
-        canvas = Canvas(fit, width, height)
+    canvas, height = _fitted_canvas(fit, width, height)
     total_h = height + legend_h
     marked = marks or {}
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="map" role="img" '
@@ -143,50 +131,111 @@ def compound_svg(scenario: Scenario, routes: Sequence[Route] = (), *, width: flo
                'stroke="#ccc"/>')
     out.append(f'<clipPath id="clip-{key}"><rect x="0" y="0" width="{width:g}" '
                f'height="{height:g}"/></clipPath><g clip-path="url(#clip-{key})">')
-    # buildings: a box around their entrances, set back behind them
     small = canvas.scale * 4 < 6
     for b in scenario.buildings:
-        pts = [canvas.xy(proj.metres(w.entrance)) for w in b.stairwells]
-        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-        pad = max(3.0, 5 * canvas.scale)
-        depth = max(6.0, 12 * canvas.scale)
-        x, y = min(xs) - pad, min(ys) - depth
-        w_, h_ = max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + depth
-        active = wanted is None or any(w.id in wanted for w in b.stairwells)
-        fill = "#e4e1d8" if active else "#f0eee8"
-        out.append(f'<rect class="building" x="{x:.1f}" y="{y:.1f}" width="{w_:.1f}" '
-                   f'height="{h_:.1f}" fill="{fill}" stroke="#a09a8a" stroke-width="0.8"/>')
-        if not small or wanted is not None:
-            out.append(f'<text x="{x + 2:.1f}" y="{y + 10:.1f}" font-size="9" '
-                       f'fill="#555">{h(building_label(b.id))}</text>')
-        for w, (px, py) in zip(b.stairwells, pts, strict=True):
-            hot = wanted is None or w.id in wanted
-            r = 3.5 if hot else 2
-            out.append(f'<circle class="stairwell" cx="{px}" cy="{py}" r="{r}" '
-                       f'fill="{"#333" if hot else "#bbb"}"><title>{h(w.id)}</title></circle>')
-            if w.id in marked:
-                out.append(f'<text x="{px + 4:.1f}" y="{py + 12:.1f}" font-size="12" '
-                           f'font-weight="bold" fill="#000">{h(marked[w.id])}</text>')
+        out += _building_svg(b, canvas, proj, wanted, marked,
+                             building_label if not small or wanted is not None else None)
+    out += _route_svg(routes, canvas, proj)
+    out += _gate_svg(scenario, canvas, proj, gate_label)
+    out.append("</g>")
+    if legend:
+        out += _legend_svg(routes, width, height)
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _focus_points(scenario: Scenario, proj: Projection,
+                  wanted: set[str] | None) -> list[tuple[float, float]]:
+    """The points the picture is fitted to: the wanted gates, and the wanted stairwells'
+    entrances with room for their building behind them."""
+    fit: list[tuple[float, float]] = []
+    for g in scenario.gates:
+        if wanted is None or g.id in wanted:
+            fit.append(proj.metres(g.position))
+    for b in scenario.buildings:
+        for w in b.stairwells:
+            if wanted is None or w.id in wanted:
+                ex, ey = proj.metres(w.entrance)
+                fit += [(ex, ey), (ex, ey + 14.0)]  # the building stands behind its doors
+    return fit
+
+
+def _fitted_canvas(fit: Sequence[tuple[float, float]], width: float,
+                   height: float) -> tuple[Canvas, float]:
+    """The canvas for ``fit`` and the map's height, lowered for a flat compound so that
+    no empty band stays above and below."""
+    canvas = Canvas(fit, width, height)
+    needed = canvas.span_y * canvas.scale + 2 * canvas.margin
+    if needed < height - 1:  # a flat compound: no empty band above and below
+        height = round(needed)
+        canvas = Canvas(fit, width, height)
+    return canvas, height
+
+
+def _building_svg(b: Building, canvas: Canvas, proj: Projection, wanted: set[str] | None,
+                  marked: Mapping[str, str],
+                  label: Callable[[str], str] | None) -> list[str]:
+    """A building as a box around its entrances, set back behind them, labelled unless
+    ``label`` is None, with its stairwells as dots and their marks beside them."""
+    out: list[str] = []
+    pts = [canvas.xy(proj.metres(w.entrance)) for w in b.stairwells]
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    pad = max(3.0, 5 * canvas.scale)
+    depth = max(6.0, 12 * canvas.scale)
+    x, y = min(xs) - pad, min(ys) - depth
+    w_, h_ = max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + depth
+    active = wanted is None or any(w.id in wanted for w in b.stairwells)
+    fill = "#e4e1d8" if active else "#f0eee8"
+    out.append(f'<rect class="building" x="{x:.1f}" y="{y:.1f}" width="{w_:.1f}" '
+               f'height="{h_:.1f}" fill="{fill}" stroke="#a09a8a" stroke-width="0.8"/>')
+    if label is not None:
+        out.append(f'<text x="{x + 2:.1f}" y="{y + 10:.1f}" font-size="9" '
+                   f'fill="#555">{h(label(b.id))}</text>')
+    for w, (px, py) in zip(b.stairwells, pts, strict=True):
+        hot = wanted is None or w.id in wanted
+        r = 3.5 if hot else 2
+        out.append(f'<circle class="stairwell" cx="{px}" cy="{py}" r="{r}" '
+                   f'fill="{"#333" if hot else "#bbb"}"><title>{h(w.id)}</title></circle>')
+        if w.id in marked:
+            out.append(f'<text x="{px + 4:.1f}" y="{py + 12:.1f}" font-size="12" '
+                       f'font-weight="bold" fill="#000">{h(marked[w.id])}</text>')
+    return out
+
+
+def _route_svg(routes: Sequence[Route], canvas: Canvas, proj: Projection) -> list[str]:
+    """Each volunteer's ways as polylines in the volunteer's colour."""
+    out: list[str] = []
     for i, route in enumerate(routes):
         for way in route.ways:
             out.append(f'<polyline class="trip" data-route="{i}" points="'
                        f'{_polyline(canvas, proj, way)}" fill="none" stroke="{route.colour}" '
                        'stroke-width="2" stroke-opacity="0.75" stroke-linejoin="round"/>')
+    return out
+
+
+def _gate_svg(scenario: Scenario, canvas: Canvas, proj: Projection,
+              gate_label: str) -> list[str]:
+    """Each gate as a red triangle with its label and id beside it."""
+    out: list[str] = []
     for g in scenario.gates:
         gx, gy = canvas.xy(proj.metres(g.position))
         out.append(f'<path class="gate" d="M{gx - 7},{gy + 6} L{gx},{gy - 7} L{gx + 7},{gy + 6} Z" '
                    f'fill="#c00" stroke="#600"><title>{h(g.id)}</title></path>')
         out.append(f'<text x="{gx + 9:.1f}" y="{gy + 4:.1f}" font-size="12" fill="#600" '
                    f'font-weight="bold">{h(gate_label)} {h(g.id)}</text>')
-    out.append("</g>")
-    for i, route in enumerate(routes if legend else ()):
+    return out
+
+
+def _legend_svg(routes: Sequence[Route], width: float, height: float) -> list[str]:
+    """The legend below the map: each volunteer's colour and label, four to a row."""
+    out: list[str] = []
+    for i, route in enumerate(routes):
         lx, ly = 10 + (i % 4) * (width - 20) / 4, height + 16 + (i // 4) * 20
         out.append(f'<line x1="{lx:.1f}" y1="{ly - 4:.1f}" x2="{lx + 22:.1f}" y2="{ly - 4:.1f}" '
                    f'stroke="{route.colour}" stroke-width="4"/>')
         out.append(f'<text x="{lx + 28:.1f}" y="{ly:.1f}" font-size="12">'
                    f'{h(route.label)}</text>')
-    out.append("</svg>")
-    return "".join(out)
+    return out
 
 
 def plan_routes(scenario: Scenario, plan: Plan) -> list[Route]:
