@@ -7,7 +7,7 @@ within the shifts and with open shifts, ratio optimised / by hand, bound / by ha
 solve time, violations; then relay mode's makespan, relay bound and gap, its ratio to
 carry and to by hand, and which mode auto keeps) and writes it as CSV and JSON to OUT_DIR (default
 ``benchmarks/results``). The time limit applies per plan; ``--time-limit-for NAME=S``
-sets it for one example (the issue's targets use 30 s for kandan576, 60 s for
+sets it for one example (by default 30 s for kandan576, 60 s for
 anzhen4389). The work is done by :mod:`supplyroute.bench.doorstep`; ``supplyroute
 bench doorstep`` runs the same benchmark.
 """

@@ -20,7 +20,8 @@ from pathlib import Path
 from supplyroute import PlanOptions, Scenario, check, load_scenario, plan
 from supplyroute.io import is_district
 
-#: The doorstep issue's targets use these limits (s); other examples get the default.
+#: The examples' usual limits (s): a coordinator waits half a minute for a compound of
+#: hundreds of households, a minute for thousands; other examples get the default.
 DEFAULT_LIMITS: dict[str, float] = {"kandan576": 30.0, "anzhen4389": 60.0}
 DEFAULT_TIME_LIMIT_S = 30.0
 COLUMNS = ["example", "households", "volunteers", "makespan_min", "lower_bound_min", "gap",

@@ -173,7 +173,7 @@ def _bench_doorstep(request: BenchRequest, say: Say, show: Say) -> ExitCode:
     limits = _examples_bench_limits(request, "doorstep")
     if request.generated:
         return _bench_generated(request, limits[0] if limits else None, say, show)
-    # No --time-limit: the per-example limits; one given: that limit everywhere.
+    # No --time-limit: each example's usual limit; one given: that limit everywhere.
     time_limit = limits[0] if limits else doorstep.DEFAULT_TIME_LIMIT_S
     per_example = {} if limits else None
     examples = request.instances or doorstep.default_examples()

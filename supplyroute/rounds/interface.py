@@ -28,8 +28,11 @@ from supplyroute.rounds.budget import Budget
 RoundMode = Literal["carry", "relay"]
 #: How a round is planned: by the optimiser, or the way coordinators do it by hand.
 Method = Literal["optimized", "manual"]
-#: Share of the makespan the round may grow so that the urgent and vulnerable are
-#: served sooner (see the carry planner's strategies).
+#: A plan that serves the urgent and vulnerable households sooner is preferred while its
+#: makespan is at most this share longer than the shortest found: coordinators rank
+#: "vulnerable early" above the makespan, but not at any price. (On anzhen4389 a cart's
+#: priority load walks a kilometre more: 1.5-2% on the makespan for 220 households
+#: served five hours sooner.)
 VULNERABLE_PREFERENCE = 0.03
 
 
