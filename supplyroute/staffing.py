@@ -326,105 +326,141 @@ def staff(scenario: Scenario, finish_by_s: float, carts: int | None = None,
     if finish_by_s <= start:
         raise InputError(InputIssue("finish_by", f"{hhmm(finish_by_s)} is not after the "
                                     f"round starts ({hhmm(start)})"))
-
-    def available(k: int) -> str:
-        return f"{(finish_by_s - attempts[k].round_start_s) / 60:.1f} min available"
     groups = zone_groups(scenario)
     cap = max_volunteers or max(CAP_PER_ROSTER * len(scenario.volunteers),
                                 math.ceil(len(scenario.households) / 2))
-    attempts: dict[int, Attempt] = {}
-    reasons: dict[int, str] = {}
-    best_plan: dict[int, tuple[Plan, Scenario]] = {}
-
-    def tell(stage: str, k: int, detail: str) -> None:
-        if progress is not None:
-            progress(Step(stage, k, detail))
-
-    def bound_of(k: int) -> float | None:
-        if k not in attempts:
-            begins, value, why = _bound(scenario, team(scenario, k, carts, groups))
-            fits = value is not None and begins + value <= finish_by_s
-            attempts[k] = Attempt(volunteers=k, round_start_s=begins,
-                                  lower_bound_s=_down(value), bound_fits=fits)
-            reasons[k] = why
-            late = value is not None and not fits
-            tell("bound", k, why + (f": cannot finish by {hhmm(finish_by_s)}" if late else ""))
-        return attempts[k].lower_bound_s
-
-    def fits_bound(k: int) -> bool:
-        bound_of(k)
-        return attempts[k].bound_fits
-
-    def plan_of(k: int) -> bool:
-        bound_of(k)
-        if attempts[k].planned:
-            return attempts[k].fits
-        s = with_volunteers(scenario, team(scenario, k, carts, groups))
-        made = plan(s, replace(options, progress=None))
-        violations = len(check(s, made))
-        sm = made.summary
-        ok = (sm.households_unserved == 0 and violations == 0
-              and sm.last_delivery_s <= finish_by_s + 1e-6)
-        attempts[k] = attempts[k].model_copy(update={
-            "planned": True, "makespan_s": sm.makespan_s,
-            "last_delivery_s": sm.last_delivery_s, "households_served": sm.households_served,
-            "households_unserved": sm.households_unserved, "violations": violations,
-            "fits": ok})
-        if ok:
-            best_plan[k] = made, s
-        tell("plan", k, f"makespan {sm.makespan_s / 60:.1f} min, last bag at "
-             f"{hhmm(sm.last_delivery_s)}, {sm.households_unserved} unserved, "
-             f"{violations} violations: " + ("in time" if ok else "not in time"))
-        return ok
-
-    any_team = _any_team(scenario, finish_by_s, carts)
-
-    def answer(**fields: object) -> StaffingAnswer:
-        base: dict[str, object] = dict(
-            fewest_any=any_team.volunteers,
-            fewest_any_lp=None if any_team.value is None else round(any_team.value, 3),
-            scenario=scenario.name, finish_by_s=finish_by_s, round_start_s=start,
-            roster=len(scenario.volunteers), households=len(scenario.households),
-            lower=None, below_lower_bound_s=None, below_lower_reason=None,
-            lower_bound_s=None, enough=None, gap=None, carts=None, cloned=None,
-            makespan_s=None, last_delivery_s=None,
-            time_limit_s=options.time_limit_s, deterministic=options.deterministic)
-        base.update(fields)
-        base["attempts"] = tuple(attempts[k] for k in sorted(attempts))
-        return StaffingAnswer.model_validate(base)
-
-    if not fits_bound(cap):
-        return answer(reason=f"even {cap} volunteers cannot finish by {hhmm(finish_by_s)} "
-                      f"({reasons[cap]}; {available(cap)})")
-    lower = _first_passing(0, cap, fits_bound)  # no team of 0 fits
-    below = attempts[lower - 1].lower_bound_s if lower > 1 else None
-    below_reason = (reasons[lower - 1] + f" > {available(lower - 1)}"
-                    if lower > 1 and below is not None else
-                    reasons.get(lower - 1, "no team of 0 serves anyone"))
-    found = {"lower": lower, "below_lower_bound_s": below,
-             "below_lower_reason": below_reason,
-             "lower_bound_s": attempts[lower].lower_bound_s}
-
-    # Plans: lower, then lower + 1, + 2, + 4, ... until one is in time, then bisection
-    # between the last size that was not and the one that was.
-    failed, step, k = lower - 1, 1, lower
-    while not plan_of(k):
-        failed = k
-        if k >= cap:
-            return answer(**found, reason=f"no plan with up to {cap} volunteers serves "
-                          f"every household by {hhmm(finish_by_s)}")
-        k = min(cap, lower + step)
-        step *= 2
-    good = _first_passing(failed, k, plan_of)
+    search = _TeamSearch(scenario, finish_by_s, carts, options, progress, groups,
+                         _any_team(scenario, finish_by_s, carts), start)
+    if not search.fits_bound(cap):
+        return search.answer(reason=f"even {cap} volunteers cannot finish by "
+                             f"{hhmm(finish_by_s)} ({search.reasons[cap]}; "
+                             f"{search.available(cap)})")
+    lower, found = search.lower_end(cap)
+    good = search.fewest_in_time(lower, cap)
+    if good is None:
+        return search.answer(**found, reason=f"no plan with up to {cap} volunteers serves "
+                             f"every household by {hhmm(finish_by_s)}")
     members = team(scenario, good, carts, groups)
-    made, chosen = best_plan[good]
-    return answer(
+    made, chosen = search.best_plan[good]
+    return search.answer(
         **found, enough=good, gap=good - lower,
         carts=sum(v.cart is not None for v in members),
         cloned=sum(v.id not in scenario.volunteer_by_id for v in members),
         zones=_zone_counts(members), volunteer_ids=tuple(v.id for v in members),
         makespan_s=made.summary.makespan_s, last_delivery_s=made.summary.last_delivery_s,
         plan=made, team=chosen)
+
+
+class _TeamSearch:
+    """The staffing search's state: each team size tried so far, with its proven bound
+    (and why), its plan's outcome, and the plans that were in time."""
+
+    def __init__(self, scenario: Scenario, finish_by_s: float, carts: int | None,
+                 options: PlanOptions, progress: Callable[[Step], None] | None,
+                 groups: list[ZoneGroup], any_team: TeamBound, start: float) -> None:
+        self.scenario, self.finish_by_s, self.carts = scenario, finish_by_s, carts
+        self.options, self.progress, self.groups = options, progress, groups
+        self.any_team, self.start = any_team, start
+        self.attempts: dict[int, Attempt] = {}
+        self.reasons: dict[int, str] = {}
+        self.best_plan: dict[int, tuple[Plan, Scenario]] = {}
+
+    def available(self, k: int) -> str:
+        """The minutes a team of ``k`` has between its round start and the finish."""
+        return f"{(self.finish_by_s - self.attempts[k].round_start_s) / 60:.1f} min available"
+
+    def tell(self, stage: str, k: int, detail: str) -> None:
+        """Report a step of the search to the caller, if it listens."""
+        if self.progress is not None:
+            self.progress(Step(stage, k, detail))
+
+    def bound_of(self, k: int) -> float | None:
+        """The proven bound of the team of ``k`` (rounded down), worked out once."""
+        attempts, finish_by_s = self.attempts, self.finish_by_s
+        if k not in attempts:
+            members = team(self.scenario, k, self.carts, self.groups)
+            begins, value, why = _bound(self.scenario, members)
+            fits = value is not None and begins + value <= finish_by_s
+            attempts[k] = Attempt(volunteers=k, round_start_s=begins,
+                                  lower_bound_s=_down(value), bound_fits=fits)
+            self.reasons[k] = why
+            late = value is not None and not fits
+            self.tell("bound", k,
+                      why + (f": cannot finish by {hhmm(finish_by_s)}" if late else ""))
+        return attempts[k].lower_bound_s
+
+    def fits_bound(self, k: int) -> bool:
+        """Whether the bound of the team of ``k`` lets it finish in time."""
+        self.bound_of(k)
+        return self.attempts[k].bound_fits
+
+    def plan_of(self, k: int) -> bool:
+        """Whether the plan of the team of ``k`` serves every household in time with no
+        violation; planned once, kept if it is."""
+        self.bound_of(k)
+        attempts = self.attempts
+        if attempts[k].planned:
+            return attempts[k].fits
+        s = with_volunteers(self.scenario, team(self.scenario, k, self.carts, self.groups))
+        made = plan(s, replace(self.options, progress=None))
+        violations = len(check(s, made))
+        sm = made.summary
+        ok = (sm.households_unserved == 0 and violations == 0
+              and sm.last_delivery_s <= self.finish_by_s + 1e-6)
+        attempts[k] = attempts[k].model_copy(update={
+            "planned": True, "makespan_s": sm.makespan_s,
+            "last_delivery_s": sm.last_delivery_s, "households_served": sm.households_served,
+            "households_unserved": sm.households_unserved, "violations": violations,
+            "fits": ok})
+        if ok:
+            self.best_plan[k] = made, s
+        self.tell("plan", k, f"makespan {sm.makespan_s / 60:.1f} min, last bag at "
+                  f"{hhmm(sm.last_delivery_s)}, {sm.households_unserved} unserved, "
+                  f"{violations} violations: " + ("in time" if ok else "not in time"))
+        return ok
+
+    def lower_end(self, cap: int) -> tuple[int, dict[str, object]]:
+        """The fewest volunteers whose bound fits (by bisection up to ``cap``), and the
+        answer's fields for it: its bound, and the bound and reason that rule out one fewer."""
+        attempts, reasons = self.attempts, self.reasons
+        lower = _first_passing(0, cap, self.fits_bound)  # no team of 0 fits
+        below = attempts[lower - 1].lower_bound_s if lower > 1 else None
+        below_reason = (reasons[lower - 1] + f" > {self.available(lower - 1)}"
+                        if lower > 1 and below is not None else
+                        reasons.get(lower - 1, "no team of 0 serves anyone"))
+        return lower, {"lower": lower, "below_lower_bound_s": below,
+                       "below_lower_reason": below_reason,
+                       "lower_bound_s": attempts[lower].lower_bound_s}
+
+    def fewest_in_time(self, lower: int, cap: int) -> int | None:
+        """The fewest volunteers found whose plan is in time, or None if no team up to
+        ``cap`` is: plans at ``lower``, then lower + 1, + 2, + 4, ... until one is in
+        time, then bisection between the last size that was not and the one that was."""
+        failed, step, k = lower - 1, 1, lower
+        while not self.plan_of(k):
+            failed = k
+            if k >= cap:
+                return None
+            k = min(cap, lower + step)
+            step *= 2
+        return _first_passing(failed, k, self.plan_of)
+
+    def answer(self, **fields: object) -> StaffingAnswer:
+        """The staffing answer with ``fields`` over the defaults, and every attempt made
+        in order of team size."""
+        scenario, options, any_team = self.scenario, self.options, self.any_team
+        base: dict[str, object] = dict(
+            fewest_any=any_team.volunteers,
+            fewest_any_lp=None if any_team.value is None else round(any_team.value, 3),
+            scenario=scenario.name, finish_by_s=self.finish_by_s, round_start_s=self.start,
+            roster=len(scenario.volunteers), households=len(scenario.households),
+            lower=None, below_lower_bound_s=None, below_lower_reason=None,
+            lower_bound_s=None, enough=None, gap=None, carts=None, cloned=None,
+            makespan_s=None, last_delivery_s=None,
+            time_limit_s=options.time_limit_s, deterministic=options.deterministic)
+        base.update(fields)
+        base["attempts"] = tuple(self.attempts[k] for k in sorted(self.attempts))
+        return StaffingAnswer.model_validate(base)
 
 
 def _down(value: float | None) -> float | None:

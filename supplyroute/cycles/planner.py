@@ -188,6 +188,8 @@ class _Draft:
 
 def _supply_day(cs: CycleScenario, calendar: Calendar, stock: Stock, day: int,
                 options: CycleOptions) -> _Draft:
+    """A day's supplies up to its round: orders filled, rations shared out, bags packed
+    and batched on the packing line, stock taken, and the delivery scenario built."""
     compound = cs.compound
     on_hand = stock.open_day(day)
     unit_g = {i.id: round(i.unit_kg * 1000) for i in cs.catalogue}
@@ -195,12 +197,42 @@ def _supply_day(cs: CycleScenario, calendar: Calendar, stock: Stock, day: int,
     due = calendar.deliveries[day]
     priority = {hid for hid in due
                 if compound.household_by_id[hid].priority is not Priority.STANDARD}
+    ordered, order_short = _fill_orders(calendar.orders[day], on_hand, due, priority)
+    claims = _ration_claims(cs, calendar, day, _freshness(stock), priority)
+    share = share_out(claims, on_hand, unit_g, category_of,
+                      options.allocation_time_limit_s, options.deterministic)
+    claim_of = {c.household: c for c in claims}
+    bags, contents = _pack_households(cs, due, share, ordered, unit_g, category_of)
+    batches, unpacked = pack_line(_packing_order(compound, bags, priority), cs.packing)
+    for hid in unpacked:
+        bags.pop(hid)
+        contents.pop(hid)
+    for units in contents.values():
+        for item, n in units.items():
+            stock.take(item, n)
+    deliveries = [_household_delivery(hid, calendar.next_delivery[day, hid], claim_of.get(hid),
+                                      contents.get(hid, {}), bags.get(hid, []),
+                                      hid in unpacked, order_short.get(hid, []),
+                                      unit_g, category_of)
+                  for hid in due]
+    # A ledger household due a delivery that gets nothing still gets its daily visit.
+    missed = {hid for hid in due if hid not in bags and cs.visits_daily(hid)}
+    visits = [hid for hid in calendar.deliveries[day] + calendar.visits[day]
+              if hid in missed or hid in calendar.visits[day]]
+    scenario = (delivery_scenario(cs, day, bags, visits, batches) if bags or visits
+                else None)  # nothing to carry that day: no round
+    return _Draft(deliveries, visits, share, batches, scenario, stock.ledger(), bags)
 
-    # Orders first: bought by the household, urgent and vulnerable first.
+
+def _fill_orders(orders: dict[str, list[tuple[str, int]]], on_hand: dict[str, int],
+                 due: list[str], priority: set[str]
+                 ) -> tuple[dict[str, dict[str, int]], dict[str, list[str]]]:
+    """Fill the day's orders (bought by the household) from ``on_hand``, urgent and
+    vulnerable first: the units each household gets, and what each was short of."""
     ordered: dict[str, dict[str, int]] = {}
     order_short: dict[str, list[str]] = {}
-    for hid in sorted(calendar.orders[day], key=lambda h: (h not in priority, due.index(h))):
-        for item, units in calendar.orders[day][hid]:
+    for hid in sorted(orders, key=lambda h: (h not in priority, due.index(h))):
+        for item, units in orders[hid]:
             got = min(units, on_hand[item])
             on_hand[item] -= got
             if got:
@@ -209,15 +241,19 @@ def _supply_day(cs: CycleScenario, calendar: Calendar, stock: Stock, day: int,
             if got < units:
                 order_short.setdefault(hid, []).append(
                     f"ordered {units} x {item}, {got} in stock")
+    return ordered, order_short
 
-    # Rations, shared out.
-    freshness = _freshness(stock)
+
+def _ration_claims(cs: CycleScenario, calendar: Calendar, day: int,
+                   freshness: dict[str, float], priority: set[str]) -> list[Claim]:
+    """Each due household's claim on the rations: grams per category for its residents
+    until its next delivery, and the items that suit it, soonest to expire first."""
     claims = []
-    for hid in due:
+    for hid in calendar.deliveries[day]:
         days_covered = calendar.next_delivery[day, hid]
         if days_covered == 0:
             continue
-        residents = compound.household_by_id[hid].residents
+        residents = cs.compound.household_by_id[hid].residents
         need = {c: round(kg * residents * days_covered * 1000)
                 for c, kg in cs.rations_of(hid).items()}
         items = {c: tuple(sorted((i.id for i in cs.catalogue
@@ -225,10 +261,15 @@ def _supply_day(cs: CycleScenario, calendar: Calendar, stock: Stock, day: int,
                                  key=lambda i: freshness.get(i, math.inf)))
                  for c in need}
         claims.append(Claim(hid, hid in priority, need, items))
-    share = share_out(claims, on_hand, unit_g, category_of,
-                      options.allocation_time_limit_s, options.deterministic)
-    claim_of = {c.household: c for c in claims}
+    return claims
 
+
+def _pack_households(cs: CycleScenario, due: list[str], share: Share,
+                     ordered: dict[str, dict[str, int]], unit_g: dict[str, int],
+                     category_of: dict[str, str]
+                     ) -> tuple[dict[str, list[PackedBag]], dict[str, dict[str, int]]]:
+    """Each due household's bags, packed from its ration share and its orders, and the
+    units they hold (households that get nothing are left out)."""
     limit_g = round(cs.bag_limit_kg() * 1000)
     bags: dict[str, list[PackedBag]] = {}
     contents: dict[str, dict[str, int]] = {}
@@ -239,49 +280,39 @@ def _supply_day(cs: CycleScenario, calendar: Calendar, stock: Stock, day: int,
         if units:
             contents[hid] = units
             bags[hid] = pack(units, unit_g, category_of, limit_g)
+    return bags, contents
 
-    batches, unpacked = pack_line(_packing_order(compound, bags, priority), cs.packing)
-    for hid in unpacked:
-        bags.pop(hid)
-        contents.pop(hid)
-    for units in contents.values():
-        for item, n in units.items():
-            stock.take(item, n)
 
-    deliveries = []
-    for hid in due:
-        claim = claim_of.get(hid)
-        shares: list[CategoryShare] = []
-        cover = 1.0
-        reasons = list(order_short.get(hid, []))
-        if hid in unpacked:
-            reasons.append("not packed: the packing shifts end before its bags")
-        if claim is not None:
-            units = contents.get(hid, {})  # rations and orders alike
-            by_category = coverage(claim, units, unit_g, category_of)
-            for c, need_g in claim.need_g.items():
-                packed_g = sum(n * unit_g[i] for i, n in units.items() if category_of[i] == c)
-                shares.append(CategoryShare(category=c, need_kg=need_g / 1000,
-                                            packed_kg=packed_g / 1000))
-                if by_category[c] < 1 and hid not in unpacked:
-                    reasons.append(f"{c}: {packed_g / 1000:g} of {need_g / 1000:g} kg "
-                                   "(stock short, shared fairly)")
-            cover = min(by_category.values(), default=1.0) if hid not in unpacked else 0.0
-        deliveries.append(HouseholdDelivery(
-            household=hid,
-            days_covered=calendar.next_delivery[day, hid],
-            bags=tuple(bags.get(hid, ())),
-            shares=tuple(shares),
-            coverage=round(cover, 4),
-            short="; ".join(reasons) or None,
-        ))
-    # A ledger household due a delivery that gets nothing still gets its daily visit.
-    missed = {hid for hid in due if hid not in bags and cs.visits_daily(hid)}
-    visits = [hid for hid in calendar.deliveries[day] + calendar.visits[day]
-              if hid in missed or hid in calendar.visits[day]]
-    scenario = (delivery_scenario(cs, day, bags, visits, batches) if bags or visits
-                else None)  # nothing to carry that day: no round
-    return _Draft(deliveries, visits, share, batches, scenario, stock.ledger(), bags)
+def _household_delivery(hid: str, days_covered: int, claim: Claim | None,
+                        units: dict[str, int], bags: list[PackedBag], unpacked: bool,
+                        order_short: list[str], unit_g: dict[str, int],
+                        category_of: dict[str, str]) -> HouseholdDelivery:
+    """What a due household gets: its bags, how much of each ration category they
+    cover, and why it is short (orders out of stock, not packed, stock shared fairly)."""
+    shares: list[CategoryShare] = []
+    cover = 1.0
+    reasons = list(order_short)
+    if unpacked:
+        reasons.append("not packed: the packing shifts end before its bags")
+    if claim is not None:
+        # ``units``: rations and orders alike
+        by_category = coverage(claim, units, unit_g, category_of)
+        for c, need_g in claim.need_g.items():
+            packed_g = sum(n * unit_g[i] for i, n in units.items() if category_of[i] == c)
+            shares.append(CategoryShare(category=c, need_kg=need_g / 1000,
+                                        packed_kg=packed_g / 1000))
+            if by_category[c] < 1 and not unpacked:
+                reasons.append(f"{c}: {packed_g / 1000:g} of {need_g / 1000:g} kg "
+                               "(stock short, shared fairly)")
+        cover = min(by_category.values(), default=1.0) if not unpacked else 0.0
+    return HouseholdDelivery(
+        household=hid,
+        days_covered=days_covered,
+        bags=tuple(bags),
+        shares=tuple(shares),
+        coverage=round(cover, 4),
+        short="; ".join(reasons) or None,
+    )
 
 
 def _freshness(stock: Stock) -> dict[str, float]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -194,7 +194,6 @@ class _Layout:
 def _layout(sheet: _Sheet) -> _Layout:
     """Read the layout sheet row by row; a row that cannot be read is refused."""
     out = _Layout()
-    buildings, gates, releases = out.buildings, out.gates, out.releases
     if sheet.missing("kind", "id"):
         return out
     seen_b: dict[str, int] = {}
@@ -202,101 +201,33 @@ def _layout(sheet: _Sheet) -> _Layout:
     for row in sheet.table.rows:
         word = normal(sheet.cell(row, "kind"))
         kind = next((k for k, words in _KINDS.items() if word in words), None)
-        if kind is None:
-            sheet.refuse(row, "kind", f"{sheet.cell(row, 'kind')!r} is not building, gate, "
-                         "release, point or walkway (楼栋/大门/批次/路口/通道)")
-            continue
         ident = sheet.cell(row, "id")
-        if kind == "building":
-            number = building_number(ident)
-            if number is None:
-                sheet.refuse(row, "id", f"building {ident!r} is not a building number such "
-                             "as 4 or 4号楼")
-                continue
-            if number in seen_b:
-                sheet.refuse(row, "id", f"building {number} is already in row {seen_b[number]}")
-                continue
-            seen_b[number] = row.number
-            floors = _count(sheet.cell(row, "floors"))
-            if floors is None or not 1 <= floors <= 200:
-                sheet.refuse(row, "floors", f"floors {sheet.cell(row, 'floors')!r} is not a "
-                             "number of floors from 1 to 200")
-                continue
-            units = _count(sheet.cell(row, "stairwells") or "1")
-            if units is None or not 1 <= units <= 50:
-                sheet.refuse(row, "stairwells", f"{sheet.cell(row, 'stairwells')!r} is not a "
-                             "number of units (stairwells) from 1 to 50")
-                continue
-            lift = _yes_no(sheet.cell(row, "lift"))
-            if lift is None:
-                sheet.refuse(row, "lift", f"lift {sheet.cell(row, 'lift')!r} is not yes/no "
-                             "(有/无)")
-                continue
-            where = _position(sheet, row)
-            if where is None:
-                continue
-            bid = f"B{number}"
-            axis = "lon" if "lon" in where else "x"
-            other = "lat" if axis == "lon" else "y"
-            step = STAIRWELL_SPACING_M if axis == "x" else STAIRWELL_SPACING_M / 85_000
-            buildings.append({
-                "_row": row.number, "id": bid, "name": sheet.cell(row, "name") or f"{number}号楼",
-                "floors": floors, "lift": lift,
-                "stairwells": [{"id": f"{bid}-{k}", "entrance": {
-                    axis: round(where[axis] + step * (k - 1), 7), other: where[other]}}
-                    for k in range(1, units + 1)]})
+        refusal: tuple[str, str] | None = None
+        if kind is None:
+            refusal = "kind", (f"{sheet.cell(row, 'kind')!r} is not building, gate, release, "
+                               "point or walkway (楼栋/大门/批次/路口/通道)")
+        elif kind == "building":
+            refusal = _read_building(sheet, row, ident, seen_b, out.buildings)
         elif kind == "gate":
             if not ident:
-                sheet.refuse(row, "id", "the gate has no id")
-                continue
-            if ident in seen_g:
-                sheet.refuse(row, "id", f"gate {ident!r} is already in row {seen_g[ident]}")
-                continue
-            seen_g[ident] = row.number
-            where = _position(sheet, row)
-            if where is not None:
-                gates.append({"_row": row.number, "id": ident, "position": where})
+                refusal = "id", "the gate has no id"
+            elif ident in seen_g:
+                refusal = "id", f"gate {ident!r} is already in row {seen_g[ident]}"
+            else:
+                seen_g[ident] = row.number
+                if (where := _position(sheet, row)) is not None:
+                    out.gates.append({"_row": row.number, "id": ident, "position": where})
         elif kind == "point":
             if not ident or ident in {p["id"] for p in out.points}:
-                sheet.refuse(row, "id", "a walkway point needs an id of its own")
-                continue
-            where = _position(sheet, row)
-            if where is not None:
+                refusal = "id", "a walkway point needs an id of its own"
+            elif (where := _position(sheet, row)) is not None:
                 out.points.append({"_row": row.number, "id": ident, "position": where})
         elif kind == "walkway":
-            a, b = sheet.cell(row, "from"), sheet.cell(row, "to")
-            if not a or not b:
-                sheet.refuse(row, "from" if not a else "to", "a walkway runs from one "
-                             "point to another: give both")
-                continue
-            edge: dict[str, Any] = {"a": a, "b": b}
-            if sheet.cell(row, "length"):
-                metres = _number(sheet.cell(row, "length"), whole=False)
-                if metres is None or metres <= 0:
-                    sheet.refuse(row, "length", f"{sheet.cell(row, 'length')!r} is not a "
-                                 "length in metres")
-                    continue
-                edge["length_m"] = metres
-            out.walkways.append((row, edge))
+            refusal = _read_walkway(sheet, row, out.walkways)
         else:
-            at = _time(sheet.cell(row, "at"))
-            if at is None:
-                sheet.refuse(row, "at", f"{sheet.cell(row, 'at')!r} is not a time HH:MM")
-                continue
-            gate = sheet.cell(row, "gate") or ident
-            bags_text, homes = sheet.cell(row, "bags"), sheet.cell(row, "households")
-            if bool(bags_text) == bool(homes):
-                sheet.refuse(row, "bags", "give either a count of bags or the households "
-                             "(addresses) of this batch")
-                continue
-            release: dict[str, Any] = {"at": _hhmm(at)}
-            if bags_text:
-                count = _count(bags_text)
-                if count is None:
-                    sheet.refuse(row, "bags", f"{bags_text!r} is not a count of bags")
-                    continue
-                release["bags"] = count
-            releases.append((row, gate, release, homes))
+            refusal = _read_release(sheet, row, ident, out.releases)
+        if refusal is not None:
+            sheet.refuse(row, *refusal)
     points = {p["id"] for p in out.points}
     for row, edge in out.walkways:
         for end in ("a", "b"):
@@ -304,6 +235,78 @@ def _layout(sheet: _Sheet) -> _Layout:
                 sheet.refuse(row, "from" if end == "a" else "to", f"{edge[end]!r} is not a "
                              "walkway point of the layout")
     return out
+
+
+def _read_building(sheet: _Sheet, row: Row, ident: str, seen: dict[str, int],
+                   buildings: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """Add a building and its stairwells to ``buildings``, or give the column and reason
+    that refuse the row."""
+    number = building_number(ident)
+    if number is None:
+        return "id", f"building {ident!r} is not a building number such as 4 or 4号楼"
+    if number in seen:
+        return "id", f"building {number} is already in row {seen[number]}"
+    seen[number] = row.number
+    floors = _count(sheet.cell(row, "floors"))
+    if floors is None or not 1 <= floors <= 200:
+        return "floors", (f"floors {sheet.cell(row, 'floors')!r} is not a number of floors "
+                          "from 1 to 200")
+    units = _count(sheet.cell(row, "stairwells") or "1")
+    if units is None or not 1 <= units <= 50:
+        return "stairwells", (f"{sheet.cell(row, 'stairwells')!r} is not a number of units "
+                              "(stairwells) from 1 to 50")
+    lift = _yes_no(sheet.cell(row, "lift"))
+    if lift is None:
+        return "lift", f"lift {sheet.cell(row, 'lift')!r} is not yes/no (有/无)"
+    where = _position(sheet, row)
+    if where is not None:
+        bid = f"B{number}"
+        axis = "lon" if "lon" in where else "x"
+        other = "lat" if axis == "lon" else "y"
+        step = STAIRWELL_SPACING_M if axis == "x" else STAIRWELL_SPACING_M / 85_000
+        buildings.append({
+            "_row": row.number, "id": bid, "name": sheet.cell(row, "name") or f"{number}号楼",
+            "floors": floors, "lift": lift,
+            "stairwells": [{"id": f"{bid}-{k}", "entrance": {
+                axis: round(where[axis] + step * (k - 1), 7), other: where[other]}}
+                for k in range(1, units + 1)]})
+    return None
+
+
+def _read_walkway(sheet: _Sheet, row: Row,
+                  walkways: list[tuple[Row, dict[str, Any]]]) -> tuple[str, str] | None:
+    """Add a walkway (its ends checked later) or give the column and reason refusing it."""
+    a, b = sheet.cell(row, "from"), sheet.cell(row, "to")
+    if not a or not b:
+        return "from" if not a else "to", "a walkway runs from one point to another: give both"
+    edge: dict[str, Any] = {"a": a, "b": b}
+    if sheet.cell(row, "length"):
+        metres = _number(sheet.cell(row, "length"), whole=False)
+        if metres is None or metres <= 0:
+            return "length", f"{sheet.cell(row, 'length')!r} is not a length in metres"
+        edge["length_m"] = metres
+    walkways.append((row, edge))
+    return None
+
+
+def _read_release(sheet: _Sheet, row: Row, ident: str,
+                  releases: list[tuple[Row, str, dict[str, Any], str]]) -> tuple[str, str] | None:
+    """Add a batch released at a gate, or give the column and reason refusing it."""
+    at = _time(sheet.cell(row, "at"))
+    if at is None:
+        return "at", f"{sheet.cell(row, 'at')!r} is not a time HH:MM"
+    gate = sheet.cell(row, "gate") or ident
+    bags_text, homes = sheet.cell(row, "bags"), sheet.cell(row, "households")
+    if bool(bags_text) == bool(homes):
+        return "bags", "give either a count of bags or the households (addresses) of this batch"
+    release: dict[str, Any] = {"at": _hhmm(at)}
+    if bags_text:
+        count = _count(bags_text)
+        if count is None:
+            return "bags", f"{bags_text!r} is not a count of bags"
+        release["bags"] = count
+    releases.append((row, gate, release, homes))
+    return None
 
 
 def _home(sheet: _Sheet, row: Row) -> tuple[Address, str] | None:
@@ -329,33 +332,7 @@ def _home(sheet: _Sheet, row: Row) -> tuple[Address, str] | None:
 
 def _household(sheet: _Sheet, row: Row, buildings: dict[str, dict[str, Any]],
                homes: dict[str, int]) -> dict[str, Any] | None:
-    found = _home(sheet, row)
-    ok = found is not None
-    h: dict[str, Any] = {}
-    if found is not None:
-        home, written = found
-        where = "address" if sheet.has("address") else "building"
-        building = buildings.get(home.building)
-        if building is None:
-            sheet.refuse(row, where, f"building {home.building} is not in the layout")
-            ok = False
-        elif home.unit > len(building["stairwells"]):
-            sheet.refuse(row, where, f"unit {home.unit}: building {home.building} has "
-                         f"{len(building['stairwells'])} units")
-            ok = False
-        elif home.floor > building["floors"]:
-            sheet.refuse(row, where, f"floor {home.floor} is above the top floor "
-                         f"{building['floors']} of building {home.building}")
-            ok = False
-        elif home.household_id in homes:
-            sheet.refuse(row, where, f"the same home as row {homes[home.household_id]}")
-            ok = False
-        else:
-            homes[home.household_id] = row.number
-            h = {"id": home.household_id, "stairwell": home.stairwell_id,
-                 "floor": home.floor}
-            if written:
-                h["address"] = written
+    h, ok = _ledger_home(sheet, row, buildings, homes)
     residents = _count(sheet.cell(row, "residents"))
     if residents is None or not 1 <= residents <= 50:
         sheet.refuse(row, "residents", f"{sheet.cell(row, 'residents')!r} is not a number "
@@ -363,30 +340,14 @@ def _household(sheet: _Sheet, row: Row, buildings: dict[str, dict[str, Any]],
         ok = False
     name, phone = sheet.cell(row, "name"), sheet.cell(row, "phone")
     if len(name) > 100:
-        sheet.refuse(row, "name", f"the name in row {row.number} is longer than 100 "
-                     "characters")
+        sheet.refuse(row, "name", f"the name in row {row.number} is longer than 100 characters")
         ok = False
     if phone and not _is_phone(phone):
         sheet.refuse(row, "phone", f"the phone in row {row.number} is not a phone number")
         ok = False
-    priority, needs = "standard", []
-    for word in (w.strip() for w in _SPLIT.split(sheet.cell(row, "category"))):
-        if not word:
-            continue
-        known = CATEGORIES.get(normal(word)) or CATEGORIES.get(word.strip())
-        if known is None:
-            sheet.refuse(row, "category", f"category {word!r} is not understood (e.g. 独居, "
-                         "空巢, 高龄, 重病, 残疾, 孕妇, 透析, 胰岛素, 密接, 普通)")
-            ok = False
-            continue
-        level, tag = known
-        if level == "urgent" or (level == "vulnerable" and priority == "standard"):
-            priority = level
-        if tag and tag not in needs:
-            needs.append(tag)
+    priority, needs, understood = _priority_and_needs(sheet, row)
     risk = "green"
-    if sheet.cell(row, "risk"):
-        text = sheet.cell(row, "risk")
+    if text := sheet.cell(row, "risk"):
         risk = RISKS.get(normal(text), "")
         if not risk:
             sheet.refuse(row, "risk", f"risk {text!r} is not a colour: 红/橙/黄/绿 or "
@@ -405,24 +366,12 @@ def _household(sheet: _Sheet, row: Row, buildings: dict[str, dict[str, Any]],
     if sheet.cell(row, "deadline"):
         deadline = _time(sheet.cell(row, "deadline"))
         if deadline is None:
-            sheet.refuse(row, "deadline", f"{sheet.cell(row, 'deadline')!r} is not a time "
-                         "HH:MM")
+            sheet.refuse(row, "deadline", f"{sheet.cell(row, 'deadline')!r} is not a time HH:MM")
             ok = False
-    extras = []
-    for item in (w.strip() for w in _SPLIT.split(sheet.cell(row, "extra"))):
-        if not item:
-            continue
-        match = re.fullmatch(r"(.+?)\s*(\d+(?:\.\d+)?)\s*(?:kg|公斤|千克)", normal(item))
-        if not match or float(match.group(2)) <= 0:
-            sheet.refuse(row, "extra", f"extra {item!r} is not a bag and its weight "
-                         "(insulin 0.5kg, 药品 1公斤)")
-            ok = False
-            continue
-        extras.append({"kind": match.group(1), "weight_kg": float(match.group(2))})
-    if not ok or residents is None:
+    extras = _extra_bags(sheet, row)
+    if not (ok and understood) or extras is None or residents is None:
         return None
-    h["residents"] = residents
-    h["bags"] = bags_for(residents) * quantity + extras
+    h.update(residents=residents, bags=bags_for(residents) * quantity + extras)
     if priority != "standard":
         h["priority"] = priority
     if deadline is not None:
@@ -438,6 +387,66 @@ def _household(sheet: _Sheet, row: Row, buildings: dict[str, dict[str, Any]],
     if phone:
         h["phone"] = phone
     return h
+
+
+def _ledger_home(sheet: _Sheet, row: Row, buildings: dict[str, dict[str, Any]],
+                 homes: dict[str, int]) -> tuple[dict[str, Any], bool]:
+    """The household's id, stairwell, floor and address, and whether its home can be read."""
+    found = _home(sheet, row)
+    if found is None:
+        return {}, False
+    home, written = found
+    where = "address" if sheet.has("address") else "building"
+    building = buildings.get(home.building)
+    if building is None:
+        sheet.refuse(row, where, f"building {home.building} is not in the layout")
+    elif home.unit > len(building["stairwells"]):
+        sheet.refuse(row, where, f"unit {home.unit}: building {home.building} has "
+                     f"{len(building['stairwells'])} units")
+    elif home.floor > building["floors"]:
+        sheet.refuse(row, where, f"floor {home.floor} is above the top floor "
+                     f"{building['floors']} of building {home.building}")
+    elif home.household_id in homes:
+        sheet.refuse(row, where, f"the same home as row {homes[home.household_id]}")
+    else:
+        homes[home.household_id] = row.number
+        h = {"id": home.household_id, "stairwell": home.stairwell_id, "floor": home.floor}
+        if written:
+            h["address"] = written
+        return h, True
+    return {}, False
+
+
+def _priority_and_needs(sheet: _Sheet, row: Row) -> tuple[str, list[str], bool]:
+    """The priority and need tags its category words give, and whether all are understood."""
+    priority, needs, ok = "standard", [], True
+    for word in filter(None, (w.strip() for w in _SPLIT.split(sheet.cell(row, "category")))):
+        known = CATEGORIES.get(normal(word)) or CATEGORIES.get(word.strip())
+        if known is None:
+            sheet.refuse(row, "category", f"category {word!r} is not understood (e.g. 独居, "
+                         "空巢, 高龄, 重病, 残疾, 孕妇, 透析, 胰岛素, 密接, 普通)")
+            ok = False
+            continue
+        level, tag = known
+        if level == "urgent" or (level == "vulnerable" and priority == "standard"):
+            priority = level
+        if tag and tag not in needs:
+            needs.append(tag)
+    return priority, needs, ok
+
+
+def _extra_bags(sheet: _Sheet, row: Row) -> list[dict[str, Any]] | None:
+    """The household's extra bags (insulin 0.5kg, 药品 1公斤); None if one cannot be read."""
+    extras: list[dict[str, Any]] | None = []
+    for item in filter(None, (w.strip() for w in _SPLIT.split(sheet.cell(row, "extra")))):
+        match = re.fullmatch(r"(.+?)\s*(\d+(?:\.\d+)?)\s*(?:kg|公斤|千克)", normal(item))
+        if not match or float(match.group(2)) <= 0:
+            sheet.refuse(row, "extra", f"extra {item!r} is not a bag and its weight "
+                         "(insulin 0.5kg, 药品 1公斤)")
+            extras = None
+        elif extras is not None:
+            extras.append({"kind": match.group(1), "weight_kg": float(match.group(2))})
+    return extras
 
 
 def _is_phone(text: str) -> bool:
@@ -538,6 +547,7 @@ def import_compound(layout: str | Path, ledger: str | Path, roster: str | Path,
     issues: list[InputIssue] = []
 
     def mapping(kind: str) -> dict[str, str]:
+        """Our field -> their header for one sheet: those given for all, then its own."""
         flat = {k: v for k, v in columns.items() if isinstance(v, str)}
         flat.update(columns.get(kind) or {})
         return flat
@@ -550,84 +560,24 @@ def import_compound(layout: str | Path, ledger: str | Path, roster: str | Path,
             issues += exc.issues
     if issues:
         raise InputError(issues)
-    lay = _Sheet(tables[0], "layout", mapping("layout"), issues)
-    led = _Sheet(tables[1], "ledger", mapping("ledger"), issues)
-    ros = _Sheet(tables[2], "roster", mapping("roster"), issues)
-    for field, header in columns.items():
-        if isinstance(header, dict):
-            kind_tables = {"layout": tables[0], "ledger": tables[1], "roster": tables[2]}
-            if field not in kind_tables:
-                issues.append(InputIssue("--columns", f"{field!r} is not layout, ledger "
-                                         "or roster"))
-                continue
-            for f, h in header.items():
-                if f not in FIELDS[field] or h not in kind_tables[field].headers:
-                    issues.append(InputIssue("--columns", f"{field}: {f!r} -> {h!r} is not "
-                                             f"a field and a header of the {field}"))
-        elif not isinstance(header, str) or all(header not in t.headers for t in tables):
-            issues.append(InputIssue("--columns", f"{field!r} -> {header!r}: no sheet has "
-                                     "that header"))
-        elif all(field not in f for f in FIELDS.values()):
-            issues.append(InputIssue("--columns", f"{field!r} is not a field of any sheet"))
-
+    lay, led, ros = (_Sheet(table, kind, mapping(kind), issues)
+                     for table, kind in zip(tables, ("layout", "ledger", "roster"), strict=True))
+    issues += _column_issues(columns, tables)
     read = _layout(lay)
-    buildings, gates, releases = read.buildings, read.gates, read.releases
+    buildings, gates = read.buildings, read.gates
     if not lay.missing("kind") and not buildings:
         issues.append(InputIssue(lay.table.where(lay.table.header_row), "no building rows"))
     if not gates and lay.has("kind"):
         issues.append(InputIssue(lay.table.where(lay.table.header_row), "no gate rows"))
     by_number = {b["id"][1:]: b for b in buildings}
-
-    households: list[dict[str, Any]] = []
-    h_rows: list[int] = []
-    if not led.has("address") and not (led.has("building") and led.has("room")):
-        led.missing("address")
-    elif not led.missing("residents"):
-        homes: dict[str, int] = {}
-        for row in led.table.rows:
-            h = _household(led, row, by_number, homes)
-            if h is not None:
-                households.append(h)
-                h_rows.append(row.number)
-        if not led.table.rows:
-            issues.append(InputIssue(led.table.where(led.table.header_row), "no households"))
-
-    by_address = {}
-    for h in households:
-        by_address[h["id"]] = h["id"]
+    households, h_rows = _ledger_households(led, by_number, issues)
     gate_ids = [g["id"] for g in gates]
-    for row, gate, release, homes_text in releases:
-        if gate not in gate_ids:
-            lay.refuse(row, "gate", f"gate {gate!r} is not in the layout")
-            continue
-        if homes_text:
-            ids = []
-            for written in (w.strip() for w in _SPLIT.split(homes_text)):
-                home = parse_address(written)
-                if isinstance(home, str) or home.household_id not in by_address:
-                    lay.refuse(row, "households", f"{written!r} is not a household of the "
-                               "ledger")
-                    continue
-                ids.append(home.household_id)
-            release["households"] = ids
-        next(g for g in gates if g["id"] == gate).setdefault("releases", []).append(release)
-
-    volunteers: list[dict[str, Any]] = []
-    v_rows: list[int] = []
-    seen: dict[str, int] = {}
-    if not (ros.has("id") or ros.has("name")):
-        ros.missing("id")
-    elif ros.has("shift") or not ros.missing("start", "end"):
-        for row in ros.table.rows:
-            v = _volunteer(ros, row, gate_ids, by_number, seen)
-            if v is not None:
-                volunteers.append(v)
-                v_rows.append(row.number)
+    _release_at_gates(lay, read, gate_ids, {h["id"] for h in households})
+    volunteers, v_rows = _roster_volunteers(ros, gate_ids, by_number)
     if issues:
         raise InputError(issues)
-    unread = [f"{t.source}: {h}" for s, t in ((lay, lay.table), (led, led.table),
-                                            (ros, ros.table))
-              for h in t.headers if h and h not in s.columns.values()]
+    unread = [f"{s.table.source}: {h}" for s in (lay, led, ros)
+              for h in s.table.headers if h and h not in s.columns.values()]
     notes = [f"Imported from {layout}, {ledger} and {roster} by 'supplyroute import'."]
     if unread:
         notes.append("Columns not read: " + "; ".join(unread) + ".")
@@ -644,6 +594,79 @@ def import_compound(layout: str | Path, ledger: str | Path, roster: str | Path,
     except InputError as exc:
         raise InputError([_in_sheets(i, places) for i in exc.issues]) from None
     return data
+
+
+def _column_issues(columns: Mapping[str, Any], tables: list[Table]) -> Iterator[InputIssue]:
+    """Column mappings (``--columns``) naming no sheet, field or header we have."""
+    kind_tables = {"layout": tables[0], "ledger": tables[1], "roster": tables[2]}
+    for field, header in columns.items():
+        if isinstance(header, dict):
+            if field not in kind_tables:
+                yield InputIssue("--columns", f"{field!r} is not layout, ledger or roster")
+                continue
+            for f, h in header.items():
+                if f not in FIELDS[field] or h not in kind_tables[field].headers:
+                    yield InputIssue("--columns", f"{field}: {f!r} -> {h!r} is not a field "
+                                     f"and a header of the {field}")
+        elif not isinstance(header, str) or all(header not in t.headers for t in tables):
+            yield InputIssue("--columns", f"{field!r} -> {header!r}: no sheet has that header")
+        elif all(field not in f for f in FIELDS.values()):
+            yield InputIssue("--columns", f"{field!r} is not a field of any sheet")
+
+
+def _ledger_households(led: _Sheet, by_number: dict[str, dict[str, Any]],
+                       issues: list[InputIssue]) -> tuple[list[dict[str, Any]], list[int]]:
+    """The ledger's households that can be read, and their rows (none without columns)."""
+    households: list[dict[str, Any]] = []
+    h_rows: list[int] = []
+    if not led.has("address") and not (led.has("building") and led.has("room")):
+        led.missing("address")
+    elif not led.missing("residents"):
+        homes: dict[str, int] = {}
+        for row in led.table.rows:
+            h = _household(led, row, by_number, homes)
+            if h is not None:
+                households.append(h)
+                h_rows.append(row.number)
+        if not led.table.rows:
+            issues.append(InputIssue(led.table.where(led.table.header_row), "no households"))
+    return households, h_rows
+
+
+def _release_at_gates(lay: _Sheet, read: _Layout, gate_ids: list[str],
+                      household_ids: set[str]) -> None:
+    """Add each release to its gate, its addresses as household ids; refuse the rest."""
+    for row, gate, release, homes_text in read.releases:
+        if gate not in gate_ids:
+            lay.refuse(row, "gate", f"gate {gate!r} is not in the layout")
+            continue
+        if homes_text:
+            ids = []
+            for written in (w.strip() for w in _SPLIT.split(homes_text)):
+                home = parse_address(written)
+                if isinstance(home, str) or home.household_id not in household_ids:
+                    lay.refuse(row, "households", f"{written!r} is not a household of the ledger")
+                    continue
+                ids.append(home.household_id)
+            release["households"] = ids
+        next(g for g in read.gates if g["id"] == gate).setdefault("releases", []).append(release)
+
+
+def _roster_volunteers(ros: _Sheet, gate_ids: list[str], by_number: dict[str, dict[str, Any]]
+                       ) -> tuple[list[dict[str, Any]], list[int]]:
+    """The roster's volunteers that can be read, and their rows (none without columns)."""
+    volunteers: list[dict[str, Any]] = []
+    v_rows: list[int] = []
+    seen: dict[str, int] = {}
+    if not (ros.has("id") or ros.has("name")):
+        ros.missing("id")
+    elif ros.has("shift") or not ros.missing("start", "end"):
+        for row in ros.table.rows:
+            v = _volunteer(ros, row, gate_ids, by_number, seen)
+            if v is not None:
+                volunteers.append(v)
+                v_rows.append(row.number)
+    return volunteers, v_rows
 
 
 #: A scenario field -> the column it came from (the first the sheet has).

@@ -23,7 +23,7 @@ import numpy as np
 
 from supplyroute.district.goods import LotSpec
 from supplyroute.district.roads import Roads, km
-from supplyroute.models.district import DistrictScenario
+from supplyroute.models.district import DistrictScenario, Transport, Vehicle
 from supplyroute.models.district_plan import (
     GateDay,
     Lot,
@@ -174,20 +174,7 @@ def schedule(district: DistrictScenario, roads: Roads, shipments: list[Shipment]
     compounds = district.compound_by_id
     gates = {c.id: _Gate([0.0] * c.supply_gate.bays) for c in district.compounds}
     transports = {t.id: t for t in district.transports}
-    # Group each van's nodes into stops: one place, one kind, in a row.
-    plans: list[list[tuple[str, str, list[Node]]]] = []
-    for v, nodes in enumerate(node_routes):
-        vehicle = district.vehicles[v]
-        groups: list[tuple[str, str, list[Node]]] = [("start", vehicle.start, [])]
-        for k in nodes:
-            node = truck.nodes[k]
-            if groups[-1][0] == node.kind and groups[-1][1] == node.place:
-                groups[-1][2].append(node)
-            else:
-                groups.append((node.kind, node.place, [node]))
-        groups.append(("end", vehicle.end or vehicle.start, []))
-        plans.append(groups)
-
+    plans = _van_stop_groups(district, truck, node_routes)
     stops: list[list[VehicleStop]] = [[] for _ in district.vehicles]
     load = [0.0] * len(district.vehicles)
     queue: list[tuple[float, int, int]] = []
@@ -199,29 +186,12 @@ def schedule(district: DistrictScenario, roads: Roads, shipments: list[Shipment]
         arrive, v, k = heapq.heappop(queue)
         kind, place, group = plans[v][k]
         vehicle = district.vehicles[v]
-        start, bay = arrive, None
         picked = tuple(n.shipment for n in group if kind == "pickup")
         dropped = tuple(n.shipment for n in group if kind == "delivery")
         kg_in = sum(by_id[s].kg for s in picked)
         kg_out = sum(by_id[s].kg for s in dropped)
-        if kind == "pickup":
-            depot = district.depot_by_id[place]
-            start = max(arrive, depot.open.start)
-            service = depot.load_s_per_kg * kg_in
-        elif kind == "delivery":
-            gate_spec = compounds[place].supply_gate
-            service = gate_spec.unload_s_per_kg * kg_out
-            start, bay = _unload_slot(gates[place], arrive, service, kg_out,
-                                      gate_spec.dwell_s, gate_spec.staging_kg)
-        elif kind in ("board", "alight"):
-            service = sum(transports[n.transport].board_s for n in group)
-            ready = [transports[n.transport].back_from if n.back else transports[n.transport].ready
-                     for n in group if kind == "board"]
-            start = max([arrive, *[r for r in ready if r is not None]])
-        else:
-            service = 0.0
-            if kind == "start":
-                start = arrive = vehicle.shift.start
+        arrive, start, service, bay = _stop_start(district, gates, transports, vehicle,
+                                                  plans[v][k], arrive, kg_in, kg_out)
         leave = start + service
         if kind == "delivery":
             done = _t(leave)
@@ -235,17 +205,85 @@ def schedule(district: DistrictScenario, roads: Roads, shipments: list[Shipment]
             boarded=tuple(n.transport for n in group if kind == "board"),
             alighted=tuple(n.transport for n in group if kind == "alight"),
             bay=bay, load_kg=round(max(load[v], 0.0), 3)))
-        for n in group:
-            if kind == "board":
-                boarded[(n.transport, n.back)] = (vehicle.id, _t(leave))
-            elif kind == "alight" and (n.transport, n.back) in boarded:
-                who, picked_s = boarded[(n.transport, n.back)]
-                legs.append(TransportLeg(transport=n.transport, vehicle=who, picked_s=picked_s,
-                                         dropped_s=_t(leave), back=n.back))
+        _note_passengers(group, kind, vehicle.id, _t(leave), boarded, legs)
         if k + 1 < len(plans[v]):
             nxt = plans[v][k + 1][1]
             heapq.heappush(queue, (_t(leave) + roads.drive_s(vehicle, place, nxt), v, k + 1))
 
+    routes = _van_routes(district, roads, stops)
+    return TruckDay(routes=routes, lots=_lots(district, shipments, lots, routes),
+                    gates=_gate_days(district, gates),
+                    legs=sorted(legs, key=lambda leg: (leg.transport, leg.back)),
+                    missing=sorted(set(by_id) - {s for r in routes for st in r.stops
+                                                 for s in st.dropped}),
+                    node_routes=node_routes)
+
+
+def _van_stop_groups(district: DistrictScenario, truck: TruckProblem,
+                     node_routes: list[list[int]]) -> list[list[tuple[str, str, list[Node]]]]:
+    """Each van's nodes grouped into stops (one place, one kind, in a row), between its
+    start and its end."""
+    plans: list[list[tuple[str, str, list[Node]]]] = []
+    for v, nodes in enumerate(node_routes):
+        vehicle = district.vehicles[v]
+        groups: list[tuple[str, str, list[Node]]] = [("start", vehicle.start, [])]
+        for k in nodes:
+            node = truck.nodes[k]
+            if groups[-1][0] == node.kind and groups[-1][1] == node.place:
+                groups[-1][2].append(node)
+            else:
+                groups.append((node.kind, node.place, [node]))
+        groups.append(("end", vehicle.end or vehicle.start, []))
+        plans.append(groups)
+    return plans
+
+
+def _stop_start(district: DistrictScenario, gates: dict[str, _Gate],
+                transports: dict[str, Transport], vehicle: Vehicle,
+                stop: tuple[str, str, list[Node]], arrive: float, kg_in: float,
+                kg_out: float) -> tuple[float, float, float, int | None]:
+    """A van's arrival, service start, service time and unloading bay at a stop: a depot
+    opens, a gate's bay and staging free up, passengers are ready, a shift starts."""
+    kind, place, group = stop
+    start, bay = arrive, None
+    if kind == "pickup":
+        depot = district.depot_by_id[place]
+        start = max(arrive, depot.open.start)
+        service = depot.load_s_per_kg * kg_in
+    elif kind == "delivery":
+        gate_spec = district.compound_by_id[place].supply_gate
+        service = gate_spec.unload_s_per_kg * kg_out
+        start, bay = _unload_slot(gates[place], arrive, service, kg_out,
+                                  gate_spec.dwell_s, gate_spec.staging_kg)
+    elif kind in ("board", "alight"):
+        service = sum(transports[n.transport].board_s for n in group)
+        ready = [transports[n.transport].back_from if n.back else transports[n.transport].ready
+                 for n in group if kind == "board"]
+        start = max([arrive, *[r for r in ready if r is not None]])
+    else:
+        service = 0.0
+        if kind == "start":
+            start = arrive = vehicle.shift.start
+    return arrive, start, service, bay
+
+
+def _note_passengers(group: list[Node], kind: str, vehicle: str, leave: float,
+                     boarded: dict[tuple[str, bool], tuple[str, float]],
+                     legs: list[TransportLeg]) -> None:
+    """Note who boards the van as it leaves a stop, and add a transport leg for each
+    passenger who alights."""
+    for n in group:
+        if kind == "board":
+            boarded[(n.transport, n.back)] = (vehicle, leave)
+        elif kind == "alight" and (n.transport, n.back) in boarded:
+            who, picked_s = boarded[(n.transport, n.back)]
+            legs.append(TransportLeg(transport=n.transport, vehicle=who, picked_s=picked_s,
+                                     dropped_s=leave, back=n.back))
+
+
+def _van_routes(district: DistrictScenario, roads: Roads,
+                stops: list[list[VehicleStop]]) -> list[VehicleRoute]:
+    """The routes of the vans that do anything, with their stops and kilometres."""
     routes = []
     for v, vehicle in enumerate(district.vehicles):
         if len(stops[v]) <= 2 and not any(s.kind not in ("start", "end") for s in stops[v]):
@@ -253,12 +291,7 @@ def schedule(district: DistrictScenario, roads: Roads, shipments: list[Shipment]
         legs_m = zip(stops[v], stops[v][1:], strict=False)
         metres = sum(roads.metres(a.place, b.place) for a, b in legs_m)
         routes.append(VehicleRoute(vehicle=vehicle.id, stops=tuple(stops[v]), km=km(metres)))
-    return TruckDay(routes=routes, lots=_lots(district, shipments, lots, routes),
-                    gates=_gate_days(district, gates),
-                    legs=sorted(legs, key=lambda leg: (leg.transport, leg.back)),
-                    missing=sorted(set(by_id) - {s for r in routes for st in r.stops
-                                                 for s in st.dropped}),
-                    node_routes=node_routes)
+    return routes
 
 
 def _t(seconds: float) -> float:

@@ -237,6 +237,22 @@ class DistrictScenario(_Frozen):
 
 
 def _check_references(d: DistrictScenario) -> list[InputIssue]:
+    depots = {x.id: x for x in d.depots}
+    compounds = {c.id: c for c in d.compounds}
+    issues = _duplicate_ids(d)
+    issues += _depot_issues(d)
+    issues += _vehicle_issues(d, depots)
+    issues += _compound_issues(d)
+    issues += _order_issues(d, depots, compounds)
+    issues += _transport_issues(d, depots, compounds)
+    if d.transports and not any(v.seats for v in d.vehicles):
+        issues.append(InputIssue("vehicles", "no vehicle has seats for the transports"))
+    return issues
+
+
+def _duplicate_ids(d: DistrictScenario) -> list[InputIssue]:
+    """Depots, vehicles, compounds, orders and transports whose id an earlier one of the
+    same list already has."""
     issues: list[InputIssue] = []
     for field, items in (("depots", d.depots), ("vehicles", d.vehicles),
                          ("compounds", d.compounds), ("orders", d.orders),
@@ -246,10 +262,12 @@ def _check_references(d: DistrictScenario) -> list[InputIssue]:
             if item.id in seen:
                 issues.append(InputIssue(f"{field}[{i}].id", f"duplicate id {item.id!r}"))
             seen.add(item.id)
-    depots = {x.id: x for x in d.depots}
-    compounds = {c.id: c for c in d.compounds}
-    kinds = {s.kind for x in d.depots for s in x.stock}
+    return issues
 
+
+def _depot_issues(d: DistrictScenario) -> list[InputIssue]:
+    """Depots that close before they open or list a kind of goods twice in stock."""
+    issues: list[InputIssue] = []
     for i, x in enumerate(d.depots):
         if x.open.end <= x.open.start:
             issues.append(InputIssue(f"depots[{i}].open", "closes before it opens"))
@@ -259,6 +277,13 @@ def _check_references(d: DistrictScenario) -> list[InputIssue]:
                 issues.append(InputIssue(f"depots[{i}].stock[{k}].kind",
                                          f"{s.kind!r} is listed twice"))
             stocked.add(s.kind)
+    return issues
+
+
+def _vehicle_issues(d: DistrictScenario, depots: dict[str, Depot]) -> list[InputIssue]:
+    """Vans that start, end or load at unknown depots, or whose shift ends before it
+    starts."""
+    issues: list[InputIssue] = []
     for i, v in enumerate(d.vehicles):
         for field, ref in (("start", v.start), ("end", v.end)):
             if ref is not None and ref not in depots:
@@ -268,6 +293,14 @@ def _check_references(d: DistrictScenario) -> list[InputIssue]:
                 issues.append(InputIssue(f"vehicles[{i}].loads_at[{k}]", f"unknown depot {ref!r}"))
         if v.shift.end <= v.shift.start:
             issues.append(InputIssue(f"vehicles[{i}].shift", "ends before it starts"))
+    return issues
+
+
+def _compound_issues(d: DistrictScenario) -> list[InputIssue]:
+    """Compounds whose supply gate is unnamed or unknown, whose volunteers start at
+    another gate, or whose bags need goods no depot stocks (nor an order brings)."""
+    issues: list[InputIssue] = []
+    kinds = {s.kind for x in d.depots for s in x.stock}
     for i, c in enumerate(d.compounds):
         gates = [g.id for g in c.scenario.gates]
         wanted = c.supply_gate.gate
@@ -290,6 +323,14 @@ def _check_references(d: DistrictScenario) -> list[InputIssue]:
         if missing:
             issues.append(InputIssue(f"compounds[{i}].scenario",
                                      f"no depot stocks {missing[0]!r}, which its bags need"))
+    return issues
+
+
+def _order_issues(d: DistrictScenario, depots: dict[str, Depot],
+                  compounds: dict[str, Compound]) -> list[InputIssue]:
+    """Medicine orders repeated for a household, or naming an unknown compound,
+    household, bag or pickup depot."""
+    issues: list[InputIssue] = []
     ordered: set[tuple[str, str]] = set()
     for i, o in enumerate(d.orders):
         if (o.compound, o.household) in ordered:
@@ -310,6 +351,14 @@ def _check_references(d: DistrictScenario) -> list[InputIssue]:
             if p.depot not in depots:
                 issues.append(InputIssue(f"orders[{i}].pickups[{k}].depot",
                                          f"unknown depot {p.depot!r}"))
+    return issues
+
+
+def _transport_issues(d: DistrictScenario, depots: dict[str, Depot],
+                      compounds: dict[str, Compound]) -> list[InputIssue]:
+    """Patient transports naming an unknown compound, household or hospital, or whose
+    deadline or way back is out of order."""
+    issues: list[InputIssue] = []
     for i, t in enumerate(d.transports):
         c = compounds.get(t.compound)
         if c is None:
@@ -326,6 +375,4 @@ def _check_references(d: DistrictScenario) -> list[InputIssue]:
             issues.append(InputIssue(f"transports[{i}].deadline", "is not after 'ready'"))
         if t.back_from is not None and t.back_from < t.deadline:
             issues.append(InputIssue(f"transports[{i}].back_from", "is before 'deadline'"))
-    if d.transports and not any(v.seats for v in d.vehicles):
-        issues.append(InputIssue("vehicles", "no vehicle has seats for the transports"))
     return issues

@@ -68,6 +68,29 @@ def pack(problem: RoutingProblem, time_limit_s: float, seed: int = 0,
     q = np.asarray(problem.demand, dtype=float)
     if q[1:].sum() > k * capacity + 1e-9 or q[1:].max(initial=0.0) > capacity + 1e-9:
         return None
+    order, bins, near = _sweep_sectors(problem, q, k)
+    kept = [list(r) for r in (routes or []) if r][:k]
+    if kept:
+        kept += [[] for _ in range(k - len(kept))]
+        near = _bins_from_routes(problem, kept, bins)
+    load = np.bincount(bins[1:], weights=q[1:], minlength=k)
+    allowed = _allowed_bins(near, bins, nearest_bins)
+    search = _OverloadSearch(q, capacity, bins, load, near, allowed, seed)
+    if not search.relieve(time_limit_s, max_steps):
+        return None
+    if kept:
+        return [r for r in _reroute(problem, kept, bins) if r]
+    clients = np.arange(1, len(q))
+    rank = np.empty(len(q), dtype=int)
+    rank[order] = np.arange(len(order))
+    packed = [sorted(clients[bins[1:] == b].tolist(), key=rank.__getitem__) for b in range(k)]
+    return [r for r in packed if r]
+
+
+def _sweep_sectors(problem: RoutingProblem, q: np.ndarray,
+                   k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sweep order, each client's bin in ``k`` sectors of equal demand round the
+    depot, and each client's weighted distance to every sector's seed client."""
     order = sweep_order(problem)
     cumulative = np.cumsum(q[order])
     sector = np.minimum((cumulative - q[order] / 2) * k // cumulative[-1], k - 1).astype(int)
@@ -76,32 +99,70 @@ def pack(problem: RoutingProblem, time_limit_s: float, seed: int = 0,
     bins = np.zeros(len(q), dtype=int)
     bins[order] = sector
     near = problem.distance[:, seeds] * DISTANCE_WEIGHT  # client x bin
-    kept = [list(r) for r in (routes or []) if r][:k]
-    if kept:
-        kept += [[] for _ in range(k - len(kept))]
-        bins[:] = -1
-        for b, route in enumerate(kept):
-            bins[route] = b
-        # Nearness to a route: the distance to its nearest client (the depot if empty).
-        near = np.stack([problem.distance[:, r or [0]].min(axis=1) for r in kept], axis=1)
-        near *= DISTANCE_WEIGHT
-        for i in np.flatnonzero(bins[1:] < 0) + 1:
-            bins[i] = int(np.argmin(near[i]))
-    load = np.bincount(bins[1:], weights=q[1:], minlength=k)
-    # Each client may only move among its nearest bins, so that packs stay compact.
-    allowed = np.zeros((len(q), k), dtype=bool)
+    return order, bins, near
+
+
+def _bins_from_routes(problem: RoutingProblem, kept: Routes, bins: np.ndarray) -> np.ndarray:
+    """Put each client in ``bins`` in its kept route, or in the route nearest to it if
+    none serves it; return each client's weighted nearness to every route."""
+    bins[:] = -1
+    for b, route in enumerate(kept):
+        bins[route] = b
+    # Nearness to a route: the distance to its nearest client (the depot if empty).
+    near = np.stack([problem.distance[:, r or [0]].min(axis=1) for r in kept], axis=1)
+    near *= DISTANCE_WEIGHT
+    for i in np.flatnonzero(bins[1:] < 0) + 1:
+        bins[i] = int(np.argmin(near[i]))
+    return near
+
+
+def _allowed_bins(near: np.ndarray, bins: np.ndarray, nearest_bins: int) -> np.ndarray:
+    """Client x bin: may the client go there? Only its nearest bins and its own, so
+    that packs stay compact."""
+    allowed = np.zeros(near.shape, dtype=bool)
     nearest = np.argsort(near, axis=1, kind="stable")[:, :nearest_bins]
     np.put_along_axis(allowed, nearest, True, axis=1)
-    allowed[np.arange(len(q)), bins] = True
-    rng = np.random.default_rng(seed)
-    clients = np.arange(1, len(q))
-    started, steps = time.monotonic(), 0
-    while load.max() > capacity + 1e-9:
-        steps += 1
-        if steps > max_steps or time.monotonic() - started > time_limit_s:
-            return None
-        b = int(rng.choice(np.flatnonzero(load > capacity + 1e-9)))
-        i = int(rng.choice(clients[bins[1:] == b]))
+    allowed[np.arange(len(bins)), bins] = True
+    return allowed
+
+
+class _OverloadSearch:
+    """The local search that moves and swaps clients between bins until no vehicle is
+    loaded over capacity; it updates ``bins`` and ``load`` in place."""
+
+    def __init__(self, q: np.ndarray, capacity: float, bins: np.ndarray, load: np.ndarray,
+                 near: np.ndarray, allowed: np.ndarray, seed: int) -> None:
+        self.q, self.capacity = q, capacity
+        self.bins, self.load = bins, load
+        self.near, self.allowed = near, allowed
+        self.rng = np.random.default_rng(seed)
+        self.clients = np.arange(1, len(q))
+
+    def relieve(self, time_limit_s: float, max_steps: int) -> bool:
+        """Step until every bin is within capacity (True), or the steps or time run
+        out (False)."""
+        capacity, load, rng, bins = self.capacity, self.load, self.rng, self.bins
+        started, steps = time.monotonic(), 0
+        while load.max() > capacity + 1e-9:
+            steps += 1
+            if steps > max_steps or time.monotonic() - started > time_limit_s:
+                return False
+            b = int(rng.choice(np.flatnonzero(load > capacity + 1e-9)))
+            i = int(rng.choice(self.clients[bins[1:] == b]))
+            value, j, c = self._best_relief(i, b)
+            if value >= 0 and rng.random() < 0.1:  # stuck: a random move shakes it up
+                c, j = int(rng.choice(np.flatnonzero(self.allowed[i]))), -1
+                if c == b:
+                    continue
+            self._apply(i, j, b, c)
+        return True
+
+    def _best_relief(self, i: int, b: int) -> tuple[float, int, int]:
+        """The best way to take client ``i`` out of overloaded bin ``b``: its value
+        (overload change plus a little distance), the client swapped in (-1 for a plain
+        move) and the bin ``i`` goes to."""
+        q, capacity, load, bins = self.q, self.capacity, self.load, self.bins
+        allowed, near, clients = self.allowed, self.near, self.clients
         before = _overload(load, capacity)
         # Move i to bin c: the change in total overload, plus a little distance.
         moved = (_overload(load[b] - q[i], capacity) - before[b]
@@ -119,13 +180,13 @@ def pack(problem: RoutingProblem, time_limit_s: float, seed: int = 0,
         best_move = int(np.argmin(moved))
         best_swap = int(np.argmin(swapped)) if len(others) else -1
         if best_swap >= 0 and swapped[best_swap] < moved[best_move]:
-            value, j, c = swapped[best_swap], int(others[best_swap]), int(target[best_swap])
-        else:
-            value, j, c = moved[best_move], -1, best_move
-        if value >= 0 and rng.random() < 0.1:  # stuck: a random move shakes it up
-            c, j = int(rng.choice(np.flatnonzero(allowed[i]))), -1
-            if c == b:
-                continue
+            return swapped[best_swap], int(others[best_swap]), int(target[best_swap])
+        return moved[best_move], -1, best_move
+
+    def _apply(self, i: int, j: int, b: int, c: int) -> None:
+        """Move client ``i`` from bin ``b`` to ``c``, and client ``j`` (unless -1) back
+        the other way."""
+        q, bins, load = self.q, self.bins, self.load
         if j < 0:
             bins[i] = c
             load[b] -= q[i]
@@ -134,12 +195,6 @@ def pack(problem: RoutingProblem, time_limit_s: float, seed: int = 0,
             bins[i], bins[j] = c, b
             load[b] -= q[i] - q[j]
             load[c] += q[i] - q[j]
-    if kept:
-        return [r for r in _reroute(problem, kept, bins) if r]
-    rank = np.empty(len(q), dtype=int)
-    rank[order] = np.arange(len(order))
-    packed = [sorted(clients[bins[1:] == b].tolist(), key=rank.__getitem__) for b in range(k)]
-    return [r for r in packed if r]
 
 
 def _reroute(problem: RoutingProblem, routes: Routes, bins: np.ndarray) -> Routes:

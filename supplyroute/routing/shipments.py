@@ -20,11 +20,15 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from supplyroute.routing.problem import SearchLimit
+
+if TYPE_CHECKING:
+    from ortools.constraint_solver import routing_parameters_pb2
 
 log = logging.getLogger(__name__)
 
@@ -191,31 +195,63 @@ def solve_shipments(problem: ShipmentProblem, limit: SearchLimit,
     manager = pywrapcp.RoutingIndexManager(n, len(fleet), [f.start for f in fleet],
                                            [f.end for f in fleet])
     routing = pywrapcp.RoutingModel(manager)
-    solver = routing.solver()
+    _register_arc_costs(routing, problem)
+    time = _add_time_dimension(routing, problem)
+    _add_capacities(routing, problem)
+    _set_windows_and_shifts(routing, manager, time, problem)
+    if not _add_pairs(routing, manager, problem):
+        return None  # a pair that must be served, and cannot be
+    for node, (target, weight) in problem.targets.items():
+        time.SetCumulVarSoftUpperBound(manager.NodeToIndex(node), int(target), int(weight))
+    if problem.span_cost:
+        time.SetGlobalSpanCostCoefficient(int(problem.span_cost))
 
-    def node_matrix(values: np.ndarray) -> list[list[int]]:
-        return np.rint(values).astype(np.int64).tolist()
+    params = _search_parameters(problem, limit)
+    solution = _search(routing, manager, params, problem, start_routes)
+    if solution is None:
+        return None
+    return _vehicle_routes(routing, manager, solution, len(fleet))
 
-    # Arc costs: cost per km times distance (in cost units of a metre).
+
+def _node_matrix(values: np.ndarray) -> list[list[int]]:
+    """A node x node matrix rounded to the whole units OR-Tools works in."""
+    return np.rint(values).astype(np.int64).tolist()
+
+
+def _register_arc_costs(routing: pywrapcp.RoutingModel, problem: ShipmentProblem) -> None:
+    """Each vehicle's arc cost: its cost per km times the distance (in cost units of a
+    metre), one matrix per distinct cost."""
     costs: dict[float, int] = {}
-    for v, f in enumerate(fleet):
+    for v, f in enumerate(problem.fleet):
         if f.cost_per_km not in costs:
             costs[f.cost_per_km] = routing.RegisterTransitMatrix(
-                node_matrix(problem.distance_m * max(f.cost_per_km, 1e-3)))
+                _node_matrix(problem.distance_m * max(f.cost_per_km, 1e-3)))
         routing.SetArcCostEvaluatorOfVehicle(costs[f.cost_per_km], v)
 
-    # Time: the service at the node left plus the drive.
+
+def _add_time_dimension(routing: pywrapcp.RoutingModel,
+                        problem: ShipmentProblem) -> pywrapcp.RoutingDimension:
+    """The "Time" dimension: the service at the node left plus the drive at each
+    vehicle's speed, one matrix per distinct speed."""
+    fleet = problem.fleet
     transits: dict[float, int] = {}
     per_vehicle = []
     for f in fleet:
         if f.speed_mps not in transits:
             drive = problem.distance_m / f.speed_mps
             transits[f.speed_mps] = routing.RegisterTransitMatrix(
-                node_matrix(drive + problem.service_s[:, None]))
+                _node_matrix(drive + problem.service_s[:, None]))
         per_vehicle.append(transits[f.speed_mps])
     horizon = max(max(f.shift[1] for f in fleet), max(w[1] for w in problem.window)) + 1
     routing.AddDimensionWithVehicleTransits(per_vehicle, horizon, horizon, False, "Time")
-    time = routing.GetDimensionOrDie("Time")
+    return routing.GetDimensionOrDie("Time")
+
+
+def _add_capacities(routing: pywrapcp.RoutingModel, problem: ShipmentProblem) -> None:
+    """The load dimensions: kg always, room when a vehicle has a room limit, seats when
+    a pair carries people; each pickup adds what its delivery takes off."""
+    n = len(problem.service_s)
+    fleet = problem.fleet
 
     def add_capacity(name: str, amounts: list[int], capacities: list[int]) -> None:
         vector = routing.RegisterUnaryTransitVector(amounts)
@@ -239,8 +275,15 @@ def solve_shipments(problem: ShipmentProblem, limit: SearchLimit,
     if any(p.seats for p in problem.pairs):
         add_capacity("Seats", seats, [f.seats for f in fleet])
 
+
+def _set_windows_and_shifts(routing: pywrapcp.RoutingModel,
+                            manager: pywrapcp.RoutingIndexManager,
+                            time: pywrapcp.RoutingDimension, problem: ShipmentProblem) -> None:
+    """Bound each node's service start by its window and each vehicle's start and end by
+    its shift, the finalizer keeping vehicles' starts and ends as early as it can."""
+    fleet = problem.fleet
     ends = {f.start for f in fleet} | {f.end for f in fleet}
-    for node in range(n):
+    for node in range(len(problem.service_s)):
         lo, hi = problem.window[node]
         if node not in ends and lo <= hi:  # an empty window: its pair is left out below
             time.CumulVar(manager.NodeToIndex(node)).SetRange(int(lo), int(hi))
@@ -250,11 +293,17 @@ def solve_shipments(problem: ShipmentProblem, limit: SearchLimit,
         routing.AddVariableMinimizedByFinalizer(time.CumulVar(routing.Start(v)))
         routing.AddVariableMinimizedByFinalizer(time.CumulVar(routing.End(v)))
 
+
+def _add_pairs(routing: pywrapcp.RoutingModel, manager: pywrapcp.RoutingIndexManager,
+               problem: ShipmentProblem) -> bool:
+    """Tie each pickup to its delivery (one vehicle, pickup first), optional pairs at
+    their penalty; False if a pair that must be served has an empty window."""
+    solver = routing.solver()
     for p in problem.pairs:
         pi, di = manager.NodeToIndex(p.pickup), manager.NodeToIndex(p.delivery)
         if any(problem.window[x][0] > problem.window[x][1] for x in (p.pickup, p.delivery)):
             if p.penalty is None:
-                return None  # a pair that must be served, and cannot be
+                return False
             routing.AddDisjunction([pi], p.penalty)
             routing.AddDisjunction([di], p.penalty)
             routing.ActiveVar(pi).SetValue(0)
@@ -269,11 +318,13 @@ def solve_shipments(problem: ShipmentProblem, limit: SearchLimit,
             routing.AddDisjunction([pi], p.penalty)
             routing.AddDisjunction([di], p.penalty)
             solver.Add(routing.ActiveVar(pi) == routing.ActiveVar(di))
-    for node, (target, weight) in problem.targets.items():
-        time.SetCumulVarSoftUpperBound(manager.NodeToIndex(node), int(target), int(weight))
-    if problem.span_cost:
-        time.SetGlobalSpanCostCoefficient(int(problem.span_cost))
+    return True
 
+
+def _search_parameters(problem: ShipmentProblem,
+                       limit: SearchLimit) -> routing_parameters_pb2.RoutingSearchParameters:
+    """Parallel cheapest insertion then guided local search, stopped by the solution
+    count in deterministic runs (the clock then only guards against a hang)."""
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = (
         routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION)
@@ -284,6 +335,14 @@ def solve_shipments(problem: ShipmentProblem, limit: SearchLimit,
         params.solution_limit = limit.iterations or deterministic_solutions(problem)
         seconds = max(seconds, DETERMINISTIC_CAP_S)
     params.time_limit.FromMilliseconds(max(1, int(seconds * 1000)))
+    return params
+
+
+def _search(routing: pywrapcp.RoutingModel, manager: pywrapcp.RoutingIndexManager,
+            params: routing_parameters_pb2.RoutingSearchParameters, problem: ShipmentProblem,
+            start_routes: list[list[int]] | None) -> pywrapcp.Assignment | None:
+    """Search from ``start_routes`` (else from :func:`insertion_start`), falling back
+    to OR-Tools' own first solution when those do not fit the model."""
     solution = None
     if start_routes is None:
         start_routes = insertion_start(problem)
@@ -297,10 +356,14 @@ def solve_shipments(problem: ShipmentProblem, limit: SearchLimit,
             solution = routing.SolveFromAssignmentWithParameters(initial, params)
     if solution is None:
         solution = routing.SolveWithParameters(params)
-    if solution is None:
-        return None
+    return solution
+
+
+def _vehicle_routes(routing: pywrapcp.RoutingModel, manager: pywrapcp.RoutingIndexManager,
+                    solution: pywrapcp.Assignment, vehicles: int) -> list[list[int]]:
+    """Each vehicle's nodes in visiting order in ``solution``, start and end left out."""
     routes: list[list[int]] = []
-    for v in range(len(fleet)):
+    for v in range(vehicles):
         index = routing.Start(v)
         nodes: list[int] = []
         index = solution.Value(routing.NextVar(index))
