@@ -179,9 +179,16 @@ def write_document(output: Path | None, result: M, lines: Callable[[M], list[str
         print(f"plan written to {output}")
 
 
-def write_json(output: Path, data: object) -> None:
-    """A JSON document written whole (UTF-8, Chinese as it is)."""
+def write_scenario(output: Path, data: dict) -> None:
+    """A scenario made on the desk (imported or generated), validated, written whole
+    (UTF-8, Chinese as it is) and described in one line."""
+    from supplyroute.io import validate_document
+
+    scenario = validate_document(Scenario, data)
     write_atomic(output, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    print(f"{scenario.name}: {len(scenario.households)} households, "
+          f"{len(scenario.buildings)} buildings, {len(scenario.volunteers)} volunteers; "
+          f"written to {output}")
 
 
 def report_violations(violations: Sequence[object]) -> bool:

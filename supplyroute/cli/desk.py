@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from supplyroute.cli.common import InputKind, count, input_kind, same_scenario, write_json
+from supplyroute.cli.common import InputKind, count, input_kind, same_scenario, write_scenario
 from supplyroute.errors import ExitCode, InputError, InputIssue
 from supplyroute.io import check_writable, load_cycle_scenario, load_plan, load_scenario
 from supplyroute.models import Plan, Scenario
@@ -93,7 +93,7 @@ def template_command(args: argparse.Namespace) -> int:
 def import_command(args: argparse.Namespace) -> int:
     """The coordinator's spreadsheets read into a scenario, written only if every row reads."""
     from supplyroute.desk import import_compound
-    from supplyroute.io import read_json, validate_document
+    from supplyroute.io import read_json
 
     check_writable(args.output)
     columns = None
@@ -103,11 +103,7 @@ def import_command(args: argparse.Namespace) -> int:
             raise InputError(InputIssue("--columns", "expected a JSON object: our field -> "
                                         "your header"))
     data = import_compound(args.layout, args.ledger, args.roster, columns, name=args.name)
-    scenario = validate_document(Scenario, data)
-    write_json(args.output, data)
-    print(f"{scenario.name}: {len(scenario.households)} households, "
-          f"{len(scenario.buildings)} buildings, {len(scenario.volunteers)} volunteers; "
-          f"written to {args.output}")
+    write_scenario(args.output, data)
     return ExitCode.OK
 
 

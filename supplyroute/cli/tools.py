@@ -7,7 +7,7 @@ import argparse
 import json
 from pathlib import Path
 
-from supplyroute.cli.common import count, share, write_json
+from supplyroute.cli.common import count, share, write_scenario
 from supplyroute.errors import ExitCode
 from supplyroute.generate import HOUSEHOLDS_PER_VOLUNTEER, CompoundSpec, Shape, Shifts
 from supplyroute.io import check_writable
@@ -62,11 +62,7 @@ def generate_command(args: argparse.Namespace) -> int:
         "volunteers": args.volunteers, "cart_share": args.cart_share,
         "shifts": args.shifts, "seed": args.seed})
     data = generate(spec)
-    scenario = validate_document(Scenario, data)
-    write_json(args.output, data)
-    print(f"{scenario.name}: {len(scenario.households)} households, "
-          f"{len(scenario.buildings)} buildings, {len(scenario.volunteers)} volunteers; "
-          f"written to {args.output}")
+    write_scenario(args.output, data)
     return ExitCode.OK
 
 
