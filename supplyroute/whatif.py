@@ -30,7 +30,7 @@ from supplyroute.checks import check
 from supplyroute.clock import hhmm
 from supplyroute.errors import InputError
 from supplyroute.models import Plan, Scenario
-from supplyroute.models.scenario import parse_time
+from supplyroute.models.base import parse_time
 from supplyroute.planner import PlanOptions, plan
 from supplyroute.staffing import clones, roster_cart, with_volunteers
 

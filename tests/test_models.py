@@ -12,7 +12,7 @@ from supplyroute.compound.travel import Travel, project
 from supplyroute.errors import InputError
 from supplyroute.io import validate_document
 from supplyroute.models import Scenario
-from supplyroute.models.scenario import MAX_TIME_S, TIME_JSON_SCHEMA, parse_time
+from supplyroute.models.base import MAX_TIME_S, TIME_JSON_SCHEMA, parse_time
 from tests.conftest import compound
 
 

@@ -107,7 +107,7 @@ def search_options(p: argparse.ArgumentParser, time_limit_s: float, what: str) -
 
 def clock(text: str, field: str) -> float:
     """A time of day given on the command line: seconds or HH:MM[:SS]."""
-    from supplyroute.models.scenario import parse_time
+    from supplyroute.models.base import parse_time
 
     try:
         value = float(parse_time(text.strip() if not text.strip().isdigit() else

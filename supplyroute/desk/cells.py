@@ -15,7 +15,7 @@ from supplyroute.desk.address import normal
 from supplyroute.desk.columns import FIELDS, find_columns
 from supplyroute.desk.tables import Row, Table
 from supplyroute.errors import InputIssue
-from supplyroute.models.scenario import parse_time
+from supplyroute.models.base import parse_time
 
 #: Grid spacing (metres between rows and columns) when the layout gives none.
 GRID_SPACING_M = 40.0

@@ -22,7 +22,8 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from supplyroute.errors import InputError, InputIssue
-from supplyroute.models.scenario import Position, Scenario, TimeS, _Frozen
+from supplyroute.models.base import TimeS, _Frozen
+from supplyroute.models.scenario import Position, Scenario
 
 #: Categories whose items go in the prevention bag; medicine goes in a bag of its own;
 #: every other category (food) goes in living bags.

@@ -26,15 +26,8 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from supplyroute.errors import InputError, InputIssue
-from supplyroute.models.scenario import (
-    MAX_SPAN_M,
-    Position,
-    Scenario,
-    Shift,
-    TimeS,
-    Window,
-    _Frozen,
-)
+from supplyroute.models.base import MAX_SPAN_M, TimeS, _Frozen
+from supplyroute.models.scenario import Position, Scenario, Shift, Window
 
 DISTRICT_FORMAT = "supplyroute.district"
 

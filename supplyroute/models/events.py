@@ -11,7 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from supplyroute.models.scenario import Bag, Household, TimeS, Volunteer
+from supplyroute.models.base import TimeS
+from supplyroute.models.scenario import Bag, Household, Volunteer
 
 EVENTS_FORMAT = "supplyroute.events"
 

@@ -17,6 +17,7 @@ from supplyroute.clock import hhmm
 from supplyroute.errors import InputError, InputIssue
 from supplyroute.io import validate_document
 from supplyroute.models import Plan, Scenario, Trip
+from supplyroute.models.base import MAX_TIME_S
 from supplyroute.models.events import (
     Closed,
     Event,
@@ -29,7 +30,6 @@ from supplyroute.models.events import (
     VolunteerLeaves,
 )
 from supplyroute.models.plan import BagsBack, Delivery
-from supplyroute.models.scenario import MAX_TIME_S
 from supplyroute.replan.stops import households_of
 
 
