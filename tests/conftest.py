@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import random
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from supplyroute.io import validate_document
-from supplyroute.models import Scenario
+from supplyroute.cli import main
+from supplyroute.io import load_scenario, validate_document
+from supplyroute.models import Plan, Scenario
+from supplyroute.planner import PlanOptions, plan
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -63,6 +70,32 @@ def random_households(rng: random.Random, n: int, *, buildings: int = 2, stairwe
     return out
 
 
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """``supplyroute ARGS`` run in this process, answered as :func:`subprocess.run` would
+    answer ``python -m supplyroute ARGS``: the exit code (argparse's ``SystemExit`` too),
+    standard output, and standard error with the warnings the command logs there. No
+    interpreter starts; the tests about the process itself (Ctrl-C, a closed pipe,
+    standard output as a file, the installed script) start a real one."""
+    out, err = io.StringIO(), io.StringIO()
+    # What ``logging.basicConfig`` in ``main`` does in a process of its own (here pytest
+    # has configured logging already, so it does nothing).
+    handler = logging.StreamHandler(err)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.DEBUG if "--debug" in args else logging.WARNING)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse: a usage error, --help, --version
+                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    finally:
+        root.removeHandler(handler)
+    return subprocess.CompletedProcess(["supplyroute", *args], code, out.getvalue(),
+                                       err.getvalue())
+
+
 @pytest.fixture
 def small_scenario() -> Scenario:
     rng = random.Random(7)
@@ -76,3 +109,26 @@ def small_scenario() -> Scenario:
              "skills": ["ppe"]},
         ],
     )
+
+
+ExamplePlan = Callable[..., tuple[Scenario, Plan]]
+
+
+@pytest.fixture(scope="session")
+def example_plan() -> ExamplePlan:
+    """``example_plan("kandan576", mode="relay")``: the example scenario and its
+    deterministic plan with these options, made once per test session (per worker under
+    pytest-xdist) and shared by every test that asks for it. Scenarios and plans are
+    frozen; a test that changes a plan changes a copy (``model_dump``). The time limit
+    changes no deterministic plan (searches stop on counts), so it is not an option."""
+    made: dict[tuple[str, str], tuple[Scenario, Plan]] = {}
+
+    def get(name: str, **options: Any) -> tuple[Scenario, Plan]:
+        chosen = PlanOptions(deterministic=True, **options)
+        key = (name, repr(chosen))  # mode="carry" is the default: one plan, not two
+        if key not in made:
+            scenario = load_scenario(ROOT / "examples" / f"{name}.json")
+            made[key] = scenario, plan(scenario, chosen)
+        return made[key]
+
+    return get

@@ -65,13 +65,11 @@ def test_routing_layer_solves_cvrp_and_vrptw_feasibly() -> None:
 
 def test_bench_command_writes_results(tmp_path: Path) -> None:
     import json
-    import subprocess
-    import sys
 
-    done = subprocess.run(
-        [sys.executable, "-m", "supplyroute", "bench", "cvrp", "--instances", str(INSTANCES),
-         "--time-limit", "1", "--only", "X-n101-k25", "--fleet", "k", "-o", str(tmp_path)],
-        capture_output=True, text=True, cwd=ROOT, timeout=120)
+    from tests.conftest import cli
+
+    done = cli("bench", "cvrp", "--instances", str(INSTANCES), "--time-limit", "1", "--only",
+               "X-n101-k25", "--fleet", "k", "-o", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "running mean" in done.stderr
     data = json.loads((tmp_path / "results.json").read_text())

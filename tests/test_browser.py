@@ -22,7 +22,7 @@ from supplyroute.reports.html_sheets import find_chromium, print_pdf, write_html
 from supplyroute.reports.markdown_sheets import write_sheets
 from supplyroute.reports.report import write_report
 
-from .conftest import ROOT
+from .conftest import ROOT, ExamplePlan
 
 BROWSER_TIMEOUT_S = 120
 
@@ -37,9 +37,8 @@ def chromium() -> str:
 
 
 @pytest.fixture(scope="module")
-def kandan() -> tuple[Scenario, Plan]:
-    scenario = load_scenario(ROOT / "examples" / "kandan576.json")
-    return scenario, plan(scenario, PlanOptions(time_limit_s=2, deterministic=True))
+def kandan(example_plan: ExamplePlan) -> tuple[Scenario, Plan]:
+    return example_plan("kandan576")
 
 
 @pytest.fixture(scope="module")

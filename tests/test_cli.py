@@ -8,24 +8,31 @@ import sys
 from pathlib import Path
 
 from supplyroute.cli import main
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, cli
 
 INFEASIBLE = DATA / "infeasible.json"
 NANXIU = ROOT / "examples" / "nanxiu12.json"
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "supplyroute", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=600)
+#: The command in this process (see ``tests.conftest.cli``); the tests below are about
+#: what it does, not about the process it runs in.
+run = cli
+
+
+def in_a_process(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(command), capture_output=True, text=True, cwd=ROOT, timeout=600)
 
 
 def test_plan_then_check_round_trip(tmp_path: Path) -> None:
+    # In real processes: the installed ``supplyroute`` script, then ``python -m``.
     out = tmp_path / "plan.json"
-    done = run("plan", str(NANXIU), "-o", str(out), "--time-limit", "5", "--quiet")
+    script = Path(sys.executable).with_name("supplyroute")
+    done = in_a_process(str(script), "plan", str(NANXIU), "-o", str(out), "--time-limit", "5",
+                        "--quiet")
     assert done.returncode == 0, done.stderr
     assert "makespan" in done.stdout
     assert done.stderr == ""
-    checked = run("check", str(NANXIU), str(out))
+    checked = in_a_process(sys.executable, "-m", "supplyroute", "check", str(NANXIU), str(out))
     assert checked.returncode == 0, checked.stdout
     assert "0 violations" in checked.stdout
 
@@ -38,7 +45,8 @@ def test_progress_goes_to_stderr(tmp_path: Path) -> None:
 
 def test_infeasible_scenario_writes_partial_plan_and_exits_3(tmp_path: Path) -> None:
     out = tmp_path / "plan.json"
-    done = run("plan", str(INFEASIBLE), "-o", str(out), "--quiet", "--time-limit", "5")
+    done = run("plan", str(INFEASIBLE), "-o", str(out), "--quiet", "--time-limit", "5",
+               "--deterministic")
     assert done.returncode == 3, done.stderr
     result = json.loads(out.read_text())
     reasons = {u["household"]: u["reason"] for u in result["unserved"]}
@@ -67,9 +75,9 @@ def test_deterministic_plans_are_byte_identical(tmp_path: Path) -> None:
     if not scenario.exists():
         scenario = NANXIU
     paths = [tmp_path / "a.json", tmp_path / "b.json"]
-    for path in paths:
-        done = run("plan", str(scenario), "-o", str(path), "--deterministic", "--quiet",
-                   "--time-limit", "1")
+    for path in paths:  # in two processes: another hash seed each, no shared state
+        done = in_a_process(sys.executable, "-m", "supplyroute", "plan", str(scenario), "-o",
+                            str(path), "--deterministic", "--quiet", "--time-limit", "1")
         assert done.returncode in (0, 3), done.stderr
     assert paths[0].read_bytes() == paths[1].read_bytes()
     assert json.loads(paths[0].read_text())["summary"]["solve_s"] is None

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DATA
-from tests.test_cli import run
+from tests.conftest import cli as run
 
 SMALL = DATA / "cycle_small.json"
 

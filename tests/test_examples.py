@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from supplyroute import PlanOptions, check, load_scenario, plan
-from tests.conftest import ROOT
+from tests.conftest import ROOT, ExamplePlan
 from tests.test_exact import brute_force_makespan
 
 EXAMPLES = ROOT / "examples"
@@ -28,10 +28,9 @@ def test_nanxiu12_is_planned_optimally() -> None:
 
 
 @pytest.mark.parametrize("name", ["bjxilu7", "kandan576"])
-def test_example_plans_are_sound(name: str) -> None:
-    scenario = load_scenario(EXAMPLES / f"{name}.json")
+def test_example_plans_are_sound(name: str, example_plan: ExamplePlan) -> None:
     for method in ("optimized", "manual"):
-        result = plan(scenario, PlanOptions(method=method, deterministic=True))
+        scenario, result = example_plan(name, method=method)
         assert check(scenario, result) == []
         assert result.summary.lower_bound_s <= result.summary.makespan_s or result.unserved
         if method == "optimized":

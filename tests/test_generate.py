@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from supplyroute.generate import CompoundSpec, Shape, Shifts, generate
 from supplyroute.models import Scenario
+from tests.conftest import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,17 +51,13 @@ def test_generated_compound_is_what_was_asked(spec: CompoundSpec) -> None:
 def test_generate_command_writes_a_valid_scenario_and_refuses_bad_options(
         tmp_path: Path) -> None:
     out = tmp_path / "c.json"
-    done = subprocess.run([sys.executable, "-m", "supplyroute", "generate", "800", "--shape",
-                           "mixed", "--zones", "2", "-o", str(out)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    done = cli("generate", "800", "--shape", "mixed", "--zones", "2", "-o", str(out))
     assert done.returncode == 0, done.stderr
     scenario = Scenario.model_validate(json.loads(out.read_text()))
     assert len(scenario.households) == 800
     assert "gen-mixed800-z2-open" in done.stdout
     bad = tmp_path / "bad.json"
-    done = subprocess.run([sys.executable, "-m", "supplyroute", "generate", "800", "--zones",
-                           "500", "-o", str(bad)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    done = cli("generate", "800", "--zones", "500", "-o", str(bad))
     assert done.returncode == 2 and done.stderr.startswith("error: zones:"), done.stderr
     assert "Traceback" not in done.stderr and not bad.exists()
 
@@ -70,9 +65,7 @@ def test_generate_command_writes_a_valid_scenario_and_refuses_bad_options(
 def test_a_folder_as_output_is_refused_before_any_work(tmp_path: Path) -> None:
     for command in (["generate", "50"], ["plan", str(ROOT / "examples" / "nanxiu12.json"),
                                          "--quiet"]):
-        done = subprocess.run([sys.executable, "-m", "supplyroute", *command, "-o",
-                               str(tmp_path)], capture_output=True, text=True, cwd=ROOT,
-                              timeout=120)
+        done = cli(*command, "-o", str(tmp_path))
         assert done.returncode == 2, done.stderr
         assert done.stderr.startswith("error: output:") and "is a folder" in done.stderr
         assert "Traceback" not in done.stderr and list(tmp_path.iterdir()) == []

@@ -16,7 +16,7 @@ import pytest
 from supplyroute import InputError, load_scenario
 from supplyroute.cli import main
 from supplyroute.io import load_plan, validate_document
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, cli
 
 INVALID = DATA / "invalid"
 EXPECTED: dict[str, str] = json.loads((INVALID / "expected.json").read_text())
@@ -29,32 +29,66 @@ def test_every_kind_of_error_has_a_file_and_an_expected_path() -> None:
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m supplyroute ARGS`` in a process of its own."""
     return subprocess.run([sys.executable, "-m", "supplyroute", *args], capture_output=True,
                           text=True, cwd=ROOT, timeout=120)
 
 
+def assert_refused(code: int, stderr: str, name: str) -> None:
+    """Exit 2 and one line on standard error naming the JSON path, no traceback."""
+    assert code == 2, stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith(f"error: {EXPECTED[name]}"), lines[0]
+    assert "Traceback" not in stderr
+
+
+#: The cases also run in a real process in the default run (every case is, in the slow
+#: twin below): undecodable bytes, a recursion limit, a reference error.
+IN_A_PROCESS = ("not_utf8", "deeply_nested_json", "unknown_stairwell")
+
+
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_plan_refuses_bad_input(path: Path, tmp_path: Path) -> None:
-    out = tmp_path / "plan.json"
-    done = run("plan", str(path), "-o", str(out), "--quiet", "--time-limit", "2")
-    assert done.returncode == 2, done.stderr
-    lines = done.stderr.splitlines()
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith(f"error: {EXPECTED[path.stem]}"), lines[0]
-    assert "Traceback" not in done.stderr
-    assert not out.exists()
+    done = cli("plan", str(path), "-o", str(tmp_path / "plan.json"), "--quiet",
+               "--time-limit", "2")
+    assert_refused(done.returncode, done.stderr, path.stem)
+    assert not (tmp_path / "plan.json").exists()
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_validate_refuses_bad_input(path: Path) -> None:
-    done = run("validate", str(path))
-    assert done.returncode == 2, done.stderr
-    lines = done.stderr.splitlines()
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith(f"error: {EXPECTED[path.stem]}"), lines[0]
-    assert "Traceback" not in done.stderr
+    done = cli("validate", str(path))
+    assert_refused(done.returncode, done.stderr, path.stem)
     assert done.stdout == ""
+
+
+def _plan_in_a_process(path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    done = run("plan", str(path), "-o", str(out), "--quiet", "--time-limit", "2")
+    assert_refused(done.returncode, done.stderr, path.stem)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def _validate_in_a_process(path: Path) -> None:
+    done = run("validate", str(path))
+    assert_refused(done.returncode, done.stderr, path.stem)
+    assert done.stdout == ""
+
+
+@pytest.mark.parametrize("name", IN_A_PROCESS)
+def test_plan_and_validate_refuse_bad_input_in_a_process(name: str, tmp_path: Path) -> None:
+    _plan_in_a_process(INVALID / f"{name}.json", tmp_path)
+    _validate_in_a_process(INVALID / f"{name}.json")
+
+
+@pytest.mark.slow  # about 70 s: two interpreters start for each of the 56 cases
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_every_bad_input_is_refused_in_a_process(path: Path, tmp_path: Path) -> None:
+    _plan_in_a_process(path, tmp_path)
+    _validate_in_a_process(path)
 
 
 def test_valid_file_validates() -> None:
@@ -65,7 +99,7 @@ def test_valid_file_validates() -> None:
 
 def test_valid_file_plans(tmp_path: Path) -> None:
     out = tmp_path / "plan.json"
-    done = run("plan", str(DATA / "valid_small.json"), "-o", str(out), "--quiet",
+    done = cli("plan", str(DATA / "valid_small.json"), "-o", str(out), "--quiet",
                "--time-limit", "2", "--deterministic")
     assert done.returncode == 0, done.stderr
     assert json.loads(out.read_text())["summary"]["households_served"] == 8

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import ROOT
-from tests.test_cli import run
+from tests.conftest import cli as run
 
 BJXILU = ROOT / "examples" / "bjxilu7.json"
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from supplyroute.bench import plot, sweep
 from supplyroute.bench.executor import DaskExecutor, LocalExecutor
 from supplyroute.bench.harness import Row, Task
 from supplyroute.bench.instances import read_instance, read_solution
-from tests.conftest import ROOT
+from tests.conftest import cli
 
 NAME = "tiny-n16-k3"
 OPTIONS = {"first_solution": ["SAVINGS", "PATH_CHEAPEST_ARC"],
@@ -234,9 +232,8 @@ def test_plot_and_summary(tmp_path: Path) -> None:
     assert "| i | 3 | 5 | 0 | 5.00% (3) | infeasible |" in per_instance
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "supplyroute", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=600)
+#: The command in this process (see ``tests.conftest.cli``).
+run_cli = cli
 
 
 def test_cli_sweep_writes_results_summary_and_plot(tmp_path: Path, instances: Path) -> None:

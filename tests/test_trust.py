@@ -18,8 +18,7 @@ from supplyroute.cli import main
 from supplyroute.io import load_scenario, validate_document
 from supplyroute.models import Plan
 from supplyroute.models.digest import scenario_sha256
-from supplyroute.planner import PlanOptions, plan
-from tests.conftest import ROOT
+from tests.conftest import ROOT, ExamplePlan
 
 NANXIU = ROOT / "examples" / "nanxiu12.json"
 BJXILU = ROOT / "examples" / "bjxilu7.json"
@@ -27,9 +26,8 @@ KANDAN = ROOT / "examples" / "kandan576.json"
 
 
 @pytest.fixture(scope="module")
-def bjxilu() -> tuple:
-    scenario = load_scenario(BJXILU)
-    made = plan(scenario, PlanOptions(time_limit_s=2, deterministic=True))
+def bjxilu(example_plan: ExamplePlan) -> tuple:
+    scenario, made = example_plan("bjxilu7")
     assert check(scenario, made) == []
     assert verify_claims(scenario, made) == ([], [])
     return scenario, made
@@ -66,9 +64,9 @@ def test_a_bound_above_the_plans_own_makespan_is_no_bound(bjxilu) -> None:
     assert {v.rule for v in check(scenario, bad)} == {RoundRule.CLAIM}
 
 
-def test_proven_optimal_is_checked_by_running_the_search_again() -> None:
-    scenario = load_scenario(NANXIU)
-    made = plan(scenario, PlanOptions(time_limit_s=2, deterministic=True))
+def test_proven_optimal_is_checked_by_running_the_search_again(
+        example_plan: ExamplePlan) -> None:
+    scenario, made = example_plan("nanxiu12")
     assert made.summary.proven_optimal and verify_claims(scenario, made) == ([], [])
     # A longer round that still claims to be optimal: the search finds the shorter one.
     slower = doctored(made, makespan_s=made.summary.makespan_s + 300)
