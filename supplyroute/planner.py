@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from supplyroute.bounds.carry import Bound, lower_bound
-from supplyroute.bounds.relay import relay_eligibility, relay_lower_bound
-from supplyroute.bounds.service import service_bound
+from supplyroute.bounds.relay import RelayEligibility, relay_eligibility, relay_lower_bound
+from supplyroute.bounds.service import ServiceBound, service_bound
 from supplyroute.compound.prepared import PreparedCompound
 from supplyroute.errors import InputError, InputIssue
 from supplyroute.models import Plan, Scenario, UnservedReason
@@ -108,13 +108,16 @@ def _budget(options: PlanOptions) -> Budget:
                   stop=options.stop, effort=options.effort)
 
 
-def _request(compound: PreparedCompound, options: PlanOptions, budget: Budget,
-             bound: Bound, **extra: object) -> RoundRequest:
+def _request(compound: PreparedCompound, options: PlanOptions, budget: Budget, bound: Bound,
+             service: ServiceBound | None = None,
+             relay: RelayEligibility | None = None) -> RoundRequest:
+    """What the round planner is asked: the options a planner reads, and the mode's
+    service bound (carry) or relay eligibility (relay)."""
     return RoundRequest(compound, budget, bound, method=options.method,
                         vulnerable_preference=options.vulnerable_preference,
                         exact_max_households=options.exact_max_households,
                         exact_max_volunteers=options.exact_max_volunteers,
-                        **extra)  # type: ignore[arg-type]
+                        service=service, relay=relay)
 
 
 def _solve_s(options: PlanOptions, started: float) -> float | None:
