@@ -35,11 +35,16 @@ class PreparedCompound:
             members.setdefault(rep, []).append(v)
         # The rules asked once per kind of volunteer, not once per volunteer: a large
         # compound has tens of thousands of households and hundreds of volunteers.
-        self.eligible: dict[int, list[int]] = {
-            q.index: sorted(v for rep, vs in members.items()
-                            if self.demand.eligible(q, self.volunteers[rep]) for v in vs)
-            for q in self.demand.parcels
-        }
+        #: Who may serve each parcel (volunteer indices, ascending). Parcels that the
+        #: same kinds may serve share one list: read it, never change it in place.
+        self.eligible: dict[int, list[int]] = {}
+        shared: dict[tuple[int, ...], list[int]] = {}
+        for q in self.demand.parcels:
+            kinds = tuple(rep for rep in members if self.demand.eligible(q, self.volunteers[rep]))
+            who = shared.get(kinds)
+            if who is None:
+                who = shared[kinds] = sorted(v for rep in kinds for v in members[rep])
+            self.eligible[q.index] = who
 
     def parcel_cost(self, v: int, parcel: Parcel) -> float:
         """The work LP's linear cost of ``parcel`` for volunteer ``v`` (bag shares);

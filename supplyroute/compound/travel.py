@@ -19,6 +19,8 @@ from supplyroute.errors import InputError, InputIssue
 from supplyroute.models import Building, Position, Scenario, Volunteer
 
 EARTH_RADIUS_M = 6_371_000.0
+#: Cells of the distance matrix computed at once (16 MB of floats).
+_BLOCK_CELLS = 2_000_000
 
 
 def project(positions: list[Position]) -> np.ndarray:
@@ -121,36 +123,13 @@ class Travel:
         xy = project(places + points)
         place_xy, point_xy = xy[: len(places)], xy[len(places):]
         if s.walkways is None:
-            diff = place_xy[:, None, :] - place_xy[None, :, :]
-            return np.sqrt((diff**2).sum(axis=2)) * s.parameters.detour_factor
+            return straight_distances(place_xy, s.parameters.detour_factor)
         return self._graph_distances(place_xy, point_xy)
 
     def _graph_distances(self, place_xy: np.ndarray, point_xy: np.ndarray) -> np.ndarray:
         s = self.scenario
-        assert s.walkways is not None
-        point_ids = [p.id for p in s.walkways.points]
-        point_index = {pid: i for i, pid in enumerate(point_ids)}
-        graph = nx.Graph()
-        graph.add_nodes_from(point_ids)
-        for e in s.walkways.edges:
-            a, b = point_index[e.a], point_index[e.b]
-            length = e.length_m if e.length_m is not None else float(
-                np.linalg.norm(point_xy[a] - point_xy[b]))
-            if not graph.has_edge(e.a, e.b) or graph[e.a][e.b]["length"] > length:
-                graph.add_edge(e.a, e.b, length=length)
-
-        named = [g.node for g in s.gates]
-        named += [w.node for b in s.buildings for w in b.stairwells]
-        attach: list[tuple[str, float]] = []
-        for i, node in enumerate(named):
-            if node is None:
-                gaps = np.linalg.norm(point_xy - place_xy[i], axis=1)
-                j = int(np.argmin(gaps))
-                attach.append((point_ids[j], float(gaps[j])))
-            else:
-                link = float(np.linalg.norm(point_xy[point_index[node]] - place_xy[i]))
-                attach.append((node, link))
-
+        graph = walkway_graph(s, point_xy)
+        attach = attachments(s, place_xy, point_xy)
         nodes = sorted({node for node, _ in attach})
         lengths = {
             node: nx.single_source_dijkstra_path_length(graph, node, weight="length")
@@ -164,16 +143,9 @@ class Travel:
                 if i == j:
                     continue
                 if node_j not in reach:
-                    raise InputError(InputIssue(
-                        "walkways.edges", f"no walkway path from {self._name(i)} to "
-                        f"{self._name(j)}"))
+                    raise _unreachable(s, i, j)
                 dist[i, j] = link_i + reach[node_j] + link_j
         return dist
-
-    def _name(self, place: int) -> str:
-        if place < len(self.gate_ids):
-            return f"gate {self.gate_ids[place]!r}"
-        return f"stairwell {self.stairwell_ids[place - len(self.gate_ids)]!r}"
 
     @cached_property
     def xy(self) -> np.ndarray:
@@ -200,3 +172,96 @@ class Travel:
 
     def walk_s(self, volunteer: Volunteer, a: int, b: int) -> float:
         return float(self.dist_m[a, b]) / self.scenario.speed_mps(volunteer)
+
+
+def straight_distances(place_xy: np.ndarray, detour_factor: float) -> np.ndarray:
+    """Straight-line metres between all places times the detour factor, a block of rows
+    at a time: a compound may have thousands of stairwells, and the matrix is all the
+    memory it takes (the same numbers as one ``sqrt(dx**2 + dy**2)`` of it all)."""
+    n = len(place_xy)
+    x, y = place_xy[:, 0], place_xy[:, 1]
+    dist = np.empty((n, n))
+    rows = max(1, _BLOCK_CELLS // max(n, 1))
+    for start in range(0, n, rows):
+        block = slice(start, start + rows)
+        dx = x[block, None] - x[None, :]
+        dx *= dx
+        dy = y[block, None] - y[None, :]
+        dy *= dy
+        dx += dy
+        np.sqrt(dx, out=dx)
+        dx *= detour_factor
+        dist[block] = dx
+    return dist
+
+
+def walkway_graph(scenario: Scenario, point_xy: np.ndarray) -> nx.Graph:
+    """The walkway points joined by their edges (the shorter of repeated edges), each
+    edge its given length or else the straight line."""
+    assert scenario.walkways is not None
+    point_ids = [p.id for p in scenario.walkways.points]
+    point_index = {pid: i for i, pid in enumerate(point_ids)}
+    graph = nx.Graph()
+    graph.add_nodes_from(point_ids)
+    for e in scenario.walkways.edges:
+        a, b = point_index[e.a], point_index[e.b]
+        length = e.length_m if e.length_m is not None else float(
+            np.linalg.norm(point_xy[a] - point_xy[b]))
+        if not graph.has_edge(e.a, e.b) or graph[e.a][e.b]["length"] > length:
+            graph.add_edge(e.a, e.b, length=length)
+    return graph
+
+
+def attachments(scenario: Scenario, place_xy: np.ndarray,
+                point_xy: np.ndarray) -> list[tuple[str, float]]:
+    """Where each place (gates, then stairwells) joins the walkways: its named point or
+    else the nearest one, and the straight link to it in metres."""
+    assert scenario.walkways is not None
+    point_ids = [p.id for p in scenario.walkways.points]
+    point_index = {pid: i for i, pid in enumerate(point_ids)}
+    named = [g.node for g in scenario.gates]
+    named += [w.node for b in scenario.buildings for w in b.stairwells]
+    attach: list[tuple[str, float]] = []
+    for i, node in enumerate(named):
+        if node is None:
+            gaps = np.linalg.norm(point_xy - place_xy[i], axis=1)
+            j = int(np.argmin(gaps))
+            attach.append((point_ids[j], float(gaps[j])))
+        else:
+            link = float(np.linalg.norm(point_xy[point_index[node]] - place_xy[i]))
+            attach.append((node, link))
+    return attach
+
+
+def _place_name(scenario: Scenario, place: int) -> str:
+    """A place by its index (gates, then stairwells) as a message names it."""
+    if place < len(scenario.gates):
+        return f"gate {scenario.gates[place].id!r}"
+    place -= len(scenario.gates)
+    for b in scenario.buildings:
+        if place < len(b.stairwells):
+            return f"stairwell {b.stairwells[place].id!r}"
+        place -= len(b.stairwells)
+    raise IndexError(place)
+
+
+def _unreachable(scenario: Scenario, i: int, j: int) -> InputError:
+    return InputError(InputIssue("walkways.edges", f"no walkway path from "
+                                 f"{_place_name(scenario, i)} to {_place_name(scenario, j)}"))
+
+
+def check_reachable(scenario: Scenario) -> None:
+    """Raise the error :class:`Travel` would if the walkways leave a place unreachable
+    from another, without building the distances: linear in places and walkways."""
+    if scenario.walkways is None:
+        return
+    places = [g.position for g in scenario.gates]
+    places += [w.entrance for b in scenario.buildings for w in b.stairwells]
+    xy = project(places + [p.position for p in scenario.walkways.points])
+    place_xy, point_xy = xy[: len(places)], xy[len(places):]
+    attach = attachments(scenario, place_xy, point_xy)
+    # Undirected: the first place the first one cannot reach is the pair Travel names.
+    reach = nx.node_connected_component(walkway_graph(scenario, point_xy), attach[0][0])
+    for j, (node, _) in enumerate(attach):
+        if node not in reach:
+            raise _unreachable(scenario, 0, j)
