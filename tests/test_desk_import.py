@@ -203,7 +203,7 @@ BAD: list[tuple[str, str, str]] = [
     ("人数", "abc", "residents"),
     ("人数", "", "residents"),
     ("人数", "51", "residents"),
-    ("类别", "外星人", "'外星人' is not understood"),
+    ("类别", "外星人", "looks like a name, not quoted) is not understood"),
     ("类别", "独居、VIP", "'VIP' is not understood"),
     ("份数", "2x", "quantity '2x'"),
     ("份数", "0", "quantity"),

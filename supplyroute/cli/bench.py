@@ -10,6 +10,7 @@ from pathlib import Path
 
 from supplyroute.bench.suites import SUITES, BenchRequest, run_bench
 from supplyroute.cli.common import count, seconds_list, sizes
+from supplyroute.io import check_folder
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,6 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def bench_command(args: argparse.Namespace) -> int:
     """The suite run, progress on standard error, its tables on standard output."""
+    check_folder(args.output)  # before any run, not after an hour of them
     request = BenchRequest(
         set=args.set, output=args.output, instances=args.instances,
         time_limits=tuple(t for group in args.time_limit or [] for t in group),

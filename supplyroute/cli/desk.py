@@ -9,7 +9,13 @@ from pathlib import Path
 
 from supplyroute.cli.common import InputKind, count, input_kind, same_scenario, write_scenario
 from supplyroute.errors import ExitCode, InputError, InputIssue
-from supplyroute.io import check_writable, load_cycle_scenario, load_plan, load_scenario
+from supplyroute.io import (
+    check_folder,
+    check_writable,
+    load_cycle_scenario,
+    load_plan,
+    load_scenario,
+)
 from supplyroute.models import Plan, Scenario
 
 #: What ``sheets --format`` may write.
@@ -84,7 +90,7 @@ def template_command(args: argparse.Namespace) -> int:
     """A blank layout, ledger or roster spreadsheet."""
     from supplyroute.desk import write_template
 
-    check_writable(args.output)
+    check_writable(args.output, stdout=False)
     write_template(args.kind, args.output)
     print(f"{args.kind} template written to {args.output}")
     return ExitCode.OK
@@ -95,7 +101,7 @@ def import_command(args: argparse.Namespace) -> int:
     from supplyroute.desk import import_compound
     from supplyroute.io import read_json
 
-    check_writable(args.output)
+    check_writable(args.output, stdout=False)
     columns = None
     if args.columns is not None:
         columns = read_json(args.columns)
@@ -157,8 +163,7 @@ def sheets_command(args: argparse.Namespace) -> int:
         if chromium is None:
             raise InputError(InputIssue("--format", "pdf needs a chromium binary on PATH, "
                                         "and none was found: install chromium to print PDF"))
-    if args.output.exists() and not args.output.is_dir():
-        raise InputError(InputIssue("output", f"{args.output} is a file; give a folder"))
+    check_folder(args.output)
     scenario, result, contents = _sheet_inputs(args)
     paths: list[Path] = []
     if "md" in args.format:
@@ -184,7 +189,7 @@ def sheets_command(args: argparse.Namespace) -> int:
 
 def _round_files(args: argparse.Namespace) -> tuple[Scenario, Plan]:
     """A round's scenario and plan, the plan for that scenario, the output writable."""
-    check_writable(args.output)
+    check_writable(args.output, stdout=False)
     scenario = load_scenario(args.scenario)
     result = load_plan(args.plan)
     same_scenario(scenario, result)

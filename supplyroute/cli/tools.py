@@ -56,7 +56,7 @@ def generate_command(args: argparse.Namespace) -> int:
     from supplyroute.generate import generate
     from supplyroute.io import validate_document
 
-    check_writable(args.output)
+    check_writable(args.output, stdout=False)
     spec = validate_document(CompoundSpec, {
         "households": args.households, "shape": args.shape, "zones": args.zones,
         "volunteers": args.volunteers, "cart_share": args.cart_share,

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from supplyroute.desk.privacy import shown
+
 _NUMBER = r"0*([1-9]\d{0,2})"
 _ROOM = r"(?:(?P<room>\d+)|(?P<floor>\d{1,3})层(?P<flat>\d{1,2}))(?:室|号|房|户)?"
 _ZH = (
@@ -58,16 +60,16 @@ def split_room(text: str) -> tuple[int, int] | str:
     digits = normal(text)
     digits = re.sub(r"(室|号|房|户)$", "", digits)
     if not re.fullmatch(r"\d+", digits):
-        return f"room {text!r} is not a room number such as 202 or 1502"
+        return f"room {shown(text)} is not a room number such as 202 or 1502"
     if len(digits) < 3:
-        return f"room {text!r} does not say the floor: write it as 202 (floor 2, room 2)"
+        return f"room {shown(text)} does not say the floor: write it as 202 (floor 2, room 2)"
     if len(digits) > 4:
-        return f"room {text!r} has too many digits for floor and room"
+        return f"room {shown(text)} has too many digits for floor and room"
     floor, room = int(digits[:-2]), int(digits[-2:])
     if floor == 0:
-        return f"room {text!r} names floor 0"
+        return f"room {shown(text)} names floor 0"
     if room == 0:
-        return f"room {text!r} names room 00 of its floor"
+        return f"room {shown(text)} names room 00 of its floor"
     return floor, room
 
 
@@ -107,11 +109,11 @@ def parse_address(text: str) -> Address | str:
                 return room
             return Address(building, int(unit) if unit else 1, *room)
     if re.fullmatch(r"\d+-\d+", s):
-        return (f"{text!r} gives two numbers: say which is the building and which the "
+        return (f"{shown(text)} gives two numbers: say which is the building and which the "
                 "room (4号楼202 or 4-1-202)")
     if not re.search(r"\d", s):
-        return f"{text!r} has no building or room number"
-    return (f"{text!r} is not an address this reads (4号楼2单元202室, 4-2-202, 4栋202, "
+        return f"{shown(text)} has no building or room number"
+    return (f"{shown(text)} is not an address this reads (4号楼2单元202室, 4-2-202, 4栋202, "
             "Bldg 4 Unit 2 Rm 202)")
 
 
@@ -119,10 +121,10 @@ def parse_parts(building: str, unit: str, room: str) -> Address | str:
     """A home given in separate building, unit (may be empty: unit 1) and room cells."""
     b = building_number(building)
     if b is None:
-        return f"building {building!r} is not a building number such as 4 or 4号楼"
+        return f"building {shown(building)} is not a building number such as 4 or 4号楼"
     u = unit_number(unit) if unit else 1
     if u is None:
-        return f"unit {unit!r} is not a unit number such as 2 or 2单元"
+        return f"unit {shown(unit)} is not a unit number such as 2 or 2单元"
     if not room:
         return "the room is empty"
     r = split_room(room)

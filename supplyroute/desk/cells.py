@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from supplyroute.desk.address import normal
 from supplyroute.desk.columns import FIELDS, find_columns
+from supplyroute.desk.privacy import shown
 from supplyroute.desk.tables import Row, Table
 from supplyroute.errors import InputIssue
 from supplyroute.models.base import parse_time
@@ -146,7 +147,7 @@ def read_position(sheet: Sheet, row: Row) -> dict[str, float] | None:
             for f in pair:
                 number = read_number(values[f], whole=False)
                 if number is None:
-                    sheet.refuse(row, f, f"{f} {values[f]!r} is not a number")
+                    sheet.refuse(row, f, f"{f} {shown(values[f])} is not a number")
                     return None
                 got[f] = number
             if pair == ("row", "col"):

@@ -21,6 +21,7 @@ from supplyroute.desk.cells import SPLIT, Sheet
 from supplyroute.desk.columns import FIELDS
 from supplyroute.desk.layout import Layout, read_layout
 from supplyroute.desk.ledger import read_household
+from supplyroute.desk.privacy import shown
 from supplyroute.desk.roster import read_volunteer
 from supplyroute.desk.tables import Table, read_table
 from supplyroute.errors import InputError, InputIssue
@@ -133,14 +134,15 @@ def _release_at_gates(lay: Sheet, read: Layout, gate_ids: list[str],
     """Add each release to its gate, its addresses as household ids; refuse the rest."""
     for row, gate, release, homes_text in read.releases:
         if gate not in gate_ids:
-            lay.refuse(row, "gate", f"gate {gate!r} is not in the layout")
+            lay.refuse(row, "gate", f"gate {shown(gate)} is not in the layout")
             continue
         if homes_text:
             ids = []
             for written in (w.strip() for w in SPLIT.split(homes_text)):
                 home = parse_address(written)
                 if isinstance(home, str) or home.household_id not in household_ids:
-                    lay.refuse(row, "households", f"{written!r} is not a household of the ledger")
+                    lay.refuse(row, "households",
+                               f"{shown(written)} is not a household of the ledger")
                     continue
                 ids.append(home.household_id)
             release["households"] = ids

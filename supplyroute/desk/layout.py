@@ -18,6 +18,7 @@ from supplyroute.desk.cells import (
     read_time,
     read_yes_no,
 )
+from supplyroute.desk.privacy import shown
 from supplyroute.desk.tables import Row
 from supplyroute.generate import STAIRWELL_SPACING_M
 
@@ -47,7 +48,7 @@ def read_layout(sheet: Sheet) -> Layout:
         ident = sheet.cell(row, "id")
         refusal: tuple[str, str] | None = None
         if kind is None:
-            refusal = "kind", (f"{sheet.cell(row, 'kind')!r} is not building, gate, release, "
+            refusal = "kind", (f"{shown(sheet.cell(row, 'kind'))} is not building, gate, release, "
                                "point or walkway (楼栋/大门/批次/路口/通道)")
         elif kind == "building":
             refusal = _read_building(sheet, row, ident, seen_b, out.buildings)
@@ -55,7 +56,7 @@ def read_layout(sheet: Sheet) -> Layout:
             if not ident:
                 refusal = "id", "the gate has no id"
             elif ident in seen_g:
-                refusal = "id", f"gate {ident!r} is already in row {seen_g[ident]}"
+                refusal = "id", f"gate {shown(ident)} is already in row {seen_g[ident]}"
             else:
                 seen_g[ident] = row.number
                 if (where := read_position(sheet, row)) is not None:
@@ -75,7 +76,7 @@ def read_layout(sheet: Sheet) -> Layout:
     for row, edge in out.walkways:
         for end in ("a", "b"):
             if edge[end] not in points:
-                sheet.refuse(row, "from" if end == "a" else "to", f"{edge[end]!r} is not a "
+                sheet.refuse(row, "from" if end == "a" else "to", f"{shown(edge[end])} is not a "
                              "walkway point of the layout")
     return out
 
@@ -86,21 +87,21 @@ def _read_building(sheet: Sheet, row: Row, ident: str, seen: dict[str, int],
     that refuse the row."""
     number = building_number(ident)
     if number is None:
-        return "id", f"building {ident!r} is not a building number such as 4 or 4号楼"
+        return "id", f"building {shown(ident)} is not a building number such as 4 or 4号楼"
     if number in seen:
         return "id", f"building {number} is already in row {seen[number]}"
     seen[number] = row.number
     floors = read_count(sheet.cell(row, "floors"))
     if floors is None or not 1 <= floors <= 200:
-        return "floors", (f"floors {sheet.cell(row, 'floors')!r} is not a number of floors "
+        return "floors", (f"floors {shown(sheet.cell(row, 'floors'))} is not a number of floors "
                           "from 1 to 200")
     units = read_count(sheet.cell(row, "stairwells") or "1")
     if units is None or not 1 <= units <= 50:
-        return "stairwells", (f"{sheet.cell(row, 'stairwells')!r} is not a number of units "
+        return "stairwells", (f"{shown(sheet.cell(row, 'stairwells'))} is not a number of units "
                               "(stairwells) from 1 to 50")
     lift = read_yes_no(sheet.cell(row, "lift"))
     if lift is None:
-        return "lift", f"lift {sheet.cell(row, 'lift')!r} is not yes/no (有/无)"
+        return "lift", f"lift {shown(sheet.cell(row, 'lift'))} is not yes/no (有/无)"
     where = read_position(sheet, row)
     if where is not None:
         bid = f"B{number}"
@@ -126,7 +127,7 @@ def _read_walkway(sheet: Sheet, row: Row,
     if sheet.cell(row, "length"):
         metres = read_number(sheet.cell(row, "length"), whole=False)
         if metres is None or metres <= 0:
-            return "length", f"{sheet.cell(row, 'length')!r} is not a length in metres"
+            return "length", f"{shown(sheet.cell(row, 'length'))} is not a length in metres"
         edge["length_m"] = metres
     walkways.append((row, edge))
     return None
@@ -137,7 +138,7 @@ def _read_release(sheet: Sheet, row: Row, ident: str,
     """Add a batch released at a gate, or give the column and reason refusing it."""
     at = read_time(sheet.cell(row, "at"))
     if at is None:
-        return "at", f"{sheet.cell(row, 'at')!r} is not a time HH:MM"
+        return "at", f"{shown(sheet.cell(row, 'at'))} is not a time HH:MM"
     gate = sheet.cell(row, "gate") or ident
     bags_text, homes = sheet.cell(row, "bags"), sheet.cell(row, "households")
     if bool(bags_text) == bool(homes):
@@ -146,7 +147,7 @@ def _read_release(sheet: Sheet, row: Row, ident: str,
     if bags_text:
         count = read_count(bags_text)
         if count is None:
-            return "bags", f"{bags_text!r} is not a count of bags"
+            return "bags", f"{shown(bags_text)} is not a count of bags"
         release["bags"] = count
     releases.append((row, gate, release, homes))
     return None

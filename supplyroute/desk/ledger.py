@@ -19,6 +19,7 @@ from supplyroute.desk.cells import (
     read_count,
     read_time,
 )
+from supplyroute.desk.privacy import shown
 from supplyroute.desk.tables import Row
 from supplyroute.generate import bags_for
 
@@ -49,7 +50,7 @@ def read_household(sheet: Sheet, row: Row, buildings: dict[str, dict[str, Any]],
     h, ok = _ledger_home(sheet, row, buildings, homes)
     residents = read_count(sheet.cell(row, "residents"))
     if residents is None or not 1 <= residents <= 50:
-        sheet.refuse(row, "residents", f"{sheet.cell(row, 'residents')!r} is not a number "
+        sheet.refuse(row, "residents", f"{shown(sheet.cell(row, 'residents'))} is not a number "
                      "of residents from 1 to 50")
         ok = False
     name, phone = sheet.cell(row, "name"), sheet.cell(row, "phone")
@@ -64,14 +65,14 @@ def read_household(sheet: Sheet, row: Row, buildings: dict[str, dict[str, Any]],
     if text := sheet.cell(row, "risk"):
         risk = RISKS.get(normal(text), "")
         if not risk:
-            sheet.refuse(row, "risk", f"risk {text!r} is not a colour: 红/橙/黄/绿 or "
+            sheet.refuse(row, "risk", f"risk {shown(text)} is not a colour: 红/橙/黄/绿 or "
                          "red/orange/yellow/green")
             ok = False
     quantity = 1
     if sheet.cell(row, "quantity"):
         count = read_count(sheet.cell(row, "quantity"))
         if count is None or not 1 <= count <= MAX_QUANTITY:
-            sheet.refuse(row, "quantity", f"quantity {sheet.cell(row, 'quantity')!r} is not "
+            sheet.refuse(row, "quantity", f"quantity {shown(sheet.cell(row, 'quantity'))} is not "
                          f"a number of portions from 1 to {MAX_QUANTITY} (2, 2份, 两份)")
             ok = False
         else:
@@ -80,7 +81,8 @@ def read_household(sheet: Sheet, row: Row, buildings: dict[str, dict[str, Any]],
     if sheet.cell(row, "deadline"):
         deadline = read_time(sheet.cell(row, "deadline"))
         if deadline is None:
-            sheet.refuse(row, "deadline", f"{sheet.cell(row, 'deadline')!r} is not a time HH:MM")
+            sheet.refuse(row, "deadline",
+                         f"{shown(sheet.cell(row, 'deadline'))} is not a time HH:MM")
             ok = False
     extras = _extra_bags(sheet, row)
     if not (ok and understood) or extras is None or residents is None:
@@ -137,7 +139,7 @@ def _priority_and_needs(sheet: Sheet, row: Row) -> tuple[str, list[str], bool]:
     for word in filter(None, (w.strip() for w in SPLIT.split(sheet.cell(row, "category")))):
         known = CATEGORIES.get(normal(word)) or CATEGORIES.get(word.strip())
         if known is None:
-            sheet.refuse(row, "category", f"category {word!r} is not understood (e.g. 独居, "
+            sheet.refuse(row, "category", f"category {shown(word)} is not understood (e.g. 独居, "
                          "空巢, 高龄, 重病, 残疾, 孕妇, 透析, 胰岛素, 密接, 普通)")
             ok = False
             continue
@@ -155,7 +157,7 @@ def _extra_bags(sheet: Sheet, row: Row) -> list[dict[str, Any]] | None:
     for item in filter(None, (w.strip() for w in SPLIT.split(sheet.cell(row, "extra")))):
         match = re.fullmatch(r"(.+?)\s*(\d+(?:\.\d+)?)\s*(?:kg|公斤|千克)", normal(item))
         if not match or float(match.group(2)) <= 0:
-            sheet.refuse(row, "extra", f"extra {item!r} is not a bag and its weight "
+            sheet.refuse(row, "extra", f"extra {shown(item)} is not a bag and its weight "
                          "(insulin 0.5kg, 药品 1公斤)")
             extras = None
         elif extras is not None:

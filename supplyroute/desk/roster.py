@@ -18,6 +18,7 @@ from supplyroute.desk.cells import (
     read_time,
     read_yes_no,
 )
+from supplyroute.desk.privacy import shown
 from supplyroute.desk.tables import Row
 
 
@@ -42,14 +43,14 @@ def read_volunteer(sheet: Sheet, row: Row, gates: list[str], buildings: dict[str
         field_start, field_end = "start", "end"
     start, end = read_time(start_text), read_time(end_text)
     if start is None:
-        sheet.refuse(row, field_start, f"{start_text!r} is not a start time HH:MM")
+        sheet.refuse(row, field_start, f"{shown(start_text)} is not a start time HH:MM")
         ok = False
     if end is None:
-        sheet.refuse(row, field_end, f"{end_text!r} is not an end time HH:MM")
+        sheet.refuse(row, field_end, f"{shown(end_text)} is not an end time HH:MM")
         ok = False
     gate = sheet.cell(row, "gate") or (gates[0] if len(gates) == 1 else "")
     if gate not in gates:
-        sheet.refuse(row, "gate", f"gate {gate!r} is not in the layout")
+        sheet.refuse(row, "gate", f"gate {shown(gate)} is not in the layout")
         ok = False
     v: dict[str, Any] = {"id": ident, "shift": {"start": hhmm_text(start or 0),
                                                "end": hhmm_text(end or 0)}, "gate": gate}
@@ -63,7 +64,7 @@ def read_volunteer(sheet: Sheet, row: Row, gates: list[str], buildings: dict[str
         elif answer is False:
             pass
         else:
-            sheet.refuse(row, "cart", f"cart {cart!r} is not yes/no nor a number of bags")
+            sheet.refuse(row, "cart", f"cart {shown(cart)} is not yes/no nor a number of bags")
             ok = False
     skills = []
     for word in (w.strip() for w in SPLIT.split(sheet.cell(row, "skills"))):
@@ -77,7 +78,7 @@ def read_volunteer(sheet: Sheet, row: Row, gates: list[str], buildings: dict[str
         elif s in ("否", "no", "无"):
             continue
         else:
-            sheet.refuse(row, "skills", f"skill {word!r} is not understood (防护/PPE, "
+            sheet.refuse(row, "skills", f"skill {shown(word)} is not understood (防护/PPE, "
                          "医护/medical)")
             ok = False
     if skills:
@@ -88,7 +89,7 @@ def read_volunteer(sheet: Sheet, row: Row, gates: list[str], buildings: dict[str
             continue
         number = building_number(word)
         if number is None or number not in buildings:
-            sheet.refuse(row, "zone", f"building {word!r} is not in the layout")
+            sheet.refuse(row, "zone", f"building {shown(word)} is not in the layout")
             ok = False
         else:
             zone.append(f"B{number}")

@@ -113,20 +113,8 @@ def write_template(kind: str, path: str | Path) -> None:
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
-    """Write bytes via a temporary file and a rename, as :func:`write_atomic` does."""
-    import os
-    import tempfile
+    """Write bytes via a temporary file and a rename, as :func:`write_atomic` does (and
+    never onto a device, a pipe or a socket)."""
+    from supplyroute.io import replace_atomic
 
-    from supplyroute.io import check_writable, user_umask
-
-    check_writable(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~user_umask())
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_atomic(path, data)

@@ -31,7 +31,8 @@ DISTRICT_PLAN_VERSION = 1
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    #: A plan holds no NaN nor infinity (a figure that is one is a bug, or a doctored file).
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Shipment(_Frozen):

@@ -18,7 +18,10 @@ EVENTS_FORMAT = "supplyroute.events"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    #: No NaN nor infinity; text and true/false fill no number (strict on reading, see
+    #: supplyroute.io.validate_document). Not the scenario's base: its field validator
+    #: cannot stand on the 'type' the events are told apart by.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class VolunteerLeaves(_Frozen):

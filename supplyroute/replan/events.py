@@ -80,18 +80,23 @@ class DayScenario:
 
     def apply(self, e_i: int, e: Event) -> None:
         """One event, in the order the coordinator lists them."""
+        where = f"events[{e_i}]"
         if isinstance(e, HouseholdsRemoved):
-            for hid in e.households:
+            for k, hid in enumerate(e.households):
                 if hid in self.locked:
-                    raise InputError(InputIssue("events", f"household {hid!r} was "
-                                                "already served: it cannot be removed"))
-                self.hh.pop(hid, None)
+                    raise InputError(InputIssue(f"{where}.households[{k}]", f"household "
+                                                f"{hid!r} was already served: it cannot be "
+                                                "removed"))
+                if hid not in self.hh:
+                    raise InputError(InputIssue(f"{where}.households[{k}]", f"household "
+                                                f"{hid!r} was removed by an earlier event"))
+                self.hh.pop(hid)
         elif isinstance(e, HouseholdsAdded):
             for h in e.households:
                 self.hh[h.id] = h.model_dump(mode="json")
                 self.order.append(h.id)
         elif isinstance(e, UrgentOrder):
-            self.urgent(e)
+            self.urgent(where, e)
         elif isinstance(e, Closed):
             self.closed(e_i, e)
         elif isinstance(e, ReleaseChanged):
@@ -102,10 +107,23 @@ class DayScenario:
             if e.bags is not None:
                 r["bags"] = e.bags
         elif isinstance(e, VolunteerJoins):
-            self.vols[e.volunteer.id] = e.volunteer.model_dump(mode="json")
-            self.vorder.append(e.volunteer.id)
+            self.joins(where, e)
         elif isinstance(e, (VolunteerLate, VolunteerLeaves)):
-            self.volunteer_hours(e)
+            self.volunteer_hours(where, e)
+
+    def joins(self, where: str, e: VolunteerJoins) -> None:
+        """A volunteer who joins: a shift that ends before it starts, or before the
+        replan's time, cannot apply (the volunteer would silently do nothing)."""
+        shift = e.volunteer.shift
+        if shift.end <= shift.start:
+            raise InputError(InputIssue(f"{where}.volunteer.shift", f"ends {hhmm(shift.end)}"
+                                        f" before it starts {hhmm(shift.start)}"))
+        if shift.end <= self.at_s:
+            raise InputError(InputIssue(f"{where}.volunteer.shift.end", f"ends "
+                                        f"{hhmm(shift.end)}, before the replan's time "
+                                        f"{hhmm(self.at_s)}: the volunteer cannot help"))
+        self.vols[e.volunteer.id] = e.volunteer.model_dump(mode="json")
+        self.vorder.append(e.volunteer.id)
 
     def closed(self, e_i: int, e: Closed) -> None:
         """A stairwell or building closed until later: its households not yet served get
@@ -121,25 +139,44 @@ class DayScenario:
                 h["window"] = {"start": start, "end": max(start, end)}
                 self.closures[hid] = (e_i, e.until)
 
-    def volunteer_hours(self, e: VolunteerLate | VolunteerLeaves) -> None:
+    def volunteer_hours(self, where: str, e: VolunteerLate | VolunteerLeaves) -> None:
         """A volunteer who comes late starts later; one who leaves ends its shift then
-        (but not before its kept trips are back)."""
+        (but not before its kept trips are back). One who would come only after the
+        shift ends cannot come late: that is leaving, said as such."""
         kept = self.kept
+        if e.volunteer not in self.vols:
+            raise InputError(InputIssue(f"{where}.volunteer",
+                                        f"unknown volunteer {e.volunteer!r}"))
         if isinstance(e, VolunteerLate):
             if kept.get(e.volunteer):
-                raise InputError(InputIssue("events", f"volunteer {e.volunteer!r} has "
-                                            "already made trips: it cannot come late"))
+                raise InputError(InputIssue(f"{where}.volunteer", f"volunteer "
+                                            f"{e.volunteer!r} has already made trips: it "
+                                            "cannot come late"))
             shift = self.vols[e.volunteer]["shift"]
+            listed = self.base.volunteer_by_id.get(e.volunteer)  # as rostered, not as left
+            end = listed.shift.end if listed is not None else shift["end"]
+            if e.arrives >= end:
+                raise InputError(InputIssue(f"{where}.arrives", f"{hhmm(e.arrives)} is not "
+                                            f"before the shift ends ({hhmm(end)}): "
+                                            "a volunteer who does not come is "
+                                            "'volunteer_leaves'"))
             shift["start"] = max(shift["start"], e.arrives)
             return
         last = max((t.return_s for t in kept.get(e.volunteer, [])), default=e.at)
         shift = self.vols[e.volunteer]["shift"]
         shift["end"] = max(min(shift["end"], e.at), last, shift["start"])
 
-    def urgent(self, e: UrgentOrder) -> None:
+    def urgent(self, where: str, e: UrgentOrder) -> None:
         """An urgent order: its bags join the household's (which becomes urgent), or, if
-        the household was already served, go to it as a household of their own."""
+        the household was already served, go to it as a household of their own. An
+        order for a household removed, or due before the replan's time, cannot apply."""
         hh, data = self.hh, self.data
+        if e.household not in hh:
+            raise InputError(InputIssue(f"{where}.household", f"household {e.household!r}"
+                                        " is not in the day (removed by an earlier event)"))
+        if e.deadline < self.at_s:
+            raise InputError(InputIssue(f"{where}.deadline", f"due {hhmm(e.deadline)}, "
+                                        f"before the replan's time {hhmm(self.at_s)}"))
         h = hh[e.household]
         bags = [b.model_dump(mode="json") for b in e.bags]
         ready = e.ready if e.ready is not None else self.at_s
