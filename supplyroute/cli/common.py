@@ -227,15 +227,21 @@ def progress_printer(quiet: bool) -> Callable[[Progress], None] | None:
 @contextlib.contextmanager
 def interruptible() -> Iterator[threading.Event]:
     """While planning, the first Ctrl-C asks the search to stop and hand over its best
-    plan so far (written, marked interrupted); a second one abandons it."""
+    plan so far (written, marked interrupted); a second one abandons it (nothing
+    written). A round, a district's vans and rounds, a cycle's days alike."""
     stop = threading.Event()
 
     def on_interrupt(signum: int, frame: object) -> None:
         if stop.is_set():
             raise KeyboardInterrupt
         stop.set()
-        print("interrupted: writing the best plan so far (Ctrl-C again to abandon it)",
-              file=sys.stderr, flush=True)
+        # Straight to the descriptor: the handler may come in the middle of a progress
+        # line's print, and a print then would be a reentrant call to stderr's buffer.
+        message = "interrupted: writing the best plan so far (Ctrl-C again to abandon it)"
+        try:
+            os.write(sys.stderr.fileno(), f"{message}\n".encode())
+        except (OSError, ValueError):  # no descriptor: a caller's own stderr
+            print(message, file=sys.stderr, flush=True)
 
     if threading.current_thread() is not threading.main_thread():
         yield stop  # signals reach the main thread only (a library caller's worker)

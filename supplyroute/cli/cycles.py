@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from supplyroute.cli.common import count, positive
+from supplyroute.cli.common import count, interruptible, positive
 from supplyroute.errors import ExitCode, InputError, InputIssue
-from supplyroute.io import load_cycle_scenario
+from supplyroute.io import check_folder, load_cycle_scenario
 from supplyroute.models.horizon import HorizonPlan
 
 
@@ -38,6 +38,7 @@ def cycle_command(args: argparse.Namespace) -> int:
     """The cycle planned and its horizon folder written whole."""
     from supplyroute.cycles.folder import check_target, write_horizon
     from supplyroute.cycles.planner import CycleOptions, CycleProgress, plan_cycle
+    from supplyroute.rounds.budget import Interrupted
 
     cs = load_cycle_scenario(args.scenario)
     if args.days is not None:
@@ -45,19 +46,28 @@ def cycle_command(args: argparse.Namespace) -> int:
             raise InputError(InputIssue("days", f"{args.days} is more than the scenario's "
                                         f"horizon of {cs.days} days"))
         cs = cs.model_copy(update={"days": args.days})
+    check_folder(args.output)  # not a file, a device or under one: before any work
     check_target(args.output)
 
     def show(p: CycleProgress) -> None:
         day = f" day {p.day + 1}" if p.day is not None else ""
         print(f"[{p.elapsed_s:7.1f}s] {p.stage}{day}", file=sys.stderr, flush=True)
 
-    result = plan_cycle(cs, CycleOptions(
-        time_limit_s=args.time_limit, deterministic=args.deterministic,
-        workers=args.workers, progress=None if args.quiet else show))
+    with interruptible() as stop:
+        try:
+            result = plan_cycle(cs, CycleOptions(
+                time_limit_s=args.time_limit, deterministic=args.deterministic,
+                workers=args.workers, progress=None if args.quiet else show,
+                stop=stop.is_set))
+        except Interrupted as exc:
+            print(f"interrupted: {exc}; nothing written", file=sys.stderr)
+            return ExitCode.INTERRUPTED
     write_horizon(result.horizon, result.rounds, args.output)
     print("\n".join(horizon_lines(result.horizon)))
     print(f"horizon written to {args.output}")
     s = result.horizon.summary
+    if s.interrupted:
+        return ExitCode.INTERRUPTED
     return ExitCode.UNSERVED if s.unserved or s.undelivered else ExitCode.OK
 
 
@@ -68,6 +78,9 @@ def horizon_lines(h: HorizonPlan) -> list[str]:
     lines = [f"scenario      {h.scenario}: {s.days} days, {s.deliveries} deliveries, "
              f"{s.visits} visits, {s.garbage_pickups} garbage collections",
              "day       homes  served  makespan  bound   gap     garbage  stock"]
+    if s.interrupted:
+        lines.insert(1, f"interrupted   stopped early (Ctrl-C): {s.days} days planned from the "
+                     "first, the rounds cut short marked interrupted in their plans")
     for d in h.days:
         r = d.delivery_round
         g = d.garbage_round

@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import logging
 import math
-import multiprocessing
 import statistics
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from supplyroute.clock import hhmm
 from supplyroute.compound.travel import Travel
 from supplyroute.cycles.calendar import Calendar, make_calendar
 from supplyroute.cycles.days import delivery_scenario, garbage_scenario
+from supplyroute.cycles.rounds import plan_rounds
 from supplyroute.models import Plan, Priority, Scenario
 from supplyroute.models.cycle import CycleScenario
 from supplyroute.models.digest import scenario_sha256
@@ -43,7 +42,8 @@ from supplyroute.models.horizon import (
     RoundSummary,
     VolunteerLoad,
 )
-from supplyroute.planner import PlanOptions, plan
+from supplyroute.planner import PlanOptions
+from supplyroute.rounds.budget import Interrupted, reclaim_sigint
 from supplyroute.supplies.allocate import Claim, Share, coverage, share_out
 from supplyroute.supplies.bags import pack, split_weight
 from supplyroute.supplies.packing_line import Batch, pack_line
@@ -71,6 +71,9 @@ class CycleOptions:
     workers: int = 1  #: days planned in parallel processes.
     allocation_time_limit_s: float = 30.0  #: per short day, CP-SAT's limit.
     progress: Callable[[CycleProgress], None] | None = None
+    #: Asked as the cycle is planned: True ends it with the days planned so far, marked
+    #: ``interrupted`` (the command line's Ctrl-C).
+    stop: Callable[[], bool] | None = None
 
     def __post_init__(self) -> None:
         if self.time_limit_s <= 0:
@@ -95,7 +98,10 @@ class CycleResult:
 
 
 def plan_cycle(cs: CycleScenario, options: CycleOptions | None = None) -> CycleResult:
-    """Plan every day of ``cs``; see the module's docstring."""
+    """Plan every day of ``cs``; see the module's docstring. Asked to stop
+    (``options.stop``), it hands over the first days that have all their rounds (those
+    cut short marked interrupted in their plans), the horizon marked ``interrupted``;
+    :class:`~supplyroute.rounds.budget.Interrupted` if not even the first day has them."""
     options = options or CycleOptions()
     started = time.monotonic()
 
@@ -106,51 +112,22 @@ def plan_cycle(cs: CycleScenario, options: CycleOptions | None = None) -> CycleR
     travel = Travel(cs.compound)
     calendar = make_calendar(cs, travel)
     tell("calendar")
-    stock = Stock(cs)
-    drafts = []
-    for day in range(cs.days):
-        drafts.append(_supply_day(cs, calendar, stock, day, options))
-        tell("bags packed", day)
-
+    drafts = _drafts(cs, calendar, options, tell)
     delivery_limit = options.time_limit_s * (DELIVERY_SHARE if cs.garbage else 1.0)
     scenarios = [d.scenario for d in drafts]
-    plans = _plan_rounds(scenarios, delivery_limit, options, tell, "delivery round")
-    # Swap interchangeable volunteers' days, the day's heaviest climbing to whoever has
-    # climbed least so far; with rotating carts, a group's carts go round too.
-    climbed: dict[str, float] = {v.id: 0.0 for v in cs.compound.volunteers}
-    relabels = []
-    for day, (scenario, planned) in enumerate(zip(scenarios, plans, strict=True)):
-        if scenario is None or planned is None:
-            relabels.append({})
-            continue
-        mapping = _relabel(scenario, planned, climbed, cs.rotate_carts)
-        scenarios[day] = _renamed_scenario(scenario, mapping)
-        plans[day] = _renamed(planned, mapping, scenarios[day])
-        relabels.append({a: b for a, b in mapping.items() if a != b})
-        for vp in plans[day].volunteers:
-            climbed[vp.volunteer] += vp.floors_climbed
-
-    garbage_scenarios: list[Scenario | None] = [None] * cs.days
-    garbage_plans: list[Plan | None] = [None] * cs.days
-    if cs.garbage is not None:
-        limit_g = round(cs.bag_limit_kg() * 1000)
-        for day in range(cs.days):
-            planned = plans[day]
-            pickups = {
-                hid: split_weight("garbage", round(
-                    cs.compound.household_by_id[hid].residents
-                    * cs.garbage.kg_per_resident_day * cs.garbage.every_days * 1000), limit_g)
-                for hid in calendar.garbage[day]
-            }
-            if pickups:
-                garbage_scenarios[day] = garbage_scenario(cs, day, pickups, planned,
-                                                          scenarios[day])
-        garbage_plans = _plan_rounds(garbage_scenarios, options.time_limit_s - delivery_limit,
-                                     options, tell, "garbage round")
-
+    plans = plan_rounds(scenarios, _round_options(delivery_limit, options), options.workers,
+                        tell, "delivery round")
+    kept = _complete_days(scenarios, plans)
+    drafts, scenarios, plans = drafts[:kept], scenarios[:kept], plans[:kept]
+    relabels = _relabel_days(cs, scenarios, plans)
+    garbage_scenarios, garbage_plans = _garbage_rounds(cs, calendar, scenarios, plans,
+                                                       options, tell)
+    kept = _complete_days(garbage_scenarios, garbage_plans)
+    if kept == 0:
+        raise Interrupted("stopped before the first day's rounds had a plan")
     rounds = []
     days = []
-    for day, draft in enumerate(drafts):
+    for day, draft in enumerate(drafts[:kept]):
         planned = plans[day]
         rounds.append(DayRounds(
             delivery=((scenarios[day], planned)  # type: ignore[arg-type]
@@ -163,14 +140,84 @@ def plan_cycle(cs: CycleScenario, options: CycleOptions | None = None) -> CycleR
         days.append(_day_plan(cs, day, draft, calendar, rounds[-1], relabels[day]))
     solve_s = None if options.deterministic else round(time.monotonic() - started, 3)
     totals = _totals(rounds)
-    horizon = HorizonPlan(
-        scenario=cs.name,
-        summary=_summary(days, rounds, totals, solve_s),
-        days=tuple(days),
-        volunteers=tuple(_loads(cs, totals)),
-    )
+    summary = _summary(days, rounds, totals, solve_s)
+    if options.stop is not None and options.stop():
+        summary = summary.model_copy(update={"interrupted": True})
+    horizon = HorizonPlan(scenario=cs.name, summary=summary, days=tuple(days),
+                          volunteers=tuple(_loads(cs, totals)))
     tell("done")
     return CycleResult(horizon, rounds)
+
+
+def _drafts(cs: CycleScenario, calendar: Calendar, options: CycleOptions,
+            tell: Callable[[str, int | None], None]) -> list[_Draft]:
+    """Every day's supplies, day after day (stock carries over); asked to stop, the
+    days drafted so far."""
+    stock = Stock(cs)
+    drafts = []
+    for day in range(cs.days):
+        if options.stop is not None and options.stop():
+            break
+        drafts.append(_supply_day(cs, calendar, stock, day, options))
+        reclaim_sigint()  # CP-SAT, sharing out a short stock, leaves Ctrl-C as it likes
+        tell("bags packed", day)
+    return drafts
+
+
+def _complete_days(scenarios: list[Scenario | None], plans: list[Plan | None]) -> int:
+    """How many days from the first have their round planned (or need none)."""
+    for day, (scenario, planned) in enumerate(zip(scenarios, plans, strict=True)):
+        if scenario is not None and planned is None:
+            return day
+    return len(scenarios)
+
+
+def _relabel_days(cs: CycleScenario, scenarios: list[Scenario | None],
+                  plans: list[Plan | None]) -> list[dict[str, str]]:
+    """Swap interchangeable volunteers' days, the day's heaviest climbing to whoever
+    has climbed least so far; with rotating carts, a group's carts go round too. The
+    days' scenarios and plans are renamed in place; each day's renaming is returned."""
+    climbed: dict[str, float] = {v.id: 0.0 for v in cs.compound.volunteers}
+    relabels: list[dict[str, str]] = []
+    for day, (scenario, planned) in enumerate(zip(scenarios, plans, strict=True)):
+        if scenario is None or planned is None:
+            relabels.append({})
+            continue
+        mapping = _relabel(scenario, planned, climbed, cs.rotate_carts)
+        renamed = _renamed_scenario(scenario, mapping)
+        scenarios[day] = renamed
+        plans[day] = _renamed(planned, mapping, renamed)
+        relabels.append({a: b for a, b in mapping.items() if a != b})
+        for vp in plans[day].volunteers:  # type: ignore[union-attr]
+            climbed[vp.volunteer] += vp.floors_climbed
+    return relabels
+
+
+def _garbage_rounds(cs: CycleScenario, calendar: Calendar, scenarios: list[Scenario | None],
+                    plans: list[Plan | None], options: CycleOptions,
+                    tell: Callable[[str, int | None], None]
+                    ) -> tuple[list[Scenario | None], list[Plan | None]]:
+    """Each day's garbage round after its deliveries: its scenario and plan (None: no
+    round that day, or none planned before the stop)."""
+    days = len(scenarios)
+    garbage_scenarios: list[Scenario | None] = [None] * days
+    if cs.garbage is None:
+        return garbage_scenarios, [None] * days
+    limit_g = round(cs.bag_limit_kg() * 1000)
+    for day in range(days):
+        pickups = {
+            hid: split_weight("garbage", round(
+                cs.compound.household_by_id[hid].residents
+                * cs.garbage.kg_per_resident_day * cs.garbage.every_days * 1000), limit_g)
+            for hid in calendar.garbage[day]
+        }
+        if pickups:
+            garbage_scenarios[day] = garbage_scenario(cs, day, pickups, plans[day],
+                                                      scenarios[day])
+    limit_s = options.time_limit_s - options.time_limit_s * DELIVERY_SHARE  # as ever
+    garbage_plans = plan_rounds(garbage_scenarios, _round_options(limit_s, options),
+                                options.workers, tell, "garbage round")
+    return garbage_scenarios, garbage_plans
 
 
 @dataclass
@@ -340,33 +387,8 @@ def _packing_order(compound: Scenario, bags: dict[str, list[PackedBag]],
 
 
 def _round_options(limit_s: float, options: CycleOptions) -> PlanOptions:
-    return PlanOptions(time_limit_s=max(1.0, limit_s), deterministic=options.deterministic)
-
-
-def _plan_one(args: tuple[Scenario, PlanOptions]) -> Plan:
-    scenario, round_options = args
-    return plan(scenario, round_options)
-
-
-def _plan_rounds(scenarios: list[Scenario | None], limit_s: float, options: CycleOptions,
-                 tell: Callable[[str, int | None], None], stage: str) -> list[Plan | None]:
-    """Plan each day's scenario (None: no round that day), in parallel processes where
-    ``workers`` > 1."""
-    round_options = _round_options(limit_s, options)
-    days = [day for day, s in enumerate(scenarios) if s is not None]
-    jobs = [(scenarios[day], round_options) for day in days]
-    out: list[Plan | None] = [None] * len(scenarios)
-    if options.workers == 1 or len(jobs) < 2:
-        for day, job in zip(days, jobs, strict=True):
-            out[day] = _plan_one(job)  # type: ignore[arg-type]
-            tell(stage, day)
-        return out
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=options.workers, mp_context=context) as pool:
-        for day, planned in zip(days, pool.map(_plan_one, jobs), strict=True):
-            out[day] = planned
-            tell(stage, day)
-    return out
+    return PlanOptions(time_limit_s=max(1.0, limit_s), deterministic=options.deterministic,
+                       stop=options.stop)
 
 
 def _relabel(scenario: Scenario, planned: Plan, climbed: dict[str, float],

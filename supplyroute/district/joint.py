@@ -44,9 +44,9 @@ from supplyroute.district.trucks import (
     TruckProblem,
     build,
     district_start,
-    route,
     schedule,
 )
+from supplyroute.district.vans import VanRouter, VansStopped
 from supplyroute.errors import InputError, InputIssue
 from supplyroute.models import Plan
 from supplyroute.models.digest import district_sha256
@@ -59,6 +59,7 @@ from supplyroute.models.district_plan import (
     Missed,
     Shipment,
 )
+from supplyroute.rounds.budget import Interrupted
 from supplyroute.routing.problem import SearchLimit
 
 log = logging.getLogger("supplyroute.district")
@@ -100,6 +101,9 @@ class DistrictOptions:
     workers: int = 1
     scheduler: str | None = None
     progress: Callable[[str], None] | None = None
+    #: Asked as the plan goes: True ends it with the best plan so far, marked
+    #: ``interrupted`` (the command line's Ctrl-C).
+    stop: Callable[[], bool] | None = None
 
     def __post_init__(self) -> None:
         if self.time_limit_s <= 0 or self.round_time_limit_s <= 0:
@@ -134,6 +138,7 @@ class _Planner:
     district: DistrictScenario
     options: DistrictOptions
     runner: RoundRunner
+    vans: VanRouter
     roads: Roads
     lots: list[LotSpec]
     shipments: list[Shipment]
@@ -187,7 +192,12 @@ class _Planner:
                          TARGET_COST_PER_KG_S * s.kg * weight[s.compound])
         return out
 
-    def evaluate(self, truck: TruckProblem, node_routes: list[list[int]]) -> _Outcome:
+    def stopped(self) -> bool:
+        return self.options.stop is not None and self.options.stop()
+
+    def evaluate(self, truck: TruckProblem, node_routes: list[list[int]]) -> _Outcome | None:
+        """The district's day with these routes, every round planned; None if asked to
+        stop before every round had a plan."""
         day = schedule(self.district, self.roads, self.shipments, self.lots, truck, node_routes)
         jobs, keys = [], []
         for compound in self.district.compounds:
@@ -200,7 +210,10 @@ class _Planner:
                                      self.options.deterministic, self.options.round_effort))
         if jobs:
             self.say(f"planning {len(jobs)} rounds on {self.runner.where}")
-        for job, result in zip(jobs, self.runner.map(jobs), strict=True):
+        results = self.runner.map(jobs)
+        if any(result is None for result in results):
+            return None
+        for job, result in zip(jobs, results, strict=True):
             key = next(k for k in keys if k[0] == job.compound)
             self.cache[key] = result
         rounds = {k[0]: self.cache[k] for k in keys}
@@ -223,7 +236,7 @@ class _Planner:
         for _ in range(REPAIRS + 1):
             truck = build(self.district, self.roads, self.shipments, latest, targets,
                           span_cost, margins)
-            node_routes = route(truck, self.limit)
+            node_routes = self.vans.route(truck, self.limit)
             if node_routes is None:
                 raise InputError(InputIssue("vehicles", "the vans cannot carry the goods "
                                             "within their shifts and the depots' hours"))
@@ -257,36 +270,71 @@ def plan_district(district: DistrictScenario, options: DistrictOptions | None = 
     """Plan the district's vans and rounds together (see the module docstring)."""
     options = options or DistrictOptions()
     started = time.monotonic()
-    roads = Roads(district)
-    lots = make_lots(district)
-    shipments = allocate(district, roads, lots)
-    bound = district_bound(district, roads)
-    with RoundRunner(options.workers, options.scheduler) as runner:
-        planner = _Planner(district, options, runner, roads, lots, shipments, bound)
-        planner.say(f"{len(lots)} lots, {len(shipments)} shipments; bound "
-                    f"{bound.value_s / 60:.1f} min ({bound.kind})")
-        advance = {c.id: 0.0 for c in district.compounds}
-        weight = {c.id: 1.0 for c in district.compounds}
-        best: _Outcome | None = None
-        for iteration in range(options.iterations):
-            truck, node_routes = planner.routed(planner.targets(advance, weight), 0)
-            outcome = planner.evaluate(truck, node_routes)
-            critical = max(outcome.last_s, key=lambda c: outcome.last_s[c])
-            planner.say(f"iteration {iteration + 1}: last hand-over "
-                        f"{hhmm(outcome.last_delivery_s)} at {critical}")
-            if best is None or outcome.quality < best.quality:
-                best = outcome
-            advance[critical] += ADVANCE_S
-            weight[critical] *= EMPHASIS
-        baseline_s = None
-        if options.baseline:
-            truck, node_routes = planner.routed({}, BASELINE_SPAN_COST)
-            base = planner.evaluate(truck, node_routes)
-            baseline_s = base.last_delivery_s - district_start(district)
-            planner.say(f"sequential baseline: last hand-over {hhmm(base.last_delivery_s)}")
-    assert best is not None
+    with VanRouter(options.stop) as vans:  # its process starts while the rest is worked out
+        roads = Roads(district)
+        lots = make_lots(district)
+        shipments = allocate(district, roads, lots)
+        bound = district_bound(district, roads)
+        with RoundRunner(options.workers, options.scheduler, options.stop) as runner:
+            planner = _Planner(district, options, runner, vans, roads, lots, shipments, bound)
+            planner.say(f"{len(lots)} lots, {len(shipments)} shipments; bound "
+                        f"{bound.value_s / 60:.1f} min ({bound.kind})")
+            best, iterations = _iterate(planner)
+            baseline_s = None
+            if options.baseline and not planner.stopped():
+                baseline_s = _baseline(planner)
+    interrupted = planner.stopped()
+    if best is None:
+        raise Interrupted("stopped before the vans and rounds of the district had a plan")
     solve_s = None if options.deterministic else round(time.monotonic() - started, 3)
-    return _assemble(district, shipments, best, bound, options.iterations, baseline_s, solve_s)
+    built = _assemble(district, shipments, best, bound, iterations, baseline_s, solve_s)
+    if interrupted:
+        built = built.model_copy(update={"summary": built.summary.model_copy(
+            update={"interrupted": True})})
+    return built
+
+
+def _iterate(planner: _Planner) -> tuple[_Outcome | None, int]:
+    """The vans and rounds planned ``iterations`` times, the critical compound's goods
+    earlier each time: the best outcome, and how many iterations it was chosen from
+    (fewer when asked to stop)."""
+    district = planner.district
+    advance = {c.id: 0.0 for c in district.compounds}
+    weight = {c.id: 1.0 for c in district.compounds}
+    best: _Outcome | None = None
+    done = 0
+    for iteration in range(planner.options.iterations):
+        if planner.stopped():
+            break
+        try:
+            truck, node_routes = planner.routed(planner.targets(advance, weight), 0)
+        except VansStopped:
+            break
+        outcome = planner.evaluate(truck, node_routes)
+        if outcome is None:
+            break
+        done += 1
+        critical = max(outcome.last_s, key=lambda c: outcome.last_s[c])
+        planner.say(f"iteration {iteration + 1}: last hand-over "
+                    f"{hhmm(outcome.last_delivery_s)} at {critical}")
+        if best is None or outcome.quality < best.quality:
+            best = outcome
+        advance[critical] += ADVANCE_S
+        weight[critical] *= EMPHASIS
+    return best, done
+
+
+def _baseline(planner: _Planner) -> float | None:
+    """The sequential baseline's end to end (None if asked to stop before it had one)."""
+    try:
+        truck, node_routes = planner.routed({}, BASELINE_SPAN_COST)
+    except VansStopped:
+        return None
+    base = planner.evaluate(truck, node_routes)
+    if base is None:
+        return None
+    planner.say(f"sequential baseline: last hand-over {hhmm(base.last_delivery_s)}")
+    return base.last_delivery_s - district_start(planner.district)
 
 
 def _assemble(district: DistrictScenario, shipments: list[Shipment], outcome: _Outcome,

@@ -140,6 +140,8 @@ class HorizonSummary(_Frozen):
     short_days: int  #: days on which stock did not cover every need.
     fairness: Fairness
     solve_s: float | None
+    #: Stopped early (Ctrl-C): the first days only, rounds cut short marked in their plans.
+    interrupted: bool = False
 
 
 class HorizonPlan(_Frozen):

@@ -4,14 +4,25 @@ A coordinator waits for a plan at the command line, a street office's district p
 forty rounds on a cluster, and a researcher wants the same plan twice: a
 :class:`Budget` carries the time limit, deterministic mode (searches stop on counts,
 never on the clock), a share of the search's rounds, Ctrl-C, and the progress callback.
+What plans many rounds (a district, a cycle) shares how it ends on Ctrl-C: a short
+:class:`Grace` for the rounds not yet planned, :func:`sigint_held` while it starts the
+processes that plan them, and :class:`Interrupted` when there is nothing to hand over.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing import resource_tracker
+
+#: After Ctrl-C, the seconds in which rounds not yet planned may still get a first plan
+#: (a round asked to stop at once hands over its first plan in well under a second).
+GRACE_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -82,3 +93,58 @@ class Budget:
              lower_bound_s: float | None = None) -> None:
         if self.report is not None:
             self.report(Progress(self.elapsed(), stage, makespan_s, lower_bound_s))
+
+
+class Interrupted(Exception):
+    """Stopped (Ctrl-C) before any plan existed: there is nothing to hand over."""
+
+
+class Grace:
+    """How a plan of many rounds ends once asked to stop: the rounds running hand over
+    their best plan so far, the rounds not yet started get a first plan for
+    :data:`GRACE_S` more seconds, and none after that."""
+
+    def __init__(self, stop: Callable[[], bool] | None, grace_s: float = GRACE_S):
+        self.stop = stop
+        self.grace_s = grace_s
+        self.since: float | None = None  #: when the stop was first seen.
+
+    def stopping(self) -> bool:
+        """Asked to stop (at this call or before)."""
+        if self.since is None and self.stop is not None and self.stop():
+            self.since = time.monotonic()
+        return self.since is not None
+
+    def over(self) -> bool:
+        """Asked to stop more than the grace ago: plan nothing more."""
+        return self.stopping() and time.monotonic() - (self.since or 0.0) > self.grace_s
+
+
+@contextlib.contextmanager
+def sigint_held() -> Iterator[None]:
+    """Ctrl-C held back while child processes are started here: they inherit the block
+    and never see it (the terminal sends it to every process of the command), and this
+    process gets it, late but not lost, when the block ends (in this thread only: the
+    others, the main thread among them, take it as before). Multiprocessing's resource
+    tracker unblocks Ctrl-C when it starts, so it is started first."""
+    if not hasattr(signal, "pthread_sigmask"):  # not POSIX: nothing to hold back with
+        yield
+        return
+    resource_tracker.ensure_running()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def reclaim_sigint() -> None:
+    """Put this process's own Ctrl-C handler back with the operating system. OR-Tools'
+    CP-SAT (a short stock's fair shares) catches Ctrl-C while it solves and then leaves
+    the system's default behind: the next Ctrl-C would kill the process outright, with
+    no plan written. Call it after such a solve, in the main thread (elsewhere a no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler) or handler in (signal.SIG_IGN, signal.SIG_DFL):
+        signal.signal(signal.SIGINT, handler)

@@ -174,6 +174,7 @@ def _max_min(claims: list[Claim], category: str, left: dict[str, int], unit_g: d
         model.Add(sum(var for (h, i), var in q.items() if i == item) <= left[item])
 
     solver = cp_model.CpSolver()
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C is the command's to handle
     solver.parameters.max_time_in_seconds = stage_s
     solver.parameters.num_workers = 1 if deterministic else 2
     if deterministic:
