@@ -176,9 +176,35 @@ def break_summary(cs: CycleScenario, f: HorizonFolder) -> HorizonFolder:
                          dict(f.rounds), dict(f.picklists))
 
 
+def break_claim(cs: CycleScenario, f: HorizonFolder) -> HorizonFolder:
+    planned = f.rounds[0, "delivery"][1]
+    summary = planned.summary.model_copy(update={"lower_bound_s": planned.summary.makespan_s,
+                                                 "gap": 0.0})
+    return with_round(f, 0, "delivery", plan=planned.model_copy(update={"summary": summary}))
+
+
+def break_allocation(cs: CycleScenario, f: HorizonFolder) -> HorizonFolder:
+    allocation = f.horizon.days[1].allocation  # day 1 is short: said to be enough
+    return with_day(f, 1, allocation=allocation.model_copy(update={"status": "enough"}))
+
+
+def break_relabel(cs: CycleScenario, f: HorizonFolder) -> HorizonFolder:
+    a, b = (v.id for v in f.rounds[0, "delivery"][0].volunteers[:2])
+    return with_day(f, 0, relabel={a: b})
+
+
+def break_picklist(cs: CycleScenario, f: HorizonFolder) -> HorizonFolder:
+    picklists = {d: text for d, text in f.picklists.items() if d != 0}
+    return HorizonFolder(f.horizon, dict(f.rounds), picklists)
+
+
 BREAKERS: dict[HorizonRule, Callable[[CycleScenario, HorizonFolder], HorizonFolder]] = {
     HorizonRule.STRUCTURE: break_structure,
     HorizonRule.ROUND: break_round,
+    HorizonRule.CLAIM: break_claim,
+    HorizonRule.ALLOCATION: break_allocation,
+    HorizonRule.RELABEL: break_relabel,
+    HorizonRule.PICKLIST: break_picklist,
     HorizonRule.DAY_SCENARIO: break_day_scenario,
     HorizonRule.CYCLE: break_cycle,
     HorizonRule.VISIT: break_visit,

@@ -4,9 +4,13 @@ of a supply cycle.
 Recomputes a horizon plan from the cycle scenario alone with its own arithmetic: the
 days' derived doorstep scenarios, who is served when (the cycle, the daily visits, the
 garbage), the gate's stock lot by lot, diets, rations and their fair shares, the bags,
-the packing staff's batches (:mod:`supplyroute.checks.horizon_supplies`) and the
-horizon's summary; every day's rounds go through the doorstep checker
-(:mod:`supplyroute.checks.round`). Coordinators need it because a horizon is many
+the packing staff's batches (:mod:`supplyroute.checks.horizon_supplies`), the
+allocation by the documented ration fill (:mod:`supplyroute.checks.horizon_shares`),
+the volunteers on duty and the relabels (:mod:`supplyroute.checks.horizon_claims`), the
+pick lists read back (:mod:`supplyroute.checks.horizon_picklists`) and the horizon's
+summary; every day's rounds go through the doorstep checker
+(:mod:`supplyroute.checks.round`) and their bounds, gaps and optimality are argued again
+(:func:`supplyroute.checks.claims.verify_claims`). Coordinators need it because a horizon is many
 rounds and a ledger of supplies planned together: a round can check clean on its own
 while the day's scenario it was planned for is not the day's, a household waits past
 its cycle or the summary they report from does not add up. It imports none of the
@@ -23,6 +27,8 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from supplyroute.checks.horizon_claims import HorizonClaims
+from supplyroute.checks.horizon_picklists import HorizonPicklists
 from supplyroute.checks.horizon_rules import (
     GARBAGE_TOLERANCE_KG,
     KG_TOLERANCE,
@@ -30,6 +36,7 @@ from supplyroute.checks.horizon_rules import (
     TIME_TOLERANCE_S,
     HorizonRule,
 )
+from supplyroute.checks.horizon_shares import HorizonShares
 from supplyroute.checks.horizon_supplies import HorizonSupplies
 from supplyroute.checks.round import check
 from supplyroute.checks.violations import Checker, Violation
@@ -47,10 +54,13 @@ def _ratio(values: list[float]) -> float:
     return max(values) / mean if mean > 0 else 1.0
 
 
-class _HorizonChecker(HorizonSupplies, Checker):
+class _HorizonChecker(HorizonSupplies, HorizonShares, HorizonClaims, HorizonPicklists,
+                      Checker):
     """The horizon checker: the horizon's shape, its rounds and their day scenarios, the
-    cycle, the visits and the garbage (here), then the supplies (:class:`HorizonSupplies`)
-    and the summary."""
+    cycle, the visits and the garbage (here), the rounds' claims, duty and relabels
+    (:class:`HorizonClaims`), the supplies (:class:`HorizonSupplies`), the allocation
+    (:class:`HorizonShares`), the pick lists (:class:`HorizonPicklists`) and the
+    summary."""
 
     def __init__(self, cs: CycleScenario, folder: HorizonFolder):
         super().__init__()
@@ -62,6 +72,8 @@ class _HorizonChecker(HorizonSupplies, Checker):
         # Per day index in the horizon (after the structure check).
         self.days = list(enumerate(self.horizon.days))
         self.closing = {}  # day -> item -> units, recomputed
+        self.opened = {}  # day -> item -> units after expiry and arrivals, recomputed
+        self.freshness = {}  # day -> item -> its oldest lot's expiry day
 
     def round_of(self, day: DayPlan, kind: str) -> tuple[Scenario, Plan] | None:
         summary = day.delivery_round if kind == "delivery" else day.garbage_round
@@ -79,9 +91,10 @@ class _HorizonChecker(HorizonSupplies, Checker):
         return True
 
     def steps(self) -> Iterable[Callable[[], None]]:
-        return (self.structure, self.rounds, self.day_scenarios, self.cycle, self.visits,
-                self.garbage, self.stock, self.bags_and_diets, self.rations, self.orders,
-                self.packing, self.summary)
+        return (self.structure, self.rounds, self.round_claims, self.day_scenarios,
+                self.relabels, self.duty_and_lists, self.cycle, self.visits, self.garbage,
+                self.stock, self.bags_and_diets, self.rations, self.allocations, self.orders,
+                self.packing, self.picklists, self.summary)
 
     # 1. The horizon's shape (its scenario name: :meth:`identity`).
     def structure(self) -> None:
@@ -525,6 +538,9 @@ class _HorizonChecker(HorizonSupplies, Checker):
         for vid in sorted(set(loads) - listed):
             self.flag(HorizonRule.SUMMARY, "volunteers",
                       f"volunteer {vid!r} works in some round but has no load line")
+        for vid in sorted(set(self.cs.compound.volunteer_by_id) - listed - set(loads)):
+            self.flag(HorizonRule.SUMMARY, "volunteers",
+                      f"volunteer {vid!r} of the compound has no load line")
 
     def compare(self, where: str, stated: float | None, value: float | None,
                 absolute: float = 0.0) -> None:

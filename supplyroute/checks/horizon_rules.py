@@ -21,6 +21,9 @@ class HorizonRule(str, Enum):
     STRUCTURE = "structure"
     #: a day's delivery or garbage plan breaks a doorstep rule (the doorstep checker).
     ROUND = "round"
+    #: a day's round claims a lower bound, gap or optimality that the checker's own
+    #: argument does not support (:func:`~supplyroute.checks.claims.verify_claims`).
+    CLAIM = "claim"
     #: a delivery round's scenario is not the day's derived one (buildings, parameters,
     #: walkways, households and their bags, volunteers on duty, gates and releases).
     DAY_SCENARIO = "day_scenario"
@@ -52,5 +55,17 @@ class HorizonRule(str, Enum):
     #: release batches: release times, bag counts, every packed household in one batch,
     #: and no more bags than the packing staff can have packed by then.
     PACKING = "packing"
+    #: a day's allocation that the stock does not bear out: its status (``enough`` when
+    #: the fill reaches every need, else short), its smallest coverage shares, its
+    #: solve time (none when nothing was short), or the bags of a day with enough stock
+    #: that are not the fill's.
+    ALLOCATION = "allocation"
+    #: a day's relabel that is not a swap of interchangeable volunteers on duty, whose
+    #: roles (and carts) are not where the day's scenario puts them, or that does not
+    #: give the heaviest climbing to whoever has climbed least in the earlier days.
+    RELABEL = "relabel"
+    #: a pick list missing, or not the day's bags: batches, stairwells, households,
+    #: load times, bag kinds, weights and contents.
+    PICKLIST = "picklist"
     #: the horizon summary, the days' work and the volunteers' loads do not add up.
     SUMMARY = "summary"

@@ -44,6 +44,8 @@ class HorizonSupplies(Checker):
     items: dict[str, Item]
     households: dict[str, Household]
     closing: dict[int, dict[str, int]]  #: day -> item -> units, recomputed by :meth:`stock`
+    opened: dict[int, dict[str, int]]  #: day -> item -> units after expiry and arrivals
+    freshness: dict[int, dict[str, float]]  #: day -> item -> its oldest lot's expiry day
 
     # 7. The gate's stock, recomputed lot by lot.
     def stock(self) -> None:
@@ -64,6 +66,9 @@ class HorizonSupplies(Checker):
                 shelf = self.items[a.item].shelf_life_days
                 lots[a.item].append(_Lot(a.units, d + shelf if shelf is not None else None))
                 arrived[a.item] += a.units
+            self.opened[d] = {i: sum(lot.units for lot in ls) for i, ls in lots.items()}
+            self.freshness[d] = {i: min((lot.expires for lot in ls if lot.expires is not None),
+                                        default=math.inf) for i, ls in lots.items()}
             used: dict[str, int] = defaultdict(int)
             for x in day.deliveries:
                 for b in x.bags:
