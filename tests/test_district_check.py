@@ -405,7 +405,7 @@ MUTATIONS: list[tuple[Callable[[DistrictScenario, DistrictPlan], Pair], District
     (wrong_household_time, DistrictRule.ROUND),
     (wrong_makespan, DistrictRule.SUMMARY),
     (wrong_km, DistrictRule.SUMMARY),
-    (bound_above, DistrictRule.SUMMARY),
+    (bound_above, DistrictRule.CLAIM),
     (wrong_counts, DistrictRule.SUMMARY),
 ]
 

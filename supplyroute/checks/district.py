@@ -8,7 +8,10 @@ loading and unloading, its shift, the depots' hours and stock, the shipments fro
 to gate, the bays and the staging room at each gate (here); then the lots' arrivals and
 releases, the medicine orders and the patients' rides, and it rebuilds each compound's
 day scenario (the releases the vans made possible, the orders' deadlines) and puts each
-compound's round through the doorstep checker (:mod:`supplyroute.checks.district_rounds`).
+compound's round through the doorstep checker and its claims argued again
+(:mod:`supplyroute.checks.district_rounds`); last, the summary's own claims: the
+district's bound argued again with its own arithmetic, its named argument, its gap
+(:mod:`supplyroute.checks.district_claims`, :mod:`supplyroute.checks.district_bound`).
 Coordinators need it because the vans and the rounds are planned together: a plan they
 hand to drivers and volunteers must hold on the road, at the gates and in every
 compound at once. It imports none of the planner's modules (roads, day, goods, trucks,
@@ -21,6 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from supplyroute.checks.district_claims import DistrictClaims
 from supplyroute.checks.district_rounds import DistrictRounds
 from supplyroute.checks.district_rules import (
     KG_TOLERANCE,
@@ -48,10 +52,11 @@ def _peak(intervals: list[tuple[float, float, float]]) -> float:
     return peak
 
 
-class _DistrictChecker(DistrictRounds, Checker):
+class _DistrictChecker(DistrictRounds, DistrictClaims, Checker):
     """The district checker: the plan's shape, each van's route, the depots' stock, the
     pickups, the bays and the staging (here), then the lots, orders, rides, rounds and
-    summary (:class:`DistrictRounds`)."""
+    summary (:class:`DistrictRounds`), and the summary's claims argued again
+    (:class:`DistrictClaims`)."""
 
     def __init__(self, district: DistrictScenario, plan: DistrictPlan):
         super().__init__()
@@ -93,7 +98,7 @@ class _DistrictChecker(DistrictRounds, Checker):
     def steps(self) -> Iterable[Callable[[], None]]:
         return (self.drivable, self.structure, self.vehicle_routes, self.stock, self.pickups,
                 self.bays, self.staging, self.releases, self.orders_met, self.rides,
-                self.rounds, self.summary)
+                self.rounds, self.summary, self.claims)
 
     def drivable(self) -> None:
         """The driving distances can be computed (the road network can be read, its nodes
@@ -122,8 +127,11 @@ class _DistrictChecker(DistrictRounds, Checker):
             if sh.order is not None and sh.order not in self.orders:
                 self.flag(DistrictRule.STRUCTURE, f"{where}.order",
                           f"unknown medicine order {sh.order!r}")
-            if sh.lot is None and sh.order is None:
-                self.flag(DistrictRule.STRUCTURE, where, "a shipment of no lot and no order")
+            if (sh.lot is None) == (sh.order is None):
+                self.flag(DistrictRule.STRUCTURE, where,
+                          "a shipment of no lot and no order" if sh.lot is None else
+                          f"a shipment of lot {sh.lot!r} and of medicine order {sh.order!r}: "
+                          "a medicine order's shipments belong to its lot by the order only")
         lot_ids = {lot.id for lot in self.plan.lots}
         for l_i, lot in enumerate(self.plan.lots):
             where = f"lots[{l_i}]"
@@ -177,6 +185,20 @@ class _DistrictChecker(DistrictRounds, Checker):
             if cr.compound not in self.compounds:
                 self.flag(DistrictRule.STRUCTURE, f"compounds[{c_i}].compound",
                           f"unknown compound {cr.compound!r}")
+        self.missed_listed()
+
+    def missed_listed(self) -> None:
+        """Each missed request is one of the district's orders or transports, of its
+        kind, listed once (its reason is a free label)."""
+        known = {"order": self.orders, "transport": self.transports}
+        seen: set[str] = set()
+        for m_i, m in enumerate(self.plan.missed):
+            if m.id not in known[m.kind]:
+                self.flag(DistrictRule.STRUCTURE, f"missed[{m_i}].id",
+                          f"no {m.kind} {m.id!r} in the district")
+            if m.id in seen:
+                self.flag(DistrictRule.STRUCTURE, f"missed[{m_i}]", f"{m.id!r} listed twice")
+            seen.add(m.id)
 
     def route_shape(self, where: str, route: VehicleRoute, vehicle: Vehicle) -> None:
         """A route runs from a "start" at the start depot to an "end" at the end depot;
@@ -206,6 +228,7 @@ class _DistrictChecker(DistrictRounds, Checker):
             if stop.dropped and stop.place not in self.compounds:
                 self.flag(DistrictRule.STRUCTURE, f"{swhere}.dropped",
                           f"goods unloaded at {stop.place!r}, which is not a compound's gate")
+            self.stop_kind(swhere, stop)
             visit = Visit(route.vehicle, k, stop, swhere)
             for field, ids, index in (("picked", stop.picked, self.picks),
                                       ("dropped", stop.dropped, self.drops)):
@@ -223,6 +246,24 @@ class _DistrictChecker(DistrictRounds, Checker):
                                   f"unknown transport {tid!r}")
                     else:
                         index[tid].append(visit)
+
+    def stop_kind(self, where: str, stop: VehicleStop) -> None:
+        """A stop's kind says what is done there, and nothing else is: goods loaded at a
+        "pickup", unloaded at a "delivery", a passenger getting in at a "board" and out at
+        an "alight"; nothing at the "start" and the "end" (drivers read the kind)."""
+        done = {kind for kind, ids in (("pickup", stop.picked), ("delivery", stop.dropped),
+                                       ("board", stop.boarded), ("alight", stop.alighted))
+                if ids}
+        if stop.kind in ("start", "end"):
+            wrong = sorted(done)
+        else:
+            wrong = sorted(done - {stop.kind}) or ([] if done else ["nothing"])
+        if wrong:
+            said = {"pickup": "goods are loaded", "delivery": "goods are unloaded",
+                    "board": "a passenger gets in", "alight": "a passenger gets out",
+                    "nothing": "nothing is done"}
+            self.flag(DistrictRule.STRUCTURE, f"{where}.kind",
+                      f"a {stop.kind!r} stop where {' and '.join(said[w] for w in wrong)}")
 
     # 2. Each route: loads and seats, shift, drives and services, hours, loading rights.
     def kg_of(self, ids: Iterable[str]) -> float:

@@ -13,7 +13,7 @@ from supplyroute.models.district_plan import VehicleStop
 TIME_TOLERANCE_S = 1.0  #: plans round times; drives and services sum a few of them.
 KG_TOLERANCE = 0.01  #: loads, lots and staging are stated to the gram or so.
 KM_TOLERANCE = 0.01  #: route lengths are stated to the metre.
-GAP_TOLERANCE = 1e-3
+GAP_TOLERANCE = 1e-4  #: gaps are stated to 4 decimals (and the bound's rounding).
 OVERLAP_TOLERANCE_S = 0.01  #: unloadings that merely touch do not share a bay.
 
 
@@ -24,7 +24,9 @@ class DistrictRule(str, Enum):
     #: the plan's shape: its scenario name; vehicles, depots, compounds, shipments, lots
     #: and transports it names exist; each vehicle has one route, from a "start" stop at
     #: its start depot to an "end" stop at its end depot; goods are loaded at depots and
-    #: unloaded at compounds' gates.
+    #: unloaded at compounds' gates; each stop's kind is what is done there; a shipment
+    #: belongs to a lot or to a medicine order; a missed request is one of the district's
+    #: orders or transports, of its kind, once.
     STRUCTURE = "structure"
     #: the goods on board above the vehicle's kg or room, passengers above its seats, or a
     #: stated load that is not what is on board.
@@ -64,9 +66,15 @@ class DistrictRule(str, Enum):
     #: checker), a compound without exactly one round, or household times that do not
     #: match the lots and the round.
     ROUND = "round"
-    #: the summary's figures do not match the routes and the rounds, or its bound and gap
-    #: do not hold.
+    #: the summary's figures do not match the routes and the rounds (the gap is not
+    #: makespan / bound - 1, or stated where it is undefined), or a free label out of
+    #: its range.
     SUMMARY = "summary"
+    #: a claim argued again does not hold: the district's lower bound is above the one
+    #: the checker's own argument gives, or its kind names an argument that does not
+    #: give it; a round's bound or optimality that the round's arguments (the doorstep
+    #: claim checker, on the round's day scenario) do not support.
+    CLAIM = "claim"
 
 
 @dataclass(frozen=True)
