@@ -175,6 +175,20 @@ def _plan_relay(compound: PreparedCompound, options: PlanOptions) -> tuple[Plan,
     return built, {q.id for q in compound.demand.parcels if eligible.servable(q)}
 
 
+def _in_relay_terms(carried: Plan, relayed: Plan, servable: set[str]) -> tuple:
+    """The carry plan's households left out, with the reasons an auto plan gives: one
+    only a relay could serve was not left out for want of an eligible volunteer, but
+    for what kept the relay plan from serving it."""
+    relay_reason = {u.household: u for u in relayed.unserved}
+    return tuple(
+        relay_reason.get(u.household, u.model_copy(update={
+            "reason": UnservedReason.NO_VOLUNTEER_TIME,
+            "detail": "only a ferry and a climber may serve it, and the relay plan, "
+                      "which served it, was not kept"}))
+        if u.reason is UnservedReason.NO_ELIGIBLE_VOLUNTEER and u.household in servable
+        else u for u in carried.unserved)
+
+
 def _plan_auto(compound: PreparedCompound, options: PlanOptions) -> Plan:
     """Both modes on the same prepared compound, each with its share of the time
     limit; the better plan (fewer households left out, then the shorter makespan) is
@@ -190,6 +204,8 @@ def _plan_auto(compound: PreparedCompound, options: PlanOptions) -> Plan:
         return p.summary.households_unserved, p.summary.makespan_s
 
     best = carried if key(carried) <= key(relayed) else relayed
+    if best is carried:
+        best = best.model_copy(update={"unserved": _in_relay_terms(carried, relayed, servable)})
     bound_s = relayed.summary.lower_bound_s
     sm = best.summary
     # The relay bound covers every household a carry or relay plan could serve.
@@ -200,6 +216,8 @@ def _plan_auto(compound: PreparedCompound, options: PlanOptions) -> Plan:
         (carried.summary.solve_s or 0.0) + (relayed.summary.solve_s or 0.0), 3)
     summary = sm.model_copy(update={
         "mode_makespans_s": makespans, "lower_bound_s": bound_s, "gap": gap,
+        "mode_unserved": {"carry": carried.summary.households_unserved,
+                          "relay": relayed.summary.households_unserved},
         "bound": relayed.summary.bound, "solve_s": solve_s,
         "proven_optimal": False})  # optimal among carry plans is not among relay plans
     return best.model_copy(update={"summary": summary})

@@ -156,8 +156,12 @@ def test_homes_written_the_local_way(ledger, hand_plan) -> None:
     assert "1号楼1单元302室" in page and "西里小区" not in page
 
 
-def test_unserved_reasons_in_chinese(ledger, hand_plan, tmp_path) -> None:
-    assert hand_plan.unserved, "bjxilu7 by hand leaves its urgent home unserved"
+def test_unserved_reasons_in_chinese(tmp_path) -> None:
+    data = _ledger_data()
+    data["households"][0].update(priority="urgent", deadline="08:01")  # nobody is there by then
+    ledger = validate_document(Scenario, data)
+    hand_plan = plan(ledger, PlanOptions(method="manual"))
+    assert hand_plan.unserved, "a deadline nobody can meet leaves its home unserved"
     index = write_html_sheets(ledger, hand_plan, tmp_path, "zh")[-1]
     seen = visible_text(index.read_text(encoding="utf-8"))
     for u in hand_plan.unserved:

@@ -16,7 +16,7 @@ import pytest
 from supplyroute import PlanOptions, check, plan
 from supplyroute.compound.prepared import PreparedCompound
 from supplyroute.io import validate_document
-from supplyroute.models import Plan, Scenario, UnservedReason
+from supplyroute.models import Plan, Scenario
 from supplyroute.rounds.budget import Budget
 from supplyroute.rounds.interface import RoundResult
 from supplyroute.rounds.manual import groups, solve, without_carts
@@ -165,17 +165,18 @@ def test_groups_do_not_help_each_other() -> None:
     assert sequence(result, "B") + sequence(result, "C") == ["t"]
 
 
-def test_a_household_only_a_cart_can_take_is_left_out() -> None:
+def test_a_household_only_a_cart_can_take_is_served_after_the_round_by_hand() -> None:
     """Three bags do not fit the hands; by hand (carts left behind) nobody may bring
-    them: unserved, no eligible volunteer, the detail saying it was by hand."""
+    them, but nobody is left out while a volunteer could still serve them: the cart
+    takes them on one more trip after the round by hand."""
     three = [{"kind": f"k{i}", "weight_kg": 3.0} for i in range(3)]
     s = site([home("big", bags=three), home("a")], [vol("V1", cart=CART)])
     p = manual_plan(s)
     assert check(s, p) == []
-    assert [(u.household, u.reason) for u in p.unserved] == [
-        ("big", UnservedReason.NO_ELIGIBLE_VOLUNTEER)]
-    assert p.unserved[0].detail.startswith("by hand:")
-    assert [d.household for d in p.deliveries] == ["a"]
+    assert not p.unserved
+    assert [d.household for d in p.deliveries] == ["big", "a"]
+    last = p.volunteers[0].trips[-1]
+    assert last.mode == "cart" and last.bags == 3
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

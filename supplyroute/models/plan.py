@@ -35,7 +35,8 @@ PLAN_VERSION = 1
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    #: A plan holds no NaN nor infinity (a figure that is one is a bug, or a doctored file).
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Door(_Frozen):
@@ -154,6 +155,9 @@ class Summary(_Frozen):
     mode: Literal["carry", "relay"] = "carry"
     #: with ``--mode auto``, the makespan each mode reached (the better one is kept).
     mode_makespans_s: dict[str, float] | None = None
+    #: with ``--mode auto``, the households each mode left out: auto keeps the mode
+    #: that leaves fewer out, then the shorter makespan (carry on a tie).
+    mode_unserved: dict[str, int] | None = None
     makespan_s: float  #: last delivery minus the round's start.
     #: no plan of this scenario (that serves the households of ``bound_covers``) can
     #: have a smaller makespan.

@@ -24,14 +24,14 @@ from supplyroute.models import (
     Delivery,
     Plan,
     Priority,
-    Scenario,
     Summary,
     Unserved,
     UnservedReason,
     VolunteerPlan,
 )
 from supplyroute.models.digest import scenario_sha256
-from supplyroute.rounds.interface import RoundMode, RoundResult
+from supplyroute.rounds.interface import RoundMode, RoundResult, delivery
+from supplyroute.rounds.rescue import rescue
 
 
 def timetable_round(ctx: PreparedCompound, table: Timetable, proven_optimal: bool = False,
@@ -66,18 +66,23 @@ def assemble(ctx: PreparedCompound, result: RoundResult, bound: Bound, method: s
              servable: Callable[[Parcel], bool] | None = None,
              service: ServiceBound | None = None) -> Plan:
     """The plan of a round. Every household nobody may serve (``servable``, default:
-    anyone eligible for a carry round) is listed with its reason. Where a carry round
+    anyone eligible for a carry round) is listed with its reason; every household left
+    out that a volunteer can still serve on one more trip is served
+    (:func:`~supplyroute.rounds.rescue.rescue`). Where a carry round
     leaves out households some plan could serve, its bound is recomputed for the
     households it serves, so that the gap still says how close it is for those."""
-    deliveries = list(result.deliveries)
     unserved = list(result.unserved)
-    handed = {d.household for d in deliveries}
+    handed = {d.household for d in result.deliveries}
     listed = {u.household for u in unserved}
     may_serve = servable or (lambda q: bool(ctx.eligible[q.index]))
     for q in ctx.demand.parcels:
         if not may_serve(q) and q.id not in handed and q.id not in listed:
             reason, detail = ctx.why_unservable(q)
             unserved.append(Unserved(household=q.id, reason=reason, detail=detail))
+    result = rescue(ctx, RoundResult(result.volunteers, result.deliveries, unserved,
+                                     result.proven_optimal))
+    deliveries, unserved = list(result.deliveries), list(result.unserved)
+    handed = {d.household for d in deliveries}
     if mode == "relay":
         return plan_model(ctx, result.volunteers, deliveries, unserved, bound, method,
                           solve_s, result.proven_optimal, "relay",
@@ -104,14 +109,6 @@ def only_unservable(ctx: PreparedCompound, unserved: list[Unserved],
     return all(not ctx.eligible[parcels[u.household].index]
                and ctx.why_unservable(parcels[u.household])[0]
                is UnservedReason.NO_ELIGIBLE_VOLUNTEER for u in unserved)
-
-
-def delivery(scenario: Scenario, household_id: str, volunteer_id: str, delivered_s: float,
-              **where: int | str) -> Delivery:
-    household = scenario.household_by_id[household_id]
-    return Delivery(household=household_id, priority=household.priority.value,
-                    volunteer=volunteer_id, delivered_s=round(delivered_s, 2),
-                    latest_s=household.latest_s, **where)  # type: ignore[arg-type]
 
 
 def plan_model(ctx: PreparedCompound, volunteer_plans: list[VolunteerPlan],

@@ -20,7 +20,7 @@ from supplyroute.bounds.carry import Bound
 from supplyroute.bounds.relay import RelayEligibility
 from supplyroute.bounds.service import ServiceBound
 from supplyroute.compound.prepared import PreparedCompound
-from supplyroute.models import Delivery, Unserved, VolunteerPlan
+from supplyroute.models import Delivery, Scenario, Unserved, VolunteerPlan
 from supplyroute.rounds.budget import Budget
 
 #: The kinds of round: carry (whoever brings the bags takes them up) and relay (ferries
@@ -64,6 +64,15 @@ class RoundResult:
     deliveries: list[Delivery]
     unserved: list[Unserved] = field(default_factory=list)
     proven_optimal: bool = False
+
+
+def delivery(scenario: Scenario, household_id: str, volunteer_id: str, delivered_s: float,
+             **where: int | str) -> Delivery:
+    """The ledger line of a household handed its bags (``where``: its trip or climb)."""
+    household = scenario.household_by_id[household_id]
+    return Delivery(household=household_id, priority=household.priority.value,
+                    volunteer=volunteer_id, delivered_s=round(delivered_s, 2),
+                    latest_s=household.latest_s, **where)  # type: ignore[arg-type]
 
 
 class RoundPlanner(Protocol):

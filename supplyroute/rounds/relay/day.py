@@ -52,6 +52,18 @@ class ClimbTask:
     def duration_s(self) -> float:
         return self.run.end_off - self.run.start_off
 
+    @property
+    def opens_s(self) -> float:
+        """The earliest start at which every door of the run is within its window."""
+        return max((q.earliest_s - (off - self.run.start_off) for q, _, off in self.run.doors),
+                   default=-math.inf)
+
+    @property
+    def closes_s(self) -> float:
+        """The latest start at which every door of the run is by its deadline."""
+        return min((q.latest_s - (off - self.run.start_off) for q, _, off in self.run.doors
+                    if q.latest_s is not None), default=math.inf)
+
 
 @dataclass
 class Load:
@@ -90,6 +102,8 @@ class RelayTimetable:
     unserved: list[tuple[Parcel, UnservedReason, str]]
     delivered: dict[int, float]  #: parcel index -> last hand-over.
     ferry_of: dict[int, tuple[int, int]]  #: relayed parcel -> (ferry, trip index).
+    #: relayed parcels some of whose climbs were made and another one cancelled.
+    partial: set[int] = field(default_factory=set)
 
     @property
     def last_delivery_s(self) -> float:
@@ -179,6 +193,8 @@ class RelayDay:
     def drop_parcels(self, parcels, reason: UnservedReason, detail: str) -> None:
         for q in parcels:
             if q.index in self.table.delivered:
+                if q.index in self.table.ferry_of:
+                    self.table.partial.add(q.index)  # some bags up, others left below
                 continue
             self.table.unserved.append((q, reason, detail))
             for task_id in self.tasks_of_parcel.get(q.index, ()):
@@ -324,7 +340,7 @@ class RelayDay:
             t, here = self.projected(w, now, task.rank)
             walk = self.walk_s(w, here, there)
             due = task.ready_s if task.ready_s is not None else task.expected_s
-            done = max(t + walk, now, due or now) + task.duration_s
+            done = max(t + walk, now, due or now, task.opens_s) + task.duration_s
             if done > self.ctx.volunteers[w].shift.end + EPS:
                 continue
             score = done + WALK_WEIGHT * walk
@@ -374,7 +390,13 @@ class RelayDay:
     def climb(self, w: int, task: ClimbTask, walk_m: float, arrive: float,
               start: float) -> None:
         vol = self.ctx.volunteers[w]
+        start = max(start, task.opens_s)  # a window opens later: the climber waits
         end = start + task.duration_s
+        if start > task.closes_s + EPS:
+            self.cancel(task, UnservedReason.DEADLINE_UNREACHABLE,
+                        f"climber {vol.id!r} would reach the door after its deadline")
+            self.push(self.free_s[w], _CLIMBER, (w,))
+            return
         if end > vol.shift.end + EPS:
             self.cancel(task, UnservedReason.NO_VOLUNTEER_TIME,
                         f"climber {vol.id!r} would finish after the shift ends")

@@ -112,6 +112,33 @@ class RelaySearch:
                 roles[v] = "both"
             else:
                 roles[v] = "climbs" if work[v]["climbs"] > work[v]["trips"] else "trips"
+        return self.cover(roles)
+
+    def cover(self, roles: dict[int, str]) -> dict[int, str]:
+        """Roles that leave no household without a trip-maker and climber (or a
+        carrier) that the volunteers' own roles would allow: a volunteer free to do
+        either swaps while a swap serves more households than it loses."""
+        def lost(r: dict[int, str]) -> list[Parcel]:
+            eligible = self.within(r)
+            return [q for q in self.regular if not eligible.servable(q)]
+
+        gone = lost(roles)
+        e = self.eligible
+        may = {v for q in gone for table in (e.carry, e.ferry, e.climb)
+               for v in table.get(q.index, ())}
+        free = [v for v in sorted(may)
+                if self.ctx.volunteers[v].role is Role.ANY and roles[v] != "both"]
+        now = len(gone)
+        while now:
+            best = None
+            for v in free:
+                swapped = {**roles, v: "climbs" if roles[v] == "trips" else "trips"}
+                count = len(lost(swapped))
+                if count < now and (best is None or count < best[0]):
+                    best = (count, swapped)
+            if best is None:
+                break
+            now, roles = best
         return roles
 
     def cost(self, kind: str, v: int, q: Parcel) -> float:
@@ -154,7 +181,7 @@ class RelaySearch:
         if limited and day.stalled:
             table = RelayDay(ctx, loads, tasks, ahead=False).run()
         for q in lost:
-            reason, detail = LOST
+            reason, detail = STRANDED if q.index in self.carry_only else LOST
             table.unserved.append((q, reason, detail))
         return table, lp_work
 
@@ -245,7 +272,8 @@ class RelaySearch:
         again; after a few tries, nothing is relayed."""
         for attempt in itertools.count():
             table, lp_work = self.day(roles, offsets, timed_queues)
-            stranded = {i for i in table.ferry_of if i not in table.delivered}
+            stranded = {i for i in table.ferry_of
+                        if i not in table.delivered or i in table.partial}
             if not stranded:
                 return table, lp_work
             if attempt < MAX_SETTLING:
@@ -331,6 +359,12 @@ class RelaySearch:
         return out
 
 
+#: Why a household is left out when the relay day could not fit its climb in and
+#: nobody may carry its bags up whole.
+STRANDED = (UnservedReason.NO_VOLUNTEER_TIME,
+            "the relay day could not fit its climb in (tried again, its bags would "
+            "wait at the entrance with no climber to take them up), and no volunteer "
+            "may carry its bags up whole")
 #: Why a household is left out when the roles given leave nobody for it.
 LOST = (UnservedReason.NO_ELIGIBLE_VOLUNTEER,
         "once roles were given, no trip-maker and climber, nor carrier, may serve it")
