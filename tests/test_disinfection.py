@@ -146,9 +146,11 @@ def test_checker_flags_orange_without_ppe() -> None:
     result = plan(strict, METHODS["carry"])
     assert check(strict, result) == []
     # The two volunteers are alike but for PPE: swapping them keeps every time right.
+    swap = {"V1": "V2", "V2": "V1"}
     swapped = result.model_copy(update={"volunteers": tuple(
-        vp.model_copy(update={"volunteer": {"V1": "V2", "V2": "V1"}[vp.volunteer]})
-        for vp in result.volunteers)})
+        vp.model_copy(update={"volunteer": swap[vp.volunteer]}) for vp in result.volunteers),
+        "deliveries": tuple(d.model_copy(update={"volunteer": swap[d.volunteer]})
+                            for d in result.deliveries)})
     assert volunteer_of(result, "o") == "V2"
     violations = check(strict, swapped)
     assert {x.rule for x in violations} == {RoundRule.SKILL}

@@ -137,7 +137,7 @@ def good_plan() -> Plan:
     return Plan(
         scenario="relay-test",
         summary=Summary(
-            method="test", mode="relay", makespan_s=500, lower_bound_s=400, gap=None,
+            method="test", mode="relay", makespan_s=500, lower_bound_s=400, gap=0.25,
             proven_optimal=False, bound="test", round_start_s=START,
             last_delivery_s=29300, finish_s=29310, households_served=4,
             households_unserved=0, bags_delivered=8, trips=1, climbs=3, walk_m=300,

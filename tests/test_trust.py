@@ -60,7 +60,8 @@ def test_the_doctored_summary_of_the_issue_is_refused_field_by_field(bjxilu) -> 
 
 def test_a_bound_above_the_plans_own_makespan_is_no_bound(bjxilu) -> None:
     scenario, made = bjxilu
-    bad = doctored(made, lower_bound_s=made.summary.makespan_s + 60, gap=None)
+    raised = made.summary.makespan_s + 60
+    bad = doctored(made, lower_bound_s=raised, gap=round(made.summary.makespan_s / raised - 1, 5))
     assert {v.rule for v in check(scenario, bad)} == {RoundRule.CLAIM}
 
 

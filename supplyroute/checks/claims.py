@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from supplyroute.checks.bound import ArguedBound, Grounds, carry_bound, relay_bound
 from supplyroute.checks.optimality import optimal_makespan_s, reaches, servable
+from supplyroute.checks.replan import replan_bound
 from supplyroute.checks.round_rules import RoundRule
 from supplyroute.checks.violations import Violation
 from supplyroute.models import Plan, Scenario
@@ -32,19 +33,23 @@ EXACT_MAX_VOLUNTEERS = 3
 RECOMPUTE_LP_MAX_HOUSEHOLDS = 6000
 
 
-def verify_claims(scenario: Scenario, plan: Plan) -> tuple[list[Violation], list[str]]:
+def verify_claims(scenario: Scenario, plan: Plan, original: Plan | None = None
+                  ) -> tuple[list[Violation], list[str]]:
     """The claims of ``plan`` that the arguments do not support, and notes on what
     could not be verified (too large to recompute). Assumes ``plan`` is for
-    ``scenario`` (see :func:`supplyroute.checks.round.check`)."""
+    ``scenario`` (see :func:`supplyroute.checks.round.check`). A replan's bound is
+    argued again from the plan it replans (``original``); without it, it is refused."""
     sm = plan.summary
     out: list[Violation] = []
     notes: list[str] = []
     if plan.scenario != scenario.name or not plan.deliveries:
         return out, notes
     if plan.replan is not None:
-        notes.append("a replan's bound (the rest of the day after the trips it kept) is "
-                     "not recomputed here; 'check --original' checks what it kept")
-        return out, notes
+        if original is None:
+            return [Violation(RoundRule.REPLAN, "replan",
+                              "a replan's bound and figures can be verified only against the "
+                              "plan it replans: pass --original ORIGINAL")], notes
+        return _replan_claims(scenario, plan, original), notes
     grounds: Grounds | None = None
     relay = sm.mode == "relay" or sm.mode_makespans_s is not None
     with_lp = sm.bound not in ("none", "single-parcel", "release-pool", "empty")
@@ -61,9 +66,70 @@ def verify_claims(scenario: Scenario, plan: Plan) -> tuple[list[Violation], list
                 RoundRule.CLAIM, "summary.lower_bound_s",
                 f"stated {sm.lower_bound_s} s; the {bound.kind} argument over the "
                 f"{sm.bound_covers} households gives {bound.value_s:.2f} s"))
+        else:  # a bound the arguments give: its label names one that gives it
+            out += _label(sm.bound, sm.lower_bound_s, bound, relay)
     if sm.proven_optimal and not relay and sm.method == "optimized":
         out += _optimality(grounds or Grounds(scenario), plan)
     return out, notes
+
+
+def _allowed(value_s: float) -> float:
+    return value_s * (1 + BOUND_RELATIVE_TOLERANCE) + BOUND_TOLERANCE_S
+
+
+def _label(kind: str, stated_s: float, bound: ArguedBound, relay: bool,
+           path: str = "summary.bound") -> list[Violation]:
+    """The bound's label names an argument of the mode's, and that argument alone
+    gives the stated bound ("none": no argument, a bound of 0; "empty": nobody to
+    serve)."""
+    lp = "relay-work-lp" if relay else "work-lp"
+    alone = {lp: bound.work_lp_s, "single-parcel": bound.single_parcel_s,
+             "release-pool": bound.release_pool_s,
+             "none": 0.0 if bound.kind != "empty" else -1.0,
+             "empty": 0.0 if bound.kind == "empty" else -1.0}
+    if kind not in alone:
+        return [Violation(RoundRule.CLAIM, path,
+                          f"{kind!r} is no argument of a {'relay' if relay else 'carry'} "
+                          f"bound (one of {sorted(alone)})")]
+    if alone[kind] < 0 or stated_s > _allowed(alone[kind]):
+        return [Violation(RoundRule.CLAIM, path,
+                          f"the {kind} argument gives {max(alone[kind], 0.0):.2f} s, not the "
+                          f"stated {stated_s} s (the checker's strongest: {bound.kind}, "
+                          f"{bound.value_s:.2f} s)")]
+    return []
+
+
+def _replan_claims(scenario: Scenario, plan: Plan, original: Plan) -> list[Violation]:
+    """A replan's bound argued again: its last kept hand-over, or the rest of the day
+    (what the kept trips leave, from when each volunteer is free) argued as a carry
+    round; its label names which."""
+    sm = plan.summary
+    argued = replan_bound(scenario, original, plan)
+    if argued is None:
+        return []  # not a replan of this original: check_replan says so
+    kept_s, offset_s, rest = argued
+    value_s = max(kept_s, offset_s + rest.value_s if rest is not None else 0.0)
+    out = []
+    if sm.lower_bound_s > _allowed(value_s):
+        out.append(Violation(RoundRule.CLAIM, "summary.lower_bound_s",
+                             f"stated {sm.lower_bound_s} s; the replan's arguments (its "
+                             f"last kept hand-over, the rest of the day) give {value_s:.2f} s"))
+    prefix, suffix = "replan: ", " of the rest"
+    if out:
+        return out  # above every argument: which one it names does not matter
+    if sm.bound == "replan: kept hand-overs":
+        if sm.lower_bound_s > _allowed(kept_s):
+            out.append(Violation(RoundRule.CLAIM, "summary.bound",
+                                 f"the last kept hand-over gives {kept_s:.2f} s, not the "
+                                 f"stated {sm.lower_bound_s} s"))
+    elif sm.bound.startswith(prefix) and sm.bound.endswith(suffix) and rest is not None:
+        out += _label(sm.bound[len(prefix):-len(suffix)], sm.lower_bound_s - offset_s, rest,
+                      False)
+    else:
+        out.append(Violation(RoundRule.CLAIM, "summary.bound",
+                             f"{sm.bound!r} is no argument of a replan's bound ('replan: "
+                             "kept hand-overs' or 'replan: ARGUMENT of the rest')"))
+    return out
 
 
 def _bound(grounds: Grounds, plan: Plan, relay: bool, with_lp: bool) -> ArguedBound:

@@ -10,18 +10,26 @@ climb starts before its bags are down at the entrance, and that no buffer holds 
 bags than it may (:mod:`supplyroute.checks.walk`). Then every household served or
 listed as unserved, the ledger, the summary and what the summary claims. It imports
 none of the planner's modules, so a planner bug cannot hide behind a shared helper.
+
+Every field of a plan is recomputed here, in :mod:`.claims` (the bound, its label,
+optimality) or in :mod:`.replan` (a replan's block), but these free labels: the
+summary's ``method`` (only ``proven_optimal`` depends on it), ``solve_s`` and
+``interrupted`` (which only forbids ``proven_optimal``), an unserved ``detail``, and the
+``service_bound`` beyond never being below the households served (the service LP is not
+argued again here).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from supplyroute.checks.left_out import left_out
 from supplyroute.checks.round_rules import TOLERANCE_S, RoundRule
 from supplyroute.checks.violations import Checker, Violation
 from supplyroute.checks.walk import RoundWalk
 from supplyroute.models import Plan, Priority, Risk, Role, Scenario, Volunteer
 from supplyroute.models.digest import scenario_sha256
-from supplyroute.models.plan import Climb, Delivery, Trip, VolunteerPlan
+from supplyroute.models.plan import Climb, Delivery, Trip, UnservedReason, VolunteerPlan
 
 
 class RoundChecker(Checker):
@@ -51,7 +59,11 @@ class RoundChecker(Checker):
 
     def steps(self) -> Iterable[Callable[[], None]]:
         return (self.volunteers, self.walk.releases, self.walk.sync, self.walk.buffers,
-                self.coverage, self.summary, self.claims)
+                self.coverage, self.reasons, self.summary, self.claims, self.left_out)
+
+    def left_out(self) -> None:
+        """No household left out that a volunteer could still serve on one more trip."""
+        self.out += left_out(self.s, self.plan)
 
     def volunteers(self) -> None:
         """Each volunteer of the plan is one of the scenario's, once, and its day is
@@ -129,8 +141,8 @@ class RoundChecker(Checker):
                 self.flag(RoundRule.BAGS, "volunteers",
                           f"household {h.id!r} gets bags {sorted(set(given))} of {count}")
 
-    def nobody_may_serve(self, hid: str) -> bool:
-        """No volunteer's role, zone, skills and trip capacity allow this household at all;
+    def nobody_may_serve(self, hid: str, gates: bool = True) -> bool:
+        """No volunteer's role, zone, skills, trip capacity and gate allow this household at all;
         in a relay or auto plan (measured against the relay bound), no ferry and climber
         pair either."""
         h = self.s.household_by_id[hid]
@@ -146,8 +158,21 @@ class RoundChecker(Checker):
                                  v.hand_capacity_kg or p.hand_capacity_kg))
             return len(bags) <= cap_bags and sum(b.weight_kg for b in bags) <= cap_kg + 1e-9
 
+        named = [g.id for g in self.s.gates for r in g.releases if hid in (r.households or ())]
+
+        def gate_has_bags(v: Volunteer) -> bool:
+            """The volunteer's gate releases the household's bags: the batch naming it,
+            else its count batches (if any) release some bags."""
+            if not gates:
+                return True
+            if named:
+                return v.gate in named
+            gate = self.s.gate_by_id.get(v.gate)
+            counts = [r.bags for r in gate.releases if r.bags is not None] if gate else []
+            return not counts or sum(counts) > 0
+
         in_zone = [v for v in self.s.volunteers if v.zone is None or building in v.zone]
-        for v in in_zone:
+        for v in filter(gate_has_bags, in_zone):
             if v.role is Role.CLIMBER or (v.role is Role.FERRY and door):
                 continue
             if needs_ppe and "ppe" not in v.skills:
@@ -158,8 +183,12 @@ class RoundChecker(Checker):
         if not (self.s.relay and door and (sm.mode == "relay"
                                            or sm.mode_makespans_s is not None)):
             return True
+        buffer = self.s.buffer_bags(h.stairwell)
+        if buffer is not None and len(bags) > buffer:
+            return True  # a household's bags go down at its entrance together
         heaviest = max(b.weight_kg for b in bags)
-        ferries = [v for v in in_zone if v.role is not Role.CLIMBER and fits_trip(v)]
+        ferries = [v for v in in_zone if v.role is not Role.CLIMBER and fits_trip(v)
+                   and gate_has_bags(v)]
         climbers = [v for v in in_zone if v.role is not Role.FERRY
                     and (v.station is None or h.stairwell in v.station
                          or building in v.station)
@@ -204,11 +233,7 @@ class RoundChecker(Checker):
         self.gap_and_service()
         self.volunteer_figures(totals)
         self.modes([c for vp in self.plan.volunteers for c in vp.climbs])
-        sm = self.plan.summary
-        if sm.gap is not None and sm.lower_bound_s > 0 and \
-                abs(sm.gap - (sm.makespan_s / sm.lower_bound_s - 1)) > 1e-4:
-            self.flag(RoundRule.SUMMARY, "summary.gap",
-                      "is not makespan_s / lower_bound_s - 1")
+        self.gap()
         self.ledger()
 
     def figures(self, totals: list[dict[str, float]]) -> None:
@@ -253,6 +278,23 @@ class RoundChecker(Checker):
                 self.flag(RoundRule.SUMMARY, f"summary.{name}",
                           f"stated {stated}, the trips give "
                           f"{'none' if value is None else format(value, 'g')}")
+
+    def gap(self) -> None:
+        """The gap is makespan / bound - 1: none without a bound above 0, and stated
+        whenever a bound above 0 is and every household is served."""
+        sm = self.plan.summary
+        if sm.gap is not None and sm.lower_bound_s <= 0:
+            self.flag(RoundRule.SUMMARY, "summary.gap",
+                      f"states {sm.gap} over a lower bound of {sm.lower_bound_s}: no gap "
+                      "without a bound")
+        elif sm.gap is not None and abs(sm.gap - (sm.makespan_s / sm.lower_bound_s - 1)) > 1e-4:
+            self.flag(RoundRule.SUMMARY, "summary.gap",
+                      "is not makespan_s / lower_bound_s - 1")
+        if sm.gap is None and sm.lower_bound_s > 0 and self.walk.delivered \
+                and not self.plan.unserved:
+            self.flag(RoundRule.SUMMARY, "summary.gap",
+                      "is null, while every household is served and the bound is "
+                      f"{sm.lower_bound_s} s: the gap is makespan_s / lower_bound_s - 1")
 
     def gap_and_service(self) -> None:
         """A gap compares with a bound over the households any plan could serve: it may
@@ -325,45 +367,108 @@ class RoundChecker(Checker):
                               f"unknown volunteer {who!r}")
 
     def ledger_line(self, hid: str, d_i: int, d: Delivery) -> None:
-        """A ledger line names who handed the bags over: for a relayed household the
-        climber, its climb and the ferry; else a trip."""
+        """A ledger line names who handed the bags over, as the trips and climbs have
+        it: for a relayed household the climber, its climb and the ferry, and no trip;
+        else the volunteer and its trip, and neither climb nor ferry."""
         where = f"deliveries[{d_i}]"
+        if d.volunteer not in self.s.volunteer_by_id:
+            return  # flagged as unknown: nothing to match
         if hid in self.walk.by_climb:
             if d.climb is None or (d.volunteer, d.climb) not in self.walk.by_climb[hid]:
                 self.flag(RoundRule.SUMMARY, where,
                           f"household {hid!r} is taken up on "
                           f"{sorted(self.walk.by_climb[hid])} (climber, climb), the ledger says "
                           f"{d.volunteer!r}, climb {d.climb}")
-            if self.walk.ferries.get(hid) and d.ferry not in self.walk.ferries[hid]:
+            ferries = self.walk.ferries.get(hid, set())
+            if d.ferry is None or (ferries and d.ferry not in ferries):
                 self.flag(RoundRule.SUMMARY, f"{where}.ferry",
                           f"household {hid!r}'s bags are ferried by "
-                          f"{sorted(self.walk.ferries[hid])}, the ledger says {d.ferry!r}")
-        elif hid in self.walk.by_trip and (d.trip is None or d.climb is not None):
-            # Light: a carried household's line names a trip, not a climb (its volunteer
-            # is not matched, so that alike volunteers' plans may be swapped).
-            self.flag(RoundRule.SUMMARY, where,
-                      f"household {hid!r} is carried on a trip; the ledger says trip "
-                      f"{d.trip}, climb {d.climb}")
+                          f"{sorted(ferries)}, the ledger says {d.ferry!r}")
+            if d.trip is not None:
+                self.flag(RoundRule.SUMMARY, f"{where}.trip",
+                          f"household {hid!r} is relayed: its line names a climb, not trip "
+                          f"{d.trip}")
+        elif hid in self.walk.by_trip:
+            trips = self.walk.by_trip[hid]
+            if d.trip is None or (d.volunteer, d.trip) not in trips:
+                self.flag(RoundRule.SUMMARY, where,
+                          f"household {hid!r} is carried on {sorted(trips)} (volunteer, "
+                          f"trip); the ledger says {d.volunteer!r}, trip {d.trip}")
+            if d.climb is not None or d.ferry is not None:
+                self.flag(RoundRule.SUMMARY, where,
+                          f"household {hid!r} is carried on a trip; the ledger names climb "
+                          f"{d.climb}, ferry {d.ferry!r}")
 
     def modes(self, climbs: list[Climb]) -> None:
-        """A carry plan has no relays; the kept mode's makespan is the plan's."""
+        """A carry plan has no relays. With ``--mode auto`` both modes were planned: the
+        kept mode's makespan is the plan's, and the other mode's is not shorter (auto
+        keeps the shorter; carry on a tie) unless the kept plan serves more."""
         sm = self.plan.summary
         relays = any(st.relays for vp in self.plan.volunteers for t in vp.trips
                      for st in t.stops)
         if sm.mode == "carry" and (climbs or relays):
             self.flag(RoundRule.SUMMARY, "summary.mode",
                       "a carry plan with relay drops or climbs")
-        if sm.mode_makespans_s is not None:
-            odd = set(sm.mode_makespans_s) - {"carry", "relay"}
-            if odd:
-                self.flag(RoundRule.SUMMARY, "summary.mode_makespans_s",
-                          f"unknown modes {sorted(odd)}")
-            kept = sm.mode_makespans_s.get(sm.mode)
-            if kept is not None and not self.near(kept, sm.makespan_s):
-                self.flag(RoundRule.SUMMARY, f"summary.mode_makespans_s.{sm.mode}",
-                          f"stated {kept}, the plan kept ({sm.mode}) has makespan "
-                          f"{sm.makespan_s}")
+        stated = sm.mode_makespans_s
+        if stated is None:
+            return
+        if set(stated) != {"carry", "relay"}:
+            self.flag(RoundRule.SUMMARY, "summary.mode_makespans_s",
+                      f"names modes {sorted(stated)}; auto plans both, carry and relay")
+        kept = stated.get(sm.mode)
+        if kept is None or not self.near(kept, sm.makespan_s):
+            self.flag(RoundRule.SUMMARY, f"summary.mode_makespans_s.{sm.mode}",
+                      f"stated {kept}, the plan kept ({sm.mode}) has makespan "
+                      f"{sm.makespan_s}")
+        other = "relay" if sm.mode == "carry" else "carry"
+        left = sm.mode_unserved or {}
+        if set(left) != {"carry", "relay"} or left[sm.mode] != len(self.plan.unserved):
+            self.flag(RoundRule.SUMMARY, "summary.mode_unserved",
+                      f"stated {sm.mode_unserved}: auto names the households each mode "
+                      f"left out, and the {sm.mode} plan kept leaves out "
+                      f"{len(self.plan.unserved)}")
+            return
+        if other in stated and (
+                left[other] < left[sm.mode]
+                or left[other] == left[sm.mode]
+                and (stated[other] < sm.makespan_s - TOLERANCE_S
+                     or other == "carry" and stated[other] <= sm.makespan_s)):
+            self.flag(RoundRule.SUMMARY, f"summary.mode_makespans_s.{other}",
+                      f"{other} left out {left[other]} households and reached "
+                      f"{stated[other]} s: better than the {sm.mode} plan kept "
+                      f"({left[sm.mode]} left out, {sm.makespan_s} s); auto keeps the one "
+                      "that leaves fewer out, then the shorter (carry on a tie)")
 
+    def reasons(self) -> None:
+        """An unserved household's reason, where its facts can refute it: no eligible
+        volunteer only where no volunteer's role, zone, skills and capacity allow it;
+        not released only where some do but a gate holds back its bags (batches, or
+        the batch naming it at a gate where none of them works); an unreachable
+        deadline only where it has one; a lack of time only where some volunteer at a
+        gate with its bags may serve it."""
+        batches = any(g.releases for g in self.s.gates)
+        for u_i, u in enumerate(self.plan.unserved):
+            h = self.s.household_by_id.get(u.household)
+            if h is None:
+                continue
+            nobody = self.nobody_may_serve(u.household)
+            rules_allow = not self.nobody_may_serve(u.household, gates=False)
+            why = None
+            if u.reason is UnservedReason.NO_ELIGIBLE_VOLUNTEER and rules_allow:
+                why = "some volunteer's role, zone, skills and capacity allow it"
+            elif u.reason is UnservedReason.DEADLINE_UNREACHABLE and h.latest_s is None:
+                why = "it has no deadline or window"
+            elif u.reason is UnservedReason.NOT_RELEASED and not batches:
+                why = "no gate releases bags in batches: every bag is there from the start"
+            elif u.reason is UnservedReason.NOT_RELEASED and not rules_allow:
+                why = "no volunteer may serve it at all (no_eligible_volunteer)"
+            elif u.reason not in (UnservedReason.NO_ELIGIBLE_VOLUNTEER,
+                                  UnservedReason.NOT_RELEASED) and nobody:
+                why = ("no volunteer may serve it at all (no_eligible_volunteer, or "
+                       "not_released where no volunteer works at a gate with its bags)")
+            if why:
+                self.flag(RoundRule.UNSERVED, f"unserved[{u_i}].reason",
+                          f"{u.reason.value} for household {u.household!r}, but {why}")
 
 def check(scenario: Scenario, plan: Plan) -> list[Violation]:
     """Every way ``plan`` breaks the rules of ``scenario``; empty when it is sound."""

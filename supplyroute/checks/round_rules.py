@@ -55,3 +55,14 @@ class RoundRule(str, Enum):
     #: a claim about the plan that its facts refute: a lower bound above its own
     #: makespan, or proven optimality where nothing proved it.
     CLAIM = "claim"
+    #: a household left out that a volunteer could still serve on one more trip within
+    #: their shift (:mod:`supplyroute.checks.left_out`).
+    LEFT_OUT = "left_out"
+    #: a replan block that cannot be verified (no original given) or whose figures
+    #: (trips kept, who left, cut trips, bags back, candidates, changed stops) are not
+    #: those of the original and the replan.
+    REPLAN = "replan"
+    #: an unserved household's reason that its facts refute (no eligible volunteer for a
+    #: household some volunteer may serve; an unreachable deadline where none is set;
+    #: not released where every bag is at the gate from the start).
+    UNSERVED = "unserved_reason"

@@ -136,10 +136,12 @@ def validate(args: argparse.Namespace) -> int:
               f"households, {len(district.depots)} depots, {len(district.vehicles)} vehicles, "
               f"{len(district.orders)} medicine orders, {len(district.transports)} transports")
         return ExitCode.OK
-    from supplyroute.compound.travel import Travel
+    from supplyroute.compound.travel import check_reachable
 
     scenario = load_scenario(args.scenario)
-    Travel(scenario)  # a walkway graph that leaves a place unreachable is invalid too
+    # A walkway graph that leaves a place unreachable is invalid too; checked without
+    # the distances between all places (quadratic in stairwells, so in households).
+    check_reachable(scenario)
     bags = sum(len(scenario.bags_of(h)) for h in scenario.households)
     stairwells = sum(len(b.stairwells) for b in scenario.buildings)
     print(f"ok: {scenario.name}: {len(scenario.households)} households, {bags} bags, "
@@ -209,6 +211,7 @@ def summary_lines(result: Plan) -> list[str]:
 
 def _plan_district(args: argparse.Namespace) -> int:
     from supplyroute.district.joint import DistrictOptions, plan_district
+    from supplyroute.rounds.budget import Interrupted
 
     district = load_district(args.scenario)
     if not to_stdout(args.output):
@@ -225,12 +228,19 @@ def _plan_district(args: argparse.Namespace) -> int:
         if workers == 1:
             show("Dask's 'distributed' is not installed: the rounds are planned here, one "
                  "after the other (pip install 'supplyroute[bench]' for a cluster)")
-    result = plan_district(district, DistrictOptions(
-        time_limit_s=args.time_limit, round_time_limit_s=args.round_time_limit,
-        iterations=args.iterations, deterministic=args.deterministic, baseline=args.baseline,
-        workers=workers, scheduler=args.scheduler, progress=show,
-        round_effort=args.round_effort))
+    with interruptible() as stop:
+        try:
+            result = plan_district(district, DistrictOptions(
+                time_limit_s=args.time_limit, round_time_limit_s=args.round_time_limit,
+                iterations=args.iterations, deterministic=args.deterministic,
+                baseline=args.baseline, workers=workers, scheduler=args.scheduler,
+                progress=show, round_effort=args.round_effort, stop=stop.is_set))
+        except Interrupted as exc:
+            print(f"interrupted: {exc}; nothing written", file=sys.stderr)
+            return ExitCode.INTERRUPTED
     write_document(args.output, result, district_lines)
+    if result.summary.interrupted:
+        return ExitCode.INTERRUPTED
     incomplete = result.summary.households_unserved or result.missed
     return ExitCode.UNSERVED if incomplete else ExitCode.OK
 
@@ -249,6 +259,10 @@ def district_lines(result: DistrictPlan) -> list[str]:
         f"{s.orders_met}/{s.orders_total}; transports on time "
         f"{s.transports_met}/{s.transports_total}",
     ]
+    if s.interrupted:
+        many = "iteration" if s.iterations == 1 else f"{s.iterations} iterations"
+        lines.insert(1, f"interrupted: stopped early (Ctrl-C), the best plan of the first "
+                     f"{many}; a round cut short is marked interrupted in its plan")
     if s.baseline_makespan_s is not None:
         lines.append(f"sequential baseline (vans by distance, then rounds): "
                      f"{s.baseline_makespan_s / 60:.1f} min")
@@ -268,10 +282,12 @@ def check_command(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     result = load_plan(args.plan)
     violations = check(scenario, result)
-    if args.original is not None:
-        violations += check_replan(load_plan(args.original), result)
+    original = load_plan(args.original) if args.original is not None else None
+    if original is not None:
+        violations += check_replan(original, result, scenario)
     if not any(v.rule is RoundRule.SCENARIO for v in violations):
-        claimed, notes = verify_claims(scenario, result)  # the bound argued again
+        # The bound argued again (a replan's from its original: refused without one).
+        claimed, notes = verify_claims(scenario, result, original)
         violations += claimed
         for note in notes:
             print(f"note: {note}")
@@ -326,8 +342,8 @@ def replan_command(args: argparse.Namespace) -> int:
     events = Events() if args.events is None else validate_document(
         Events, read_json(args.events))
     day_path = args.output.with_suffix(".scenario.json")
-    check_writable(args.output)
-    check_writable(day_path)
+    check_writable(args.output, stdout=False)  # two files: the plan and its day's scenario
+    check_writable(day_path, stdout=False)
     with interruptible() as stop:
         result = replan(scenario, original, events, at_s, PlanOptions(
             time_limit_s=args.time_limit, deterministic=args.deterministic,
