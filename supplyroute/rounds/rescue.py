@@ -23,28 +23,22 @@ from dataclasses import dataclass
 from supplyroute.clock import hhmm
 from supplyroute.compound.demand import PRIORITY_RANK, Parcel
 from supplyroute.compound.prepared import PreparedCompound
-from supplyroute.compound.schedule import EPS, earliest_start, latest_start, pooled_bags
+from supplyroute.compound.schedule import (
+    EPS,
+    Scheduled,
+    earliest_start,
+    latest_start,
+    pooled_bags,
+)
 from supplyroute.compound.trips import RISKY, TripShape, to_trip
 from supplyroute.models import Trip, Unserved, UnservedReason, VolunteerPlan
 from supplyroute.rounds.interface import RoundResult, delivery
 
 
 @dataclass(frozen=True)
-class _Extra:
-    """A trip appended to one volunteer's day."""
-
-    start_s: float
-    shape: TripShape
-
-    @property
-    def end_s(self) -> float:
-        return self.start_s + self.shape.return_off
-
-
-@dataclass(frozen=True)
 class _Offer:
     volunteer: int
-    trip: _Extra
+    trip: Scheduled
     extends: bool  #: onto the volunteer's last extra trip rather than a new one.
 
 
@@ -59,7 +53,7 @@ class Rescue:
         self.parcels = {q.id: q for q in ctx.demand.parcels}
         self.used = self._pooled_bags_drawn()
         self.free_s = [self._free_from(v) for v in range(len(ctx.volunteers))]
-        self.extra: dict[int, list[_Extra]] = {}
+        self.extra: dict[int, list[Scheduled]] = {}
 
     def _pooled_bags_drawn(self) -> dict[str, int]:
         """Each gate's interchangeable bags the round already takes."""
@@ -106,7 +100,7 @@ class Rescue:
             start = self._start(v, shape, not_before, extends)
             if start is None or start > latest_start(shape) + EPS:
                 continue
-            trip = _Extra(start, shape)
+            trip = Scheduled(shape, start)
             if trip.end_s > self.ctx.volunteers[v].shift.end + EPS:
                 continue
             if best is None or trip.end_s < best.trip.end_s - EPS:
