@@ -158,10 +158,10 @@ def _block(original: Plan, replanned: Plan, scenario: Scenario | None) -> list[V
         flag("base_scenario_sha256", "is not the scenario fingerprint the original records")
     volunteers = {vp.volunteer for vp in original.volunteers}
     for who, when in info.left.items():
-        if who not in volunteers or when >= info.at_s:
+        if who not in volunteers or when > info.at_s:
             flag("left", f"{who!r} at {when} s: only a volunteer of the original who left "
-                 f"before the replan's time ({info.at_s} s) is listed")
-    facts = _Kept(original, info.at_s, {v: t for v, t in info.left.items() if t < info.at_s})
+                 f"by the replan's time ({info.at_s} s) is listed")
+    facts = _Kept(original, info.at_s, {v: t for v, t in info.left.items() if t <= info.at_s})
     if info.trips_kept != sum(facts.started.values()):
         flag("trips_kept", f"stated {info.trips_kept}, the original has "
              f"{sum(facts.started.values())} trips started before the replan")
@@ -296,7 +296,7 @@ def replan_bound(scenario: Scenario, original: Plan, replanned: Plan
     info = replanned.replan
     if info is None or info.original_sha256 != plan_sha256(original):
         return None
-    facts = _Kept(original, info.at_s, {v: t for v, t in info.left.items() if t < info.at_s})
+    facts = _Kept(original, info.at_s, {v: t for v, t in info.left.items() if t <= info.at_s})
     s = scenario
     t0 = min(v.shift.start for v in s.volunteers)
     trips = {vp.volunteer: vp.trips[:facts.started.get(vp.volunteer, 0)]

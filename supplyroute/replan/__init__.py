@@ -98,7 +98,7 @@ def replan(scenario: Scenario, original: Plan, events: Events, at_s: float,
         at_s=at_s, original_sha256=plan_sha256(original),
         base_scenario_sha256=original.scenario_sha256, events=len(events.events),
         trips_kept=sum(chosen_day.started.values()), cut_trips=tuple(chosen_day.cut),
-        left={v: t for v, t in sorted(chosen_day.leaves.items()) if t < at_s},
+        left={v: t for v, t in sorted(chosen_day.leaves.items()) if t <= at_s},
         bags_back=tuple(chosen_day.bags_back), chosen=chosen,  # type: ignore[arg-type]
         candidates={name: p.summary.makespan_s for name, _, p in merged},
         changed_stops=changed, next_three_changed=tuple(next_three))
