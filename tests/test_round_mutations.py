@@ -371,6 +371,8 @@ RELAY: list[tuple[str, Edit]] = [
 ]
 
 PLAIN: list[tuple[str, Edit]] = [
+    # everyone is served: the bound covers them all
+    ("bound said to cover only the served", _set("summary.bound_covers", "served")),
     ("a replan block on a plan that is no replan", _add_replan),
 ]
 

@@ -308,6 +308,10 @@ class RoundChecker(Checker):
                 for u in self.plan.unserved):
             self.flag(RoundRule.SUMMARY, "summary.gap",
                       "states a gap while households that a plan could serve are unserved")
+        if sm.bound_covers == "served" and not self.plan.unserved:
+            self.flag(RoundRule.SUMMARY, "summary.bound_covers",
+                      "says the bound covers only the households served, but the plan "
+                      "serves every household: it covers all of them (servable)")
         served = len(self.walk.delivered)
         if sm.service_bound is not None and served > sm.service_bound:
             self.flag(RoundRule.SUMMARY, "summary.service_bound",
