@@ -161,3 +161,16 @@ def test_random_compounds_with_cut_shifts_leave_nobody_out_for_a_false_reason(
 def test_fixed_seeds_with_cut_shifts(seed: int, mode: str) -> None:
     inner = test_random_compounds_with_cut_shifts_leave_nobody_out_for_a_false_reason
     inner.hypothesis.inner_test(seed, mode)  # type: ignore[attr-defined]
+
+
+def test_climbers_whose_shift_starts_after_the_first_drop_still_climb() -> None:
+    """Ferries from 08:00, climbers from 08:15: every bag a ferry leaves at an entrance
+    is taken up (once, no household was served: the climbers were never woken)."""
+    from tests.test_relay_planner import random_relay_compound
+
+    scenario = random_relay_compound(47)
+    assert {v.role.value for v in scenario.volunteers if v.shift.start > 8 * 3600} == {
+        "climber", "ferry"}
+    made = plan(scenario, PlanOptions(mode="relay", deterministic=True, time_limit_s=2))
+    assert not made.unserved and made.summary.climbs > 0
+    assert check(scenario, made) == []

@@ -356,7 +356,7 @@ class RelayDay:
         queue.insert(at, task)
         if w in self.idle:
             self.idle.discard(w)
-            self.push(now, _CLIMBER, (w,))
+            self.push(max(now, self.free_s[w]), _CLIMBER, (w,))  # not before its shift
 
     def climber_free(self, w: int, now: float) -> None:
         """Take the next run given to this climber: walk to its entrance and, if its
