@@ -133,8 +133,7 @@ class Rescue:
             extras.append(offer.trip)
 
     def run(self) -> RoundResult:
-        left = [u for u in self.result.unserved if u.household in self.parcels]
-        left.sort(key=lambda u: _urgency(self.parcels[u.household]))
+        left = sorted(self.result.unserved, key=lambda u: _urgency(self.parcels[u.household]))
         still: list[Unserved] = []
         for u in left:
             q = self.parcels[u.household]
@@ -146,9 +145,7 @@ class Rescue:
                 still.append(u)
         still = [self._reason(u, self.parcels[u.household]) for u in still]
         if not self.extra:
-            return RoundResult(self.result.volunteers, self.result.deliveries, still
-                               + [u for u in self.result.unserved
-                                  if u.household not in self.parcels],
+            return RoundResult(self.result.volunteers, self.result.deliveries, still,
                                self.result.proven_optimal)
         return self._with_extra_trips(still)
 
@@ -175,8 +172,7 @@ class Rescue:
                 deliveries += [delivery(scenario, hid, vid, extra.start_s + offset,
                                         trip=len(vp.trips))
                                for hid, offset in extra.shape.delivered_offsets.items()]
-        unserved = [u for u in self.result.unserved if u.household not in self.parcels]
-        return RoundResult(volunteers, deliveries, unserved + still, proven_optimal=False)
+        return RoundResult(volunteers, deliveries, still, proven_optimal=False)
 
     def _reason(self, u: Unserved, q: Parcel) -> Unserved:
         """A time-bound reason restated with what binds: the earliest return (or
