@@ -346,3 +346,23 @@ def test_carry_mode_with_relays(good: Plan) -> None:
     broken = good.model_copy(update={"summary": good.summary.model_copy(
         update={"mode": "carry"})})
     assert kinds(scenario(), broken) == {RoundRule.SUMMARY}
+
+
+def test_auto_states_what_each_mode_left_out() -> None:
+    """Auto keeps the mode that leaves fewer out, then the shorter: a `mode_unserved`
+    that is missing, or that says the other mode left fewer out, is refused."""
+    from supplyroute import PlanOptions, check, plan
+    from supplyroute.io import load_scenario, validate_document
+    from supplyroute.models import Plan
+    from tests.conftest import ROOT
+
+    scenario = load_scenario(ROOT / "examples" / "nanxiu12.json")
+    auto = plan(scenario, PlanOptions(mode="auto", deterministic=True, time_limit_s=2))
+    assert auto.summary.mode_unserved == {"carry": 0, "relay": 0}
+    assert check(scenario, auto) == []
+    other = "relay" if auto.summary.mode == "carry" else "carry"
+    for stated in (None, {auto.summary.mode: 1, other: 0}, {auto.summary.mode: 0}):
+        data = auto.model_dump(mode="json")
+        data["summary"]["mode_unserved"] = stated
+        found = check(scenario, validate_document(Plan, data))
+        assert "summary.mode_unserved" in {v.path for v in found}, stated
