@@ -6,6 +6,11 @@ distance, then the rounds), the wall time of the serial run and of the run on a
 ``LocalCluster``, whether the two runs gave the same plans (deterministic mode: they
 must), and the violations the district checker finds in each. Used by
 ``supplyroute bench district`` and ``benchmarks/district.py``.
+
+The example district ships with the package (``supplyroute/bench/data/district.json``,
+its compounds written inline), so that an installed copy benchmarks it without the
+source checkout; ``examples/district.json`` with its compound files is the copy users
+read, and a test keeps the two the same district.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from importlib import resources
 from pathlib import Path
 
 from supplyroute.checks.district import check_district
@@ -40,8 +46,19 @@ class Case:
     district: DistrictScenario
 
 
-def example_case(path: str | Path) -> Case:
-    return Case(Path(path).stem, load_district(path))
+def example_case(path: str | Path | None = None) -> Case:
+    """The example district from ``path``, or (None) the copy shipped with the
+    package."""
+    if path is not None:
+        return Case(Path(path).stem, load_district(path))
+    return Case("district", packaged_district())
+
+
+def packaged_district() -> DistrictScenario:
+    """The example district as shipped with the package (its compounds inline)."""
+    text = resources.files("supplyroute.bench").joinpath("data/district.json").read_text(
+        encoding="utf-8")
+    return validate_document(DistrictScenario, json.loads(text))
 
 
 def generated_case(households: int, seed: int = 0) -> Case:

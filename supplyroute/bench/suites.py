@@ -124,9 +124,9 @@ def _bench_district(request: BenchRequest, say: Say, show: Say) -> ExitCode:
     limits = list(request.time_limits) or [30.0]
     if request.generated:
         cases = [bench.generated_case(n) for n in request.generated]
-    else:
-        root = request.instances or default_examples()
-        cases = [bench.example_case(root / "district.json")]
+    else:  # the folder asked for, the checkout's examples, else the package's copy
+        path = (request.instances or default_examples()) / "district.json"
+        cases = [bench.example_case(path if request.instances or path.is_file() else None)]
     workers = max(request.workers, 2)  # the cluster run has at least two workers
     started = time.monotonic()
 

@@ -46,6 +46,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from supplyroute.checks.bound import (
     ArgumentError,
@@ -57,6 +58,7 @@ from supplyroute.checks.bound import (
 from supplyroute.checks.driving import Driving
 from supplyroute.models import Volunteer
 from supplyroute.models.district import Compound, DistrictScenario, Vehicle
+from supplyroute.models.district_plan import DistrictPlan
 from supplyroute.models.plan import Plan
 from supplyroute.models.scenario import Release, Scenario
 
@@ -251,6 +253,48 @@ def _dropped_s(g: Grounds, vol: Volunteer, h: Home) -> float:
     fastest = max(speed for _, _, speed in g.modes(vol))
     walk = g.metres(vol.gate, h.stairwell) / fastest
     return p.load_s + walk + h.bags * p.relay_drop_s
+
+
+def served_part(district: DistrictScenario, plan: DistrictPlan) -> DistrictScenario | None:
+    """The district as a partial plan serves it, for its bound: each compound with only
+    the households its round hands bags to (compounds serving none left out), those
+    whose medicine order's lot never arrives without that order's bags, and the orders
+    of the served households whose medicine comes; None if nobody is served. Any plan
+    that serves these households serves them in this smaller district as well, so its
+    bound bounds the partial plan's last hand-over."""
+    served: dict[str, set[str]] = {}
+    for cr in plan.compounds:
+        served.setdefault(cr.compound, set()).update(x.household for x in cr.plan.deliveries)
+    never = {(lot.compound, h) for lot in plan.lots
+             if lot.order is not None and lot.released_s is None for h in lot.households}
+    compounds = []
+    kept: set[tuple[str, str]] = set()
+    for c in district.compounds:
+        ordered = district.order_bags(c)
+        households = []
+        for h in c.scenario.households:
+            if h.id not in served.get(c.id, set()):
+                continue
+            kept.add((c.id, h.id))
+            if (c.id, h.id) in never and h.id in ordered:
+                h = h.model_copy(update={"bags": tuple(
+                    b for b in c.scenario.bags_of(h) if b.kind != ordered[h.id])})
+            households.append(h)
+        if households:
+            compounds.append(c.model_copy(update={
+                "scenario": c.scenario.with_changes(households=tuple(households))}))
+    if not compounds:
+        return None
+    orders = tuple(o for o in district.orders if (o.compound, o.household) in kept
+                   and (o.compound, o.household) not in never)
+    names = {c.id for c in compounds}
+    part = district.model_copy(update={
+        "compounds": tuple(compounds), "orders": orders,
+        "transports": tuple(t for t in district.transports if t.compound in names)})
+    for name, value in type(district).__dict__.items():  # the whole district's lookups
+        if isinstance(value, cached_property):
+            part.__dict__.pop(name, None)
+    return part
 
 
 def argue_district_bound(district: DistrictScenario, rounds: Mapping[str, Plan],

@@ -5,7 +5,10 @@ A coordinator reads "within 20% of the best possible" off the district's gap; th
 is only as good as the bound under it. The bound is argued again with the checker's own
 arithmetic (:mod:`supplyroute.checks.district_bound`), the argument the plan names must
 give the stated bound, and the gap must be the makespan against it, stated exactly when
-it is defined: every household served and a bound above 0. Each round's own bound and
+it is defined: every household served and a bound above 0. A partial plan's bound is
+for the households it serves (the district cut down to them and the bags they get:
+:func:`~supplyroute.checks.district_bound.served_part`), argued again the same way;
+it states no gap. Each round's own bound and
 optimality are argued again by the round's part of the checker
 (:mod:`supplyroute.checks.district_rounds`), on the round's day scenario.
 
@@ -19,7 +22,12 @@ from __future__ import annotations
 
 import math
 
-from supplyroute.checks.district_bound import FLEET, argue_district_bound, compound_kind
+from supplyroute.checks.district_bound import (
+    FLEET,
+    argue_district_bound,
+    compound_kind,
+    served_part,
+)
 from supplyroute.checks.district_rules import GAP_TOLERANCE, DistrictRule
 from supplyroute.checks.driving import Driving
 from supplyroute.checks.violations import Checker
@@ -63,31 +71,41 @@ class DistrictClaims(Checker):
         if not math.isfinite(stated) or stated < 0:
             self.flag(DistrictRule.CLAIM, where, f"a lower bound of {stated} s")
             return
-        if everyone and stated > sm.makespan_s + 1e-6:
+        if stated > sm.makespan_s + 1e-6:
             self.flag(DistrictRule.CLAIM, where,
                       f"a lower bound of {stated:g} s above the plan's own makespan of "
                       f"{sm.makespan_s:g} s: no plan can beat a true lower bound")
+        medicine_left = any(lot.order is not None and lot.released_s is None
+                            for lot in self.plan.lots)
+        part = self.d if everyone and not medicine_left else served_part(self.d, self.plan)
         if sm.bound.split(":")[0].strip() == NO_BOUND:
-            if everyone:
+            if part is not None:
                 self.flag(DistrictRule.CLAIM, "summary.bound",
-                          f"says {sm.bound!r}, but the plan serves every household: the "
-                          "bound for serving them all applies")
+                          f"says {sm.bound!r}, but the plan serves "
+                          + ("every household: the bound for serving them all applies"
+                             if everyone else "households: the bound for serving those "
+                             "applies"))
             elif stated > 0:
                 self.flag(DistrictRule.CLAIM, where,
                           f"a bound of {stated:g} s by no argument ({sm.bound!r})")
             return
-        self.named_argument(stated)
+        if part is None:
+            self.flag(DistrictRule.CLAIM, "summary.bound",
+                      f"names {sm.bound!r}, but the plan serves no household")
+            return
+        self.named_argument(stated, part)
 
-    def named_argument(self, stated: float) -> None:
-        """The argument the summary names, made again alone, gives the stated bound."""
+    def named_argument(self, stated: float, part: DistrictScenario) -> None:
+        """The argument the summary names, made again alone, gives the stated bound: over
+        the whole district, or over the households a partial plan serves (``part``)."""
         kind = self.plan.summary.bound
-        known = [compound_kind(c.id) for c in self.d.compounds] + [FLEET]
+        known = [compound_kind(c.id) for c in part.compounds] + [FLEET]
         if kind not in known:
             self.flag(DistrictRule.CLAIM, "summary.bound",
                       f"names {kind!r}, not an argument of this district (one of "
                       f"{', '.join(known)})")
             return
-        argued = argue_district_bound(self.d, {cr.compound: cr.plan
+        argued = argue_district_bound(part, {cr.compound: cr.plan
                                                for cr in self.plan.compounds},
                                       self.driving, only=kind)
         if kind not in argued.kinds:

@@ -79,6 +79,17 @@ class DistrictRounds(Checker):
         if request not in {m.id for m in self.plan.missed}:
             self.flag(rule, where, message)
 
+    def relaxed(self) -> set[str]:
+        """The medicine orders the plan gave up (listed missed, ``relaxed``): their
+        households' rounds go without the orders' deadlines, and they are never met."""
+        return {m.id for m in self.plan.missed if m.kind == "order" and m.relaxed}
+
+    def without_medicine(self, compound_id: str) -> set[str]:
+        """Households of the compound whose medicine order's lot never arrives: their
+        round brings their other bags only."""
+        return {h for lot in self.lots.values() if lot.compound == compound_id
+                and lot.order is not None and lot.released_s is None for h in lot.households}
+
     def listed_missed(self, request: str, met: bool) -> None:
         for m_i, m in enumerate(self.plan.missed):
             if m.id == request and met:
@@ -232,6 +243,8 @@ class DistrictRounds(Checker):
                 self.flag_unless(order.id, DistrictRule.ORDER, f"{handed[0]}.delivered_s",
                                  f"medicine order {order.id!r}: at the door at {handed[1]:g} s, "
                                  f"after its deadline {order.deadline:g} s")
+            if order.id in self.relaxed():
+                met = False  # given up: its deadline was not held to
             self.met_orders += met
             self.listed_missed(order.id, met)
 
@@ -317,9 +330,23 @@ class DistrictRounds(Checker):
         """The compound's round scenario: one release per release time (to the
         millisecond) at the supply gate, the households in scenario order, and households
         whose goods never came never released; other gates release nothing; each
-        medicine order's deadline on its household."""
+        medicine order's deadline on its household unless the plan gave the order up;
+        a household whose medicine never comes without the order's bags (never
+        released if it has no others)."""
         s = compound.scenario
         gate = compound.supply_gate.gate or s.gates[0].id
+        orders = [o for o in self.d.orders if o.compound == compound.id]
+        kinds = {o.household: o.bag_kind for o in orders}
+        without = self.without_medicine(compound.id)
+        released = dict(released)
+        stripped: dict[str, object] = {}
+        for h in s.households:
+            if h.id in without and h.id in kinds:
+                rest = tuple(b for b in s.bags_of(h) if b.kind != kinds[h.id])
+                if rest:
+                    stripped[h.id] = rest
+                else:
+                    released.pop(h.id, None)
         at: dict[float, list[str]] = defaultdict(list)
         for h in s.households:
             if h.id in released:
@@ -332,10 +359,12 @@ class DistrictRounds(Checker):
             batches += (Release(at=0, bags=0),)
         gates = tuple(g.model_copy(update={"releases": batches if g.id == gate else ()})
                       for g in s.gates)
-        deadlines = {o.household: o.deadline for o in self.d.orders
-                     if o.compound == compound.id}
+        given_up = self.relaxed()
+        deadlines = {o.household: o.deadline for o in orders if o.id not in given_up}
         households = []
         for h in s.households:
+            if h.id in stripped:
+                h = h.model_copy(update={"bags": stripped[h.id]})
             if h.id in deadlines:
                 due = deadlines[h.id] if h.deadline is None else min(h.deadline, deadlines[h.id])
                 h = h.model_copy(update={"deadline": due})
@@ -377,8 +406,9 @@ class DistrictRounds(Checker):
             for lot in lots:
                 for h in lot.households:
                     if lot.released_s is None or lot.arrived_s is None:
-                        never.add(h)  # goods that never come: never released
-                        continue
+                        if lot.order is None:  # its goods never come: never released
+                            never.add(h)
+                        continue  # medicine that never comes holds nothing else back
                     released[h] = max(released.get(h, lot.released_s), lot.released_s)
                     goods_in[h] = max(goods_in.get(h, lot.arrived_s), lot.arrived_s)
             for h in never:

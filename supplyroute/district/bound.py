@@ -31,6 +31,7 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from supplyroute.bounds.carry import lower_bound
 from supplyroute.compound.costs import solo_delivery_s
@@ -122,6 +123,45 @@ def relaxed_scenario(district: DistrictScenario, compound: Compound,
     gates = tuple(g.model_copy(update={"releases": tuple(batches) if g.id == gate else ()})
                   for g in s.gates)
     return s.with_changes(gates=gates)
+
+
+def served_district(district: DistrictScenario, served: dict[str, set[str]],
+                    without: dict[str, set[str]]) -> DistrictScenario | None:
+    """The district as a partial plan serves it: each compound with only the households
+    ``served`` (compound id -> household ids; compounds serving none left out), a
+    household ``without`` its medicine keeping its other bags only, and the orders of
+    the served households whose medicine comes; None if nobody is served. Its bound is
+    the partial plan's (a relaxation: a plan that serves these households serves them
+    in this district too)."""
+    compounds = []
+    for c in district.compounds:
+        mine = served.get(c.id, set())
+        if not mine:
+            continue
+        kinds = district.order_bags(c)
+        gone = without.get(c.id, set())
+        households = []
+        for h in c.scenario.households:
+            if h.id not in mine:
+                continue
+            if h.id in gone and h.id in kinds:
+                bags = tuple(b for b in c.scenario.bags_of(h) if b.kind != kinds[h.id])
+                h = h.model_copy(update={"bags": bags})
+            households.append(h)
+        compounds.append(c.model_copy(update={
+            "scenario": c.scenario.with_changes(households=tuple(households))}))
+    if not compounds:
+        return None
+    kept = {c.id: {h.id for h in c.scenario.households} for c in compounds}
+    orders = tuple(o for o in district.orders if o.household in kept.get(o.compound, set())
+                   and o.household not in without.get(o.compound, set()))
+    transports = tuple(t for t in district.transports if t.compound in kept)
+    part = district.model_copy(update={"compounds": tuple(compounds), "orders": orders,
+                                       "transports": transports})
+    for name, value in type(district).__dict__.items():  # lookups of the whole district
+        if isinstance(value, cached_property):
+            part.__dict__.pop(name, None)
+    return part
 
 
 def district_bound(district: DistrictScenario, roads: Roads) -> DistrictBound:

@@ -23,6 +23,13 @@ reproducibly (one seed):
   fetched from 1-3 hospitals by its deadline, as the insulin of seed 003) and one
   dialysis transport to the nearest hospital (ready 07:30, there by 08:10: within 40
   minutes, seed 001; back from 12:00).
+
+With ``varied`` the district also draws, from its seed, the awkward cases users' own
+districts bring (:func:`random_spec` makes small ones for property tests): zone groups
+in small compounds, a supermarket open only after the vans' day (its stock cannot be
+fetched) or a pharmacy far out of the district, a hospital that opens after an order's
+deadline, an order due before any van can be out, staging room for a few hundred kg and
+one bay, and as few as one van.
 """
 
 from __future__ import annotations
@@ -64,6 +71,9 @@ class DistrictSpec(BaseModel):
         default=None, gt=0, le=200,
         description="side of the square district; default: 2.5 km x sqrt(compounds)")
     name: str | None = Field(default=None, description="default: from the other fields")
+    varied: bool = Field(
+        default=False, description="also draw the awkward cases of users' districts: "
+        "depots out of reach, deadlines that cannot be met, little staging, few vans")
 
     @model_validator(mode="after")
     def _sizes(self) -> DistrictSpec:
@@ -83,6 +93,18 @@ class DistrictSpec(BaseModel):
     @property
     def default_name(self) -> str:
         return f"gen-district{self.compounds}-{self.households}"
+
+
+def random_spec(seed: int) -> DistrictSpec:
+    """A small varied district from a seed, for property tests: 2-4 compounds of 20-120
+    households each (on average), one or a few vans."""
+    rng = random.Random(f"random-district:{seed}")
+    compounds = rng.randint(2, 4)
+    households = sum(rng.randint(20, 120) for _ in range(compounds))
+    vehicles = rng.choice([None, 1, 2, 2, 3])
+    return DistrictSpec(compounds=compounds, households=households, seed=seed,
+                        vehicles=vehicles, area_km=rng.choice([None, 2.0, 4.0]), varied=True,
+                        name=f"random-district-{seed}")
 
 
 def _split(rng: random.Random, total: int, parts: int) -> list[int]:
@@ -121,10 +143,14 @@ def staging_kg(demand: float) -> int:
     return max(2000, math.ceil(0.4 * demand / 100) * 100)
 
 
-def _compound(rng: random.Random, name: str, households: int) -> dict[str, Any]:
-    """One compound of the district: shape, zones and seed drawn from ``rng``."""
+def _compound(rng: random.Random, name: str, households: int,
+              varied: bool = False) -> dict[str, Any]:
+    """One compound of the district: shape, zones and seed drawn from ``rng`` (with
+    ``varied``, zone groups of a few dozen households too)."""
     shape = rng.choices(list(Shape), weights=[5, 2, 3])[0]
     per_zone = 400 if shape is Shape.WALKUP else 800  # a zone group spans a few buildings
+    if varied:
+        per_zone = 20
     zones = rng.choice([0, 0, 2, 3, 4, 6])
     zones = zones if 2 <= zones <= households // per_zone else 0
     data = generate(CompoundSpec(households=households, shape=shape, zones=zones,
@@ -234,6 +260,34 @@ def _transport(rng: random.Random, compounds: list[dict[str, Any]],
             "back_from": "12:00"}
 
 
+def _awkward(rng: random.Random, spec: DistrictSpec, compounds: list[dict[str, Any]],
+             depots: list[dict[str, Any]], orders: list[dict[str, Any]]) -> None:
+    """The awkward cases of a ``varied`` district, each drawn on its own: a supermarket
+    open only after the vans' day, a pharmacy far out of the district, a hospital opening
+    after an order's deadline or an order due at 06:30, little staging, one bay."""
+    side = spec.side_m
+    supermarkets = [d for d in depots if d["kind"] == "supermarket"]
+    if supermarkets and rng.random() < 0.3:
+        rng.choice(supermarkets)["open"] = {"start": "21:00", "end": "23:00"}
+    if rng.random() < 0.3:  # prevention beyond the supermarkets' stock comes from far
+        far = next(d for d in depots if d["kind"] == "pharmacy")
+        far["position"] = {"x": int(side + rng.uniform(8000, 20000)), "y": 0}
+    if orders and rng.random() < 0.5:
+        order = rng.choice(orders)
+        if rng.random() < 0.5:
+            late = next(d for d in depots if d["id"] == order["pickups"][0]["depot"])
+            late["open"] = {"start": "13:00", "end": "20:00"}
+            order["deadline"] = "12:00"
+        else:
+            order["deadline"] = "06:30"
+    for c in compounds:
+        gate = c["supply_gate"]
+        if rng.random() < 0.4:
+            gate["staging_kg"] = rng.choice([150, 300, 600, 1000])
+        if rng.random() < 0.4:
+            gate["bays"] = 1
+
+
 def generate_district(spec: DistrictSpec) -> dict[str, Any]:
     """The district ``spec`` describes, as a ``supplyroute.district`` document with its
     compounds inline (validate it with
@@ -246,7 +300,7 @@ def generate_district(spec: DistrictSpec) -> dict[str, Any]:
     compounds: list[dict[str, Any]] = []
     for k, size in enumerate(sizes):
         cid = f"c{k + 1:0{max(2, width)}d}"
-        scenario = _compound(rng, f"{name}-{cid}", size)
+        scenario = _compound(rng, f"{name}-{cid}", size, spec.varied)
         compounds.append({"id": cid, "scenario": scenario, "supply_gate": {}})
     depots = _depots(rng, spec)
     hospitals = [d for d in depots if d["kind"] == "hospital"]
@@ -266,6 +320,8 @@ def generate_district(spec: DistrictSpec) -> dict[str, Any]:
     markets = [d["id"] for d in depots if d["kind"] == "market"]
     vehicles = _vehicles(rng, count, markets)
     transport = _transport(rng, compounds, hospitals)
+    if spec.varied:
+        _awkward(random.Random(f"awkward:{spec.seed}"), spec, compounds, depots, orders)
     side_km = spec.side_m / 1000
     return {
         "format": DISTRICT_FORMAT,

@@ -120,6 +120,7 @@ def allocate(district: DistrictScenario, roads: Roads, lots: list[LotSpec]) -> l
             stocking[s.kind].append(d.id)
     shipments: list[Shipment] = []
     orders = {o.id: o for o in district.orders}
+    reachable = {d.id for d in district.depots if _open_to_a_van(district, roads, d.id)}
     for lot in lots:
         if lot.order is not None:
             order = orders[lot.order]
@@ -129,7 +130,8 @@ def allocate(district: DistrictScenario, roads: Roads, lots: list[LotSpec]) -> l
                     depot=pickup.depot, kind=order.bag_kind, kg=pickup.kg)))
             continue
         for kind, kg in lot.kg.items():
-            depots = sorted(stocking[kind], key=lambda d: (roads.metres(d, lot.compound), d))
+            depots = sorted(stocking[kind], key=lambda d: (d not in reachable,
+                                                           roads.metres(d, lot.compound), d))
             need = kg
             for depot in depots:
                 if need <= 1e-9:
@@ -150,17 +152,37 @@ def allocate(district: DistrictScenario, roads: Roads, lots: list[LotSpec]) -> l
     return shipments
 
 
+def _open_to_a_van(district: DistrictScenario, roads: Roads, depot_id: str) -> bool:
+    """Can some van that may load at the depot be there while it is open, within its
+    shift? Goods are drawn from the other depots first (a supermarket open only in the
+    evening is the last resort, not the nearest)."""
+    depot = district.depot_by_id[depot_id]
+    for v in district.vehicles:
+        if v.loads_at is not None and depot_id not in v.loads_at:
+            continue
+        there = max(v.shift.start + roads.drive_s(v, v.start, depot_id), depot.open.start)
+        back = roads.drive_s(v, depot_id, v.end or v.start)
+        if there < min(depot.open.end, v.shift.end - back):
+            return True
+    return False
+
+
 def _pieces(district: DistrictScenario, shipment: Shipment) -> list[Shipment]:
     """A shipment split in equal pieces that the largest vehicle allowed to load at its
-    depot can carry (by weight and by room)."""
+    depot can carry (by weight and by room) and that the gate's staging can hold at once
+    (a drop larger than the staging room could never be unloaded)."""
     allowed = [load_kg(district, v) for v in district.vehicles
                if v.loads_at is None or shipment.depot in v.loads_at]
     if not allowed:
         raise InputError(InputIssue("vehicles", f"no vehicle may load at {shipment.depot!r}"))
-    most = max(allowed)
+    staging = district.compound_by_id[shipment.compound].supply_gate.staging_kg
+    most = min(max(allowed), staging)
     if shipment.kg <= most:
         return [shipment]
     count = int(-(-shipment.kg // most))
+    while max(round(shipment.kg / count, KG_DIGITS),
+              shipment.kg - round(shipment.kg / count, KG_DIGITS) * (count - 1)) > most + 1e-9:
+        count += 1  # the pieces rounded to the gram still fit
     piece = round(shipment.kg / count, KG_DIGITS)
     out = []
     for k in range(count):

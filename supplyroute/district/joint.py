@@ -15,6 +15,12 @@ are in. So the vans are routed for the rounds:
    earlier and weigh more, and the vans are routed again. The best district plan of the
    iterations is kept (fewest households left out, then fewest medicine orders and
    transports missed, then the earliest last hand-over).
+4. A medicine order that cannot be met is given up (*relaxed*): when no van can bring
+   it in time at all, from the start; when an iteration misses it and leaves its
+   household out (or its medicine behind), from the next iteration on. Its medicine is
+   then not fetched (its shipments are unshipped) and its household's round goes
+   without the order's deadline and bags, so its other bags still go; the plan names
+   the order as missed with its reason, for the medical group to bring it apart.
 
 The *sequential baseline* (``baseline=True``) is what planning the halves apart gives:
 the vans routed for distance and their own finishing time alone, then the rounds. The
@@ -33,9 +39,9 @@ from functools import cached_property
 from supplyroute.clock import hhmm
 from supplyroute.compound.costs import solo_delivery_s
 from supplyroute.compound.prepared import PreparedCompound
-from supplyroute.district.bound import DistrictBound, district_bound
+from supplyroute.district.bound import DistrictBound, district_bound, served_district
 from supplyroute.district.cluster import RoundJob, RoundRunner
-from supplyroute.district.day import day_scenario, household_releases
+from supplyroute.district.day import day_scenario, household_releases, without_medicine
 from supplyroute.district.goods import LotSpec, allocate, make_lots
 from supplyroute.district.roads import Roads
 from supplyroute.district.trucks import (
@@ -83,6 +89,8 @@ REPAIRS = 2
 REPAIR_SLACK_S = 300.0
 #: The baseline's cost per second of the fleet's span (its own finishing time).
 BASELINE_SPAN_COST = 1
+#: Iterations added, at most, to plan again with medicine orders given up.
+RELAX_ITERATIONS = 2
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,9 @@ class DistrictOptions:
     baseline: bool = False
     workers: int = 1
     scheduler: str | None = None
+    #: Deterministic runs: the vans' search stops after this many solutions (default:
+    #: by the number of shipments, 200 for up to 50); fewer plans a small district sooner.
+    van_solutions: int | None = None
     progress: Callable[[str], None] | None = None
     #: Asked as the plan goes: True ends it with the best plan so far, marked
     #: ``interrupted`` (the command line's Ctrl-C).
@@ -112,6 +123,8 @@ class DistrictOptions:
             raise ValueError("iterations must be at least 1")
         if not 0 < self.round_effort <= 1:
             raise ValueError("round_effort must be a share above 0 and at most 1")
+        if self.van_solutions is not None and self.van_solutions < 1:
+            raise ValueError("van_solutions must be at least 1")
 
 
 @dataclass
@@ -120,6 +133,8 @@ class _Outcome:
     rounds: dict[str, Plan]
     last_s: dict[str, float]  #: each compound's last hand-over (its round start if none).
     missed: int = 0  #: medicine orders and transports not met.
+    #: Medicine orders given up when this outcome was planned: order id -> why.
+    relaxed: dict[str, str] = field(default_factory=dict)
 
     @property
     def last_delivery_s(self) -> float:
@@ -145,6 +160,51 @@ class _Planner:
     bound: DistrictBound
     started: float = field(default_factory=time.monotonic)
     cache: dict[tuple, Plan] = field(default_factory=dict)
+    #: Medicine orders given up (their deadlines are not held to): order id -> why.
+    relaxed: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.relaxed.update(self.hopeless())
+
+    def hopeless(self) -> dict[str, str]:
+        """Medicine orders no van can bring in time, whatever else it does: from one of
+        the order's depots the earliest a van may load it (its shift, the drive, the
+        opening) and drive it to the gate is after the latest unloading that still
+        reaches the door by the deadline (or the depot closes first)."""
+        out: dict[str, str] = {}
+        latest = self.latest_in
+        for order in self.district.orders:
+            for s in self.shipments:
+                if s.order != order.id:
+                    continue
+                depot = self.district.depot_by_id[s.depot]
+                load = depot.load_s_per_kg * s.kg
+                arrivals = []
+                for v in self.district.vehicles:
+                    if v.loads_at is not None and s.depot not in v.loads_at:
+                        continue
+                    t = max(v.shift.start + self.roads.drive_s(v, v.start, s.depot),
+                            depot.open.start)
+                    if t + load <= depot.open.end:
+                        arrivals.append(t + load + self.roads.drive_s(v, s.depot, s.compound))
+                at_gate = min(arrivals, default=None)
+                if at_gate is None:
+                    out[order.id] = (f"no van can load it at {s.depot} while it is open "
+                                     f"({hhmm(depot.open.start)}-{hhmm(depot.open.end)})")
+                elif at_gate > latest[s.id] + 1e-6:
+                    out[order.id] = (f"from {s.depot} (open from {hhmm(depot.open.start)}) "
+                                     f"it is at {order.compound}'s gate at {hhmm(at_gate)} at "
+                                     f"the earliest, too late for {hhmm(order.deadline)} at "
+                                     "the door")
+                if order.id in out:
+                    break
+        return out
+
+    @property
+    def hard_latest(self) -> dict[str, float]:
+        """The latest unloadings held to: those of the orders not given up."""
+        relaxed = {s.id for s in self.shipments if s.order in self.relaxed}
+        return {k: t for k, t in self.latest_in.items() if k not in relaxed}
 
     def say(self, message: str) -> None:
         log.info(message)
@@ -154,7 +214,8 @@ class _Planner:
     @property
     def limit(self) -> SearchLimit:
         return SearchLimit(time_limit_s=self.options.time_limit_s,
-                           deterministic=self.options.deterministic)
+                           deterministic=self.options.deterministic,
+                           iterations=self.options.van_solutions)
 
     @cached_property
     def latest_in(self) -> dict[str, float]:
@@ -181,7 +242,7 @@ class _Planner:
         latest = self.latest_in
         for s in self.shipments:
             if s.order is not None:
-                out[s.id] = (latest[s.id] - ORDER_MARGIN_S, 100 * max(1.0, s.kg))
+                out[s.id] = (max(0.0, latest[s.id] - ORDER_MARGIN_S), 100 * max(1.0, s.kg))
                 continue
             lot = specs[s.lot or ""]
             compound = self.district.compound_by_id[s.compound]
@@ -200,10 +261,16 @@ class _Planner:
         stop before every round had a plan."""
         day = schedule(self.district, self.roads, self.shipments, self.lots, truck, node_routes)
         jobs, keys = [], []
+        relaxed = dict(self.relaxed)
         for compound in self.district.compounds:
-            released = household_releases(lot for lot in day.lots if lot.compound == compound.id)
-            scenario = day_scenario(self.district, compound, released)
-            key = (compound.id, tuple(sorted(released.items())))
+            lots = [lot for lot in day.lots if lot.compound == compound.id]
+            released = household_releases(lots)
+            without = without_medicine(lots)
+            given_up = sorted(o.id for o in self.district.orders
+                              if o.compound == compound.id and o.id in relaxed)
+            scenario = day_scenario(self.district, compound, released, given_up, without)
+            key = (compound.id, tuple(sorted(released.items())), tuple(given_up),
+                   tuple(sorted(without)))
             keys.append(key)
             if key not in self.cache:
                 jobs.append(RoundJob(compound.id, scenario, self.options.round_time_limit_s,
@@ -219,7 +286,7 @@ class _Planner:
         rounds = {k[0]: self.cache[k] for k in keys}
         last = {c: (p.summary.last_delivery_s if p.deliveries else p.summary.round_start_s)
                 for c, p in rounds.items()}
-        outcome = _Outcome(day, rounds, last)
+        outcome = _Outcome(day, rounds, last, relaxed=relaxed)
         missed = _missed(self.district, outcome, self.shipments)
         outcome.missed = len(missed)
         for m in missed:
@@ -231,10 +298,11 @@ class _Planner:
         """The vans' routes. Waits for bays and staging, which routing does not see, can
         make a patient or a medicine order late: then the routes meet that deadline
         earlier by as much more, and are made again (at most :data:`REPAIRS` times)."""
-        latest = self.latest_in
+        latest = self.hard_latest
         margins: dict[str, float] = {}
         for _ in range(REPAIRS + 1):
-            truck = build(self.district, self.roads, self.shipments, latest, targets,
+            fetched = [x for x in self.shipments if x.order not in self.relaxed]
+            truck = build(self.district, self.roads, fetched, latest, targets,
                           span_cost, margins)
             node_routes = self.vans.route(truck, self.limit)
             if node_routes is None:
@@ -287,6 +355,9 @@ def plan_district(district: DistrictScenario, options: DistrictOptions | None = 
     if best is None:
         raise Interrupted("stopped before the vans and rounds of the district had a plan")
     solve_s = None if options.deterministic else round(time.monotonic() - started, 3)
+    if (any(p.summary.households_unserved for p in best.rounds.values())
+            or any(lot.order is not None and lot.released_s is None for lot in best.day.lots)):
+        bound = _served_bound(district, best)  # for the households served, and their bags
     built = _assemble(district, shipments, best, bound, iterations, baseline_s, solve_s)
     if interrupted:
         built = built.model_copy(update={"summary": built.summary.model_copy(
@@ -303,7 +374,10 @@ def _iterate(planner: _Planner) -> tuple[_Outcome | None, int]:
     weight = {c.id: 1.0 for c in district.compounds}
     best: _Outcome | None = None
     done = 0
-    for iteration in range(planner.options.iterations):
+    rounds = planner.options.iterations
+    iteration = 0
+    while iteration < rounds:
+        iteration += 1
         if planner.stopped():
             break
         try:
@@ -315,13 +389,39 @@ def _iterate(planner: _Planner) -> tuple[_Outcome | None, int]:
             break
         done += 1
         critical = max(outcome.last_s, key=lambda c: outcome.last_s[c])
-        planner.say(f"iteration {iteration + 1}: last hand-over "
+        planner.say(f"iteration {iteration}: last hand-over "
                     f"{hhmm(outcome.last_delivery_s)} at {critical}")
         if best is None or outcome.quality < best.quality:
             best = outcome
+        given_up = _give_up(planner, outcome)
+        if given_up:
+            planner.relaxed.update(given_up)
+            for oid, why in given_up.items():
+                planner.say(f"{oid} given up ({why}): planning again without its deadline")
+            rounds = max(rounds, min(iteration + 1,
+                                     planner.options.iterations + RELAX_ITERATIONS))
         advance[critical] += ADVANCE_S
         weight[critical] *= EMPHASIS
     return best, done
+
+
+def _give_up(planner: _Planner, outcome: _Outcome) -> dict[str, str]:
+    """Medicine orders this outcome misses in a way that costs more than the order: its
+    household left out, or its medicine left behind; not yet given up."""
+    out: dict[str, str] = {}
+    unshipped = set(outcome.day.missing)
+    for order in planner.district.orders:
+        if order.id in planner.relaxed:
+            continue
+        plan = outcome.rounds[order.compound]
+        served = any(d.household == order.household for d in plan.deliveries)
+        behind = any(s.order == order.id and s.id in unshipped for s in planner.shipments)
+        if behind:
+            out[order.id] = "no van could bring it in time"
+        elif not served:
+            out[order.id] = ("its household could not be served by the deadline "
+                             f"{hhmm(order.deadline)}")
+    return out
 
 
 def _baseline(planner: _Planner) -> float | None:
@@ -337,8 +437,18 @@ def _baseline(planner: _Planner) -> float | None:
     return base.last_delivery_s - district_start(planner.district)
 
 
+def _served_bound(district: DistrictScenario, outcome: _Outcome) -> DistrictBound | None:
+    """The bound of a partial plan: the district's bound for the households it serves
+    (with the bags they get), as a partial round has one; None if it serves nobody."""
+    served = {c: {d.household for d in p.deliveries} for c, p in outcome.rounds.items()}
+    without = {c.id: without_medicine(lot for lot in outcome.day.lots if lot.compound == c.id)
+               for c in district.compounds}
+    part = served_district(district, served, without)
+    return None if part is None else district_bound(part, Roads(part))
+
+
 def _assemble(district: DistrictScenario, shipments: list[Shipment], outcome: _Outcome,
-              bound: DistrictBound,
+              bound: DistrictBound | None,
               iterations: int, baseline_s: float | None, solve_s: float | None) -> DistrictPlan:
     day = outcome.day
     day_start = district_start(district)
@@ -366,13 +476,14 @@ def _assemble(district: DistrictScenario, shipments: list[Shipment], outcome: _O
     transports_met = len(district.transports) - sum(m.kind == "transport" for m in missed)
     served = sum(p.summary.households_served for p in rounds)
     unserved = sum(p.summary.households_unserved for p in rounds)
-    value, argument = bound.value_s, bound.kind
-    if unserved:  # the bound is for serving everyone: it says nothing of a partial plan
-        value, argument = 0.0, "none: the plan does not serve every household"
+    if bound is None:  # a plan that serves nobody has no bound
+        value, argument = 0.0, "none: the plan serves no household"
+    else:  # a partial plan's: for the households it serves
+        value, argument = bound.value_s, bound.kind
     summary = DistrictSummary(
         day_start_s=day_start, last_delivery_s=last, makespan_s=makespan,
         lower_bound_s=math.floor(value * 10) / 10, bound=argument,
-        gap=round((makespan - value) / value, 4) if value > 0 else None,
+        gap=round((makespan - value) / value, 4) if value > 0 and not unserved else None,
         baseline_makespan_s=baseline_s, iterations=iterations,
         households=sum(len(c.scenario.households) for c in district.compounds),
         households_served=served, households_unserved=unserved,
@@ -393,6 +504,11 @@ def _missed(district: DistrictScenario, outcome: _Outcome,
     out: list[Missed] = []
     unshipped = set(outcome.day.missing)
     for order in district.orders:
+        if order.id in outcome.relaxed:
+            out.append(Missed(kind="order", id=order.id, relaxed=True,
+                              reason=f"given up: {outcome.relaxed[order.id]}; not fetched, "
+                              "the household's other bags go without it"))
+            continue
         plan = outcome.rounds[order.compound]
         when = next((d.delivered_s for d in plan.deliveries if d.household == order.household),
                     None)

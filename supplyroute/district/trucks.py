@@ -174,7 +174,7 @@ def schedule(district: DistrictScenario, roads: Roads, shipments: list[Shipment]
     compounds = district.compound_by_id
     gates = {c.id: _Gate([0.0] * c.supply_gate.bays) for c in district.compounds}
     transports = {t.id: t for t in district.transports}
-    plans = _van_stop_groups(district, truck, node_routes)
+    plans = _van_stop_groups(district, truck, node_routes, by_id)
     stops: list[list[VehicleStop]] = [[] for _ in district.vehicles]
     load = [0.0] * len(district.vehicles)
     queue: list[tuple[float, int, int]] = []
@@ -220,22 +220,33 @@ def schedule(district: DistrictScenario, roads: Roads, shipments: list[Shipment]
 
 
 def _van_stop_groups(district: DistrictScenario, truck: TruckProblem,
-                     node_routes: list[list[int]]) -> list[list[tuple[str, str, list[Node]]]]:
+                     node_routes: list[list[int]], by_id: dict[str, Shipment]
+                     ) -> list[list[tuple[str, str, list[Node]]]]:
     """Each van's nodes grouped into stops (one place, one kind, in a row), between its
-    start and its end."""
+    start and its end. An unloading is split in several drops when together they are
+    more than the gate's staging holds: each drop then waits for room of its own."""
     plans: list[list[tuple[str, str, list[Node]]]] = []
     for v, nodes in enumerate(node_routes):
         vehicle = district.vehicles[v]
         groups: list[tuple[str, str, list[Node]]] = [("start", vehicle.start, [])]
         for k in nodes:
             node = truck.nodes[k]
-            if groups[-1][0] == node.kind and groups[-1][1] == node.place:
+            if groups[-1][0] == node.kind and groups[-1][1] == node.place and not (
+                    node.kind == "delivery" and _overflows(district, by_id, groups[-1][2], node)):
                 groups[-1][2].append(node)
             else:
                 groups.append((node.kind, node.place, [node]))
         groups.append(("end", vehicle.end or vehicle.start, []))
         plans.append(groups)
     return plans
+
+
+def _overflows(district: DistrictScenario, by_id: dict[str, Shipment], group: list[Node],
+               node: Node) -> bool:
+    """Would adding this delivery to the drop make it more than the gate's staging room?"""
+    room = district.compound_by_id[node.place].supply_gate.staging_kg
+    kg = sum(by_id[n.shipment].kg for n in group if n.shipment is not None)
+    return kg + by_id[node.shipment or ""].kg > room + 1e-9
 
 
 def _stop_start(district: DistrictScenario, gates: dict[str, _Gate],
@@ -312,7 +323,9 @@ def _unload_slot(gate: _Gate, arrive: float, service: float, kg: float, dwell: f
         lo, hi = _t(t + service), _t(t + service) + dwell
         if _peak(gate.staging, lo, hi) + kg <= capacity + 1e-9:
             return t, bay
-    return _t(candidates[-1]), bay  # more than staging holds at all: the checker says so
+    # Once every earlier drop has dwelled staging is empty, and no drop is more than it
+    # holds (shipments and drops are cut to it): unloading from then fits.
+    return _t(max([start, *(end for _, end, _ in gate.staging)])), bay
 
 
 def _peak(staging: list[tuple[float, float, float]], lo: float, hi: float) -> float:

@@ -127,13 +127,20 @@ class Missed(_Frozen):
     kind: Literal["order", "transport"]
     id: str
     reason: str
+    #: An order given up before the rounds (no van can bring it in time, or planning
+    #: with it left its household out): its medicine is not fetched and its household's
+    #: round goes without the order's deadline and bags, so that the household's other
+    #: bags still go. Such an order is never counted met.
+    relaxed: bool = False
 
 
 class DistrictSummary(_Frozen):
     day_start_s: float  #: the first vehicle's shift start.
     last_delivery_s: float
     makespan_s: float  #: last hand-over in the district minus the day's start.
-    lower_bound_s: float  #: no plan of the district ends sooner.
+    #: No plan of the district ends sooner (a partial plan's: no plan serving the
+    #: households it serves, with the bags they get).
+    lower_bound_s: float
     bound: str  #: the argument and the compound that gives it.
     gap: float | None
     #: The sequential baseline (vans by distance, then the rounds), if it was planned.
