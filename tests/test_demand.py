@@ -179,8 +179,9 @@ def test_eligible_needs_ppe_for_red_and_orange_if_asked(
 
 
 def test_eligible_needs_a_trip_that_holds_the_parcel() -> None:
-    """Three bags (2 + 8 + 8 = 18 kg) do not fit hands of 2 bags; carts of 4 bags and
-    40 kg or 20 kg hold them; a cart of 4 bags and 15 kg does not."""
+    """Three bags (2 + 8 + 8 = 18 kg) do not fit hands of 2 bags in one trip, but a
+    volunteer without a cart brings them on two (issue 30); carts of 4 bags and 40 kg or
+    20 kg hold them; a cart of 4 bags and 15 kg does not."""
     s = site([home("h", bags=bags(2.0, 8.0, 8.0))],
              [vol("Hands"), vol("Cart", cart={"capacity_bags": 4, "capacity_kg": 40}),
               vol("Light", cart={"capacity_bags": 4, "capacity_kg": 20},
@@ -189,7 +190,8 @@ def test_eligible_needs_a_trip_that_holds_the_parcel() -> None:
                   hand_capacity_kg=10.0)])
     demand = Demand(s)
     (q,) = demand.parcels
-    assert [demand.eligible(q, v) for v in s.volunteers] == [False, True, True, False]
+    assert [demand.eligible(q, v) for v in s.volunteers] == [True, True, True, False]
+    assert demand.shuttles(q, s.volunteers[0]) and not demand.shuttles(q, s.volunteers[3])
     s2 = site([home("h", bags=bags(2.0, 8.0, 8.0))],
               [vol("Cart", cart={"capacity_bags": 4, "capacity_kg": 40}),
                vol("Small", cart={"capacity_bags": 4, "capacity_kg": 20},

@@ -348,10 +348,11 @@ def test_write_template_refuses_an_unknown_kind(tmp_path: Path) -> None:
 
 
 def test_what_only_the_whole_scenario_shows_names_the_row(tmp_path: Path) -> None:
-    """Four bags with nobody to carry four; a red home with nobody in PPE."""
+    """Four bags with nobody to carry four (one volunteer, with a cart of three: by
+    hand, without a cart, they would go on two trips); a red home with nobody in PPE."""
     args = _sheets(tmp_path, [])
     ledger, roster = Path(args[3]), Path(args[5])
-    _write_csv(roster, [["编号", "开始", "结束"], ["V1", "08:00", "12:00"]])
+    _write_csv(roster, [["编号", "开始", "结束", "推车"], ["V1", "08:00", "12:00", "3"]])
     with pytest.raises(InputError) as caught:
         import_compound(args[1], ledger, roster)
     assert [str(i).split(": ")[0] for i in caught.value.issues] == \

@@ -165,18 +165,18 @@ def test_groups_do_not_help_each_other() -> None:
     assert sequence(result, "B") + sequence(result, "C") == ["t"]
 
 
-def test_a_household_only_a_cart_can_take_is_served_after_the_round_by_hand() -> None:
-    """Three bags do not fit the hands; by hand (carts left behind) nobody may bring
-    them, but nobody is left out while a volunteer could still serve them: the cart
-    takes them on one more trip after the round by hand."""
+def test_a_household_more_than_the_hands_hold_is_served_on_two_trips_by_hand() -> None:
+    """Three bags do not fit the hands in one trip; by hand (carts left behind) they go
+    on two trips, one after another (issue 30), the ledger naming the second."""
     three = [{"kind": f"k{i}", "weight_kg": 3.0} for i in range(3)]
     s = site([home("big", bags=three), home("a")], [vol("V1", cart=CART)])
     p = manual_plan(s)
     assert check(s, p) == []
     assert not p.unserved
     assert [d.household for d in p.deliveries] == ["big", "a"]
-    last = p.volunteers[0].trips[-1]
-    assert last.mode == "cart" and last.bags == 3
+    trips = p.volunteers[0].trips
+    assert [(t.mode, t.bags) for t in trips] == [("hands", 2), ("hands", 1), ("hands", 2)]
+    assert p.deliveries[0].trip == 1
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

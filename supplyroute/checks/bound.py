@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ortools.linear_solver import pywraplp
 
@@ -201,11 +201,34 @@ class Grounds:
             return 0.0
         return batches[0][0] if sum(bags for _, bags in batches) > 0 else None
 
-    def brings(self, home: Home, vol: Volunteer) -> bool:
-        """One trip holds the household's bags, and the volunteer's gate has them."""
+    def brings(self, home: Home, vol: Volunteer, shuttle: bool = True) -> bool:
+        """One trip holds the household's bags (or, ``shuttle``, several trips by hand
+        do), and the volunteer's gate has them."""
         cap_bags, cap_kg = self.scenario.trip_capacity(vol)
-        return (home.bags <= cap_bags and home.kg <= cap_kg + 1e-9
+        fits = home.bags <= cap_bags and home.kg <= cap_kg + 1e-9
+        return ((fits or (shuttle and self.shuttles(home, vol)))
                 and self.release_at(home, vol) is not None)
+
+    def shuttles(self, home: Home, vol: Volunteer) -> bool:
+        """A volunteer without a cart whose hands hold each of the household's bags but
+        not all of them brings them on several trips by hand, one after another."""
+        hand_bags, hand_kg = self.scenario.hand_capacity(vol)
+        return (vol.cart is None and (home.bags > hand_bags or home.kg > hand_kg + 1e-9)
+                and all(w <= hand_kg + 1e-9 for w in home.weights))
+
+    def shuttle_loads(self, home: Home, vol: Volunteer) -> list[Home]:
+        """A shuttle's trips, each the household with the bags of one hand load: the
+        bags heaviest first, each into the first load that still holds it."""
+        hand_bags, hand_kg = self.scenario.hand_capacity(vol)
+        loads: list[list[float]] = []
+        for w in sorted(home.weights, reverse=True):
+            for load in loads:
+                if len(load) < hand_bags and sum(load) + w <= hand_kg + 1e-9:
+                    load.append(w)
+                    break
+            else:
+                loads.append([w])
+        return [replace(home, weights=tuple(load)) for load in loads]
 
     def hands_hold(self, home: Home, vol: Volunteer) -> bool:
         hand_kg = self.scenario.hand_capacity(vol)[1]
@@ -218,7 +241,7 @@ class Grounds:
 
     def may_ferry(self, home: Home, vol: Volunteer) -> bool:
         return (self.scenario.may_ferry(vol, self.scenario.households[home.index])
-                and self.brings(home, vol))
+                and self.brings(home, vol, shuttle=False))
 
     def may_climb(self, home: Home, vol: Volunteer) -> bool:
         return (self.scenario.may_climb(vol, self.scenario.households[home.index])

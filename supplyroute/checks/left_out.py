@@ -71,8 +71,17 @@ class _Day:
 
 def _solo(g: Grounds, vol: Volunteer, home: Home) -> tuple[float, float, float]:
     """A trip with this household alone, in the volunteer's own mode: the first and
-    last hand-over and the return, in seconds after loading begins."""
+    last hand-over and the return, in seconds after loading begins. Without a cart and
+    more than the hands hold: several trips by hand, one after another."""
     s, p = g.scenario, g.scenario.parameters
+    if g.shuttles(home, vol):
+        at, first, last, back = 0.0, None, 0.0, 0.0
+        for leg in g.shuttle_loads(home, vol):
+            f, last_leg, back_leg = _solo(g, vol, leg)
+            first = at + f if first is None else first
+            last, back = at + last_leg, at + back_leg
+            at = back + (p.disinfection_s if home.risky else 0.0)
+        return first or 0.0, last, back
     speed = g.modes(vol)[-1][2]  # by cart where the volunteer has one
     walk = g.metres(vol.gate, home.stairwell) / speed
     t = p.load_s + walk

@@ -171,6 +171,22 @@ def time_trip(g: Grounds, vol: Volunteer, homes: list[Home], order: tuple[str, .
         latest=tuple((last[h.index], h.latest_s) for h in homes if h.latest_s is not None))
 
 
+def time_shuttle(g: Grounds, vol: Volunteer, home: Home) -> TripTiming:
+    """A household's bags on several trips by hand (:meth:`Grounds.shuttle_loads`), one
+    after another: each loads when the previous is back (and disinfected after a red or
+    orange home); timed from the first one's loading."""
+    legs = [time_trip(g, vol, [leg], (home.stairwell,)) for leg in g.shuttle_loads(home, vol)]
+    starts = [0.0]
+    for leg in legs[:-1]:
+        starts.append(starts[-1] + leg.free_off)
+    return TripTiming(
+        ready_s=legs[0].ready_s, return_off=starts[-1] + legs[-1].return_off,
+        free_off=starts[-1] + legs[-1].free_off,
+        last_off=max(at + leg.last_off for at, leg in zip(starts, legs, strict=True)),
+        latest=tuple((at + off, limit) for at, leg in zip(starts, legs, strict=True)
+                     for off, limit in leg.latest))
+
+
 def _submasks(mask: int) -> Iterator[int]:
     sub = mask
     while sub:
@@ -191,6 +207,8 @@ def _volunteer_done(g: Grounds, vol: Volunteer, homes: list[Home]) -> dict[int, 
             stairwells = sorted({h.stairwell for h in members})
             trips[sub] = [time_trip(g, vol, members, order)
                           for order in _stops(g, vol, stairwells)]
+        elif len(members) == 1 and g.shuttles(members[0], vol):
+            trips[sub] = [time_shuttle(g, vol, members[0])]
     end = vol.shift.end + 1e-6
     back: dict[int, float] = {0: vol.shift.start}  # may start the next trip
     done: dict[int, float] = {0: -math.inf}  # the last hand-over

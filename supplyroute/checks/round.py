@@ -158,6 +158,11 @@ class RoundChecker(Checker):
                                  v.hand_capacity_kg or p.hand_capacity_kg))
             return len(bags) <= cap_bags and sum(b.weight_kg for b in bags) <= cap_kg + 1e-9
 
+        def shuttles(v: Volunteer) -> bool:
+            """Without a cart, the bags on several trips by hand: each within the hands."""
+            hand_kg = v.hand_capacity_kg or p.hand_capacity_kg
+            return v.cart is None and all(b.weight_kg <= hand_kg + 1e-9 for b in bags)
+
         named = [g.id for g in self.s.gates for r in g.releases if hid in (r.households or ())]
 
         def gate_has_bags(v: Volunteer) -> bool:
@@ -177,7 +182,7 @@ class RoundChecker(Checker):
                 continue
             if needs_ppe and "ppe" not in v.skills:
                 continue
-            if fits_trip(v):
+            if fits_trip(v) or shuttles(v):
                 return False
         sm = self.plan.summary
         if not (self.s.relay and door and (sm.mode == "relay"

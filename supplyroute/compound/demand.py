@@ -2,6 +2,9 @@
 
 A :class:`Parcel` is the unit of delivery: all the bags of one household, brought by
 one volunteer on one trip (split over several climbs if the hands cannot hold them).
+A volunteer without a cart whose hands cannot hold them all brings them on several
+trips by hand, one after another (a *shuttle*: :meth:`Demand.shuttles`), as long as its
+hands hold each bag.
 
 Gate releases: a household named in a release batch has its bags at that gate from the
 batch's time. Every other household draws on a gate's pool of interchangeable bags:
@@ -35,6 +38,13 @@ class Parcel:
     door: bool  #: carried up to the door (else dropped at the entrance).
     named_gate: str | None  #: the gate of the batch that names it, if any.
     named_release_s: float | None
+    #: One leg of a shuttle: the indices of the household's bags it carries (None: all).
+    part: tuple[int, ...] | None = None
+
+    @property
+    def bag_indices(self) -> tuple[int, ...]:
+        """The indices, in the household's bags, of the bags this parcel holds."""
+        return self.part if self.part is not None else tuple(range(self.bags))
 
     @property
     def id(self) -> str:
@@ -139,17 +149,28 @@ class Demand:
     def may_ferry(self, parcel: Parcel, volunteer: Volunteer) -> bool:
         """Relays: may this volunteer bring the parcel to its entrance for a climber?"""
         return (self.scenario.may_ferry(volunteer, parcel.household)
-                and self._brings(parcel, volunteer))
+                and self._brings(parcel, volunteer, shuttle=False))
 
     def may_climb(self, parcel: Parcel, volunteer: Volunteer) -> bool:
         """Relays: may this volunteer take the parcel from its entrance to its door?"""
         return (self.scenario.may_climb(volunteer, parcel.household)
                 and self._hands_hold(parcel, volunteer))
 
-    def _brings(self, parcel: Parcel, volunteer: Volunteer) -> bool:
-        """One of its trips holds the parcel, and its gate has the bags."""
+    def shuttles(self, parcel: Parcel, volunteer: Volunteer) -> bool:
+        """Does this volunteer bring the parcel on several trips by hand: no cart, more
+        than its hands hold, and each bag within its hands?"""
+        cap_bags, cap_kg = self.scenario.hand_capacity(volunteer)
+        return (volunteer.cart is None
+                and (parcel.bags > cap_bags or parcel.kg > cap_kg + 1e-9)
+                and all(b.weight_kg <= cap_kg + 1e-9
+                        for b in self.scenario.bags_of(parcel.household)))
+
+    def _brings(self, parcel: Parcel, volunteer: Volunteer, shuttle: bool = True) -> bool:
+        """One of its trips holds the parcel (or, ``shuttle``, several by hand do), and
+        its gate has the bags."""
         cap_bags, cap_kg = self.scenario.trip_capacity(volunteer)
-        return (parcel.bags <= cap_bags and parcel.kg <= cap_kg + 1e-9
+        fits = parcel.bags <= cap_bags and parcel.kg <= cap_kg + 1e-9
+        return ((fits or (shuttle and self.shuttles(parcel, volunteer)))
                 and self.release_s(parcel, volunteer) is not None)
 
     def _hands_hold(self, parcel: Parcel, volunteer: Volunteer) -> bool:

@@ -67,8 +67,9 @@ class PreparedCompound:
             return (UnservedReason.NO_ELIGIBLE_VOLUNTEER,
                     "no volunteer's zone and skills allow this household")
         fitting = [v for v in allowed
-                   if parcel.bags <= s.trip_capacity(v)[0]
-                   and parcel.kg <= s.trip_capacity(v)[1] + 1e-9]
+                   if (parcel.bags <= s.trip_capacity(v)[0]
+                       and parcel.kg <= s.trip_capacity(v)[1] + 1e-9)
+                   or self.demand.shuttles(parcel, v)]
         if not fitting:
             return (UnservedReason.NO_ELIGIBLE_VOLUNTEER,
                     "its bags exceed the capacity of every volunteer allowed to serve it")

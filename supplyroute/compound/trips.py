@@ -5,14 +5,16 @@ the moment loading begins: its stops (stairwells in walking order), its stair ru
 (a stairwell's door parcels sorted by floor from the top and grouped while the hands
 can hold them, which minimises the climbing), and the offset of every delivery. It does
 not depend on when the trip starts, so the solvers compare and move shapes cheaply and
-turn them into plan ``Trip`` models only at the end.
+turn them into plan ``Trip`` models only at the end. A *shuttle* (a household's bags
+more than a volunteer without a cart holds, brought on several trips by hand one after
+another) is one shape of several legs, and several ``Trip`` models (:func:`to_trips`).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from supplyroute.compound.demand import PRIORITY_RANK, Demand, Parcel
 from supplyroute.compound.travel import Travel
@@ -74,6 +76,10 @@ class TripShape:
     standard: bool = True  #: no urgent or vulnerable household on board.
     #: relay rounds: the indices of the parcels left at their entrance for a climber.
     relayed: frozenset[int] = frozenset()
+    #: A shuttle's trips by hand, each timed from its own loading, and when each starts
+    #: loading after the shuttle's start (the stops above are theirs, shifted so).
+    legs: tuple[TripShape, ...] = ()
+    leg_starts: tuple[float, ...] = ()
 
     @property
     def saving(self) -> float:
@@ -121,9 +127,11 @@ class TripBuilder:
         return self.scenario.trip_capacity(self.volunteers[v])
 
     def fits(self, v: int, parcels: list[Parcel] | tuple[Parcel, ...]) -> bool:
+        """One trip holds the parcels, or a shuttle brings the one parcel by hand."""
         cap_bags, cap_kg = self.capacity(v)
-        return (sum(p.bags for p in parcels) <= cap_bags
-                and sum(p.kg for p in parcels) <= cap_kg + 1e-9)
+        return ((sum(p.bags for p in parcels) <= cap_bags
+                 and sum(p.kg for p in parcels) <= cap_kg + 1e-9)
+                or (len(parcels) == 1 and self.demand.shuttles(parcels[0], self.volunteers[v])))
 
     def walk_s(self, v: int, a: int, b: int) -> float:
         return float(self.travel.dist_m[a, b]) / self.speed[v]
@@ -158,7 +166,8 @@ class TripBuilder:
         for parcel in sorted(parcels, key=lambda p: (-p.floor, p.index)):
             weights = [b.weight_kg for b in self.scenario.bags_of(parcel.household)]
             chunk: list[int] = []
-            for i, w in enumerate(weights):
+            for i in parcel.bag_indices:
+                w = weights[i]
                 if load_bags + 1 > cap_bags or load_kg + w > cap_kg + 1e-9:
                     if chunk:
                         runs[-1].append((parcel, tuple(chunk)))
@@ -201,8 +210,12 @@ class TripBuilder:
               relayed: frozenset[int] = frozenset()) -> TripShape:
         """Time a trip of volunteer ``v`` carrying ``parcels``, from loading onwards,
         visiting the stairwells in ``order`` (default: the shortest walk). The parcels
-        whose index is in ``relayed`` are left at their entrance for a climber."""
+        whose index is in ``relayed`` are left at their entrance for a climber. One
+        parcel more than the hands of a volunteer without a cart hold: a shuttle."""
         p = self.scenario.parameters
+        if (len(parcels) == 1 and parcels[0].index not in relayed and parcels[0].part is None
+                and self.demand.shuttles(parcels[0], self.volunteers[v])):
+            return self.shuttle(v, parcels[0])
         by_stairwell: dict[str, list[Parcel]] = {}
         for parcel in parcels:
             by_stairwell.setdefault(parcel.stairwell, []).append(parcel)
@@ -226,7 +239,7 @@ class TripBuilder:
             for parcel in sorted(by_stairwell[stairwell], key=lambda q: (q.rank, q.index)):
                 if not parcel.door:
                     t += parcel.bags * p.entrance_drop_s_per_bag
-                    drops.append((parcel, tuple(range(parcel.bags)), t))
+                    drops.append((parcel, parcel.bag_indices, t))
                     last = max(last, t)
             # Low floors first: their climbs start first, and the climb to the top
             # floor, whose descent comes after the last hand-over, comes last.
@@ -235,7 +248,7 @@ class TripBuilder:
                                                                           q.index)):
                 if parcel.door and parcel.index in relayed:
                     t += parcel.bags * p.relay_drop_s
-                    relays.append((parcel, tuple(range(parcel.bags)), t))
+                    relays.append((parcel, parcel.bag_indices, t))
             stairs = self.travel.stairs[stairwell]
             run_groups = self.runs(v, [q for q in by_stairwell[stairwell]
                                        if q.door and q.index not in relayed])
@@ -271,6 +284,62 @@ class TripBuilder:
         )
 
 
+    def shuttle(self, v: int, parcel: Parcel) -> TripShape:
+        """A household's bags brought by hand on several trips, one after another (the
+        next loads when the previous is back, and disinfected after a red or orange
+        home): the bags packed heaviest first into as few hand loads as fit."""
+        cap_bags, cap_kg = self.scenario.hand_capacity(self.volunteers[v])
+        weights = [b.weight_kg for b in self.scenario.bags_of(parcel.household)]
+        loads: list[list[int]] = []
+        for i in sorted(parcel.bag_indices, key=lambda i: (-weights[i], i)):
+            home = next((load for load in loads if len(load) < cap_bags
+                         and sum(weights[j] for j in load) + weights[i] <= cap_kg + 1e-9), None)
+            if home is None:
+                loads.append(home := [])
+            home.append(i)
+        legs, starts, t = [], [], 0.0
+        for load in loads:
+            part = replace(parcel, bags=len(load), kg=sum(weights[i] for i in load),
+                           part=tuple(sorted(load)))
+            leg = self.shape(v, [part])
+            legs.append(leg)
+            starts.append(t)
+            t += leg.free_off
+        stops = tuple(_shifted(stop, at) for leg, at in zip(legs, starts, strict=True)
+                      for stop in leg.stops)
+        return TripShape(
+            volunteer=v,
+            parcels=(parcel,),
+            stops=stops,
+            depart_off=legs[0].depart_off,
+            return_off=starts[-1] + legs[-1].return_off,
+            free_off=starts[-1] + legs[-1].free_off,
+            last_delivery_off=max(at + leg.last_delivery_off
+                                  for leg, at in zip(legs, starts, strict=True)),
+            walk_m=sum(leg.walk_m for leg in legs),
+            floors_climbed=sum(leg.floors_climbed for leg in legs),
+            bags=parcel.bags,
+            kg=parcel.kg,
+            key=(parcel.index,),
+            standard=parcel.rank == STANDARD_RANK,
+            legs=tuple(legs),
+            leg_starts=tuple(starts),
+        )
+
+
+def _shifted(stop: StopShape, by: float) -> StopShape:
+    """A stop's offsets moved ``by`` seconds later."""
+    def moved(items: tuple[tuple[Parcel, tuple[int, ...], float], ...]
+              ) -> tuple[tuple[Parcel, tuple[int, ...], float], ...]:
+        return tuple((q, idx, off + by) for q, idx, off in items)
+
+    return StopShape(stop.stairwell, stop.arrive_off + by, stop.leave_off + by,
+                     moved(stop.drops),
+                     tuple(replace(run, start_off=run.start_off + by, end_off=run.end_off + by,
+                                   doors=moved(run.doors)) for run in stop.runs),
+                     moved(stop.relays))
+
+
 def _r(x: float) -> float:
     return round(x, 2)
 
@@ -290,11 +359,24 @@ def to_run(run: RunShape, at_s: float) -> StairRun:
     )
 
 
+def to_trips(builder: TripBuilder, shape: TripShape, start_s: float,
+             waits: dict[int, float] | None = None) -> list[Trip]:
+    """The plan models of a timed trip (one) or shuttle (one per leg, the last handing
+    the last bags over) that starts loading at ``start_s``."""
+    if not shape.legs:
+        return [to_trip(builder, shape, start_s, waits)]
+    return [to_trip(builder, leg, start_s + at)
+            for leg, at in zip(shape.legs, shape.leg_starts, strict=True)]
+
+
 def to_trip(builder: TripBuilder, shape: TripShape, start_s: float,
             waits: dict[int, float] | None = None) -> Trip:
     """The plan model of a timed trip that starts loading at ``start_s``; ``waits``
     (relay rounds) maps a relayed parcel's index to the seconds its ferry waited for
-    room in the entrance buffer before putting it down."""
+    room in the entrance buffer before putting it down. A shuttle is several trips:
+    :func:`to_trips`."""
+    if shape.legs:
+        raise ValueError("a shuttle is several trips: use to_trips")
     volunteer = builder.volunteers[shape.volunteer]
     waits = waits or {}
     shift = 0.0

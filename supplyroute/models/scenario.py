@@ -198,7 +198,7 @@ class Household(_Frozen):
     id: str = Field(min_length=1)
     stairwell: str
     floor: int = Field(ge=1, le=200)
-    residents: int = Field(1, ge=1, le=50)
+    residents: int = Field(1, ge=0, le=50)  #: 0: an empty flat still on the ledger.
     bags: tuple[Bag, ...] | None = Field(default=None, min_length=1)  #: default: parameters.
     priority: Priority = Priority.STANDARD
     deadline: TimeS | None = None  #: hand-over by then (hard).
@@ -572,6 +572,11 @@ def _household_issues(s: Scenario, stairwells: dict[str, Building]) -> Iterator[
     max_hand_kg = max(s.hand_capacity(v)[1] for v in s.volunteers)
     # Trip capacities of those who make trips, once: a compound has thousands of homes.
     trip_capacities = {s.trip_capacity(v) for v in s.volunteers if v.role is not Role.CLIMBER}
+    # Without a cart, a household's bags may go on several trips by hand (a shuttle);
+    # a ferry takes none up to a door.
+    shuttle_kg = {role: max((s.hand_capacity(v)[1] for v in s.volunteers
+                             if v.role is role and v.cart is None), default=0.0)
+                  for role in (Role.ANY, Role.FERRY)}
     for h_i, h in enumerate(s.households):
         path = f"households[{h_i}]"
         building = stairwells.get(h.stairwell)
@@ -591,9 +596,13 @@ def _household_issues(s: Scenario, stairwells: dict[str, Building]) -> Iterator[
         # A climber makes no trips from the gate: someone else must bring the bags.
         bags_kg = sum(b.weight_kg for b in bags)
         if not any(len(bags) <= cap_bags and bags_kg <= cap_kg + 1e-9
-                   for cap_bags, cap_kg in trip_capacities):
+                   for cap_bags, cap_kg in trip_capacities) and not all(
+                       b.weight_kg <= max(shuttle_kg[Role.ANY], 0.0 if h.delivery is
+                                          DeliveryMode.DOOR else shuttle_kg[Role.FERRY]) + 1e-9
+                       for b in bags):
             yield InputIssue(f"{path}.bags", f"{len(bags)} bags ({bags_kg:g} kg) exceed every "
-                             "volunteer's trip capacity")
+                             "volunteer's trip capacity, and no volunteer without a cart "
+                             "holds each of them by hand")
         if s.needs_ppe(h) and "ppe" not in all_skills:
             yield InputIssue(f"{path}.risk", f"a {h.risk.value}-risk household needs a volunteer "
                              "with skill 'ppe', and nobody on the roster has it")

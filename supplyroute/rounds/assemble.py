@@ -19,7 +19,7 @@ from supplyroute.bounds.service import ServiceBound
 from supplyroute.compound.demand import Parcel
 from supplyroute.compound.prepared import PreparedCompound
 from supplyroute.compound.schedule import Timetable
-from supplyroute.compound.trips import to_trip
+from supplyroute.compound.trips import to_trips
 from supplyroute.models import (
     Delivery,
     Plan,
@@ -44,11 +44,12 @@ def timetable_round(ctx: PreparedCompound, table: Timetable, proven_optimal: boo
     volunteer_plans = []
     deliveries = []
     for v, scheduled in enumerate(table.trips):
-        trips = [to_trip(built_in.builder, item.shape, item.start_s) for item in scheduled]
-        for trip_index, item in enumerate(scheduled):
+        trips = []
+        for item in scheduled:  # a shuttle is several trips: its last hands over last
+            trips += to_trips(built_in.builder, item.shape, item.start_s)
             for parcel_id, offset in item.shape.delivered_offsets.items():
                 deliveries.append(delivery(scenario, parcel_id, ctx.volunteers[v].id,
-                                           item.start_s + offset, trip=trip_index))
+                                           item.start_s + offset, trip=len(trips) - 1))
         volunteer_plans.append(VolunteerPlan(
             volunteer=ctx.volunteers[v].id,
             trips=tuple(trips),

@@ -30,7 +30,7 @@ from supplyroute.compound.schedule import (
     latest_start,
     pooled_bags,
 )
-from supplyroute.compound.trips import RISKY, TripShape, to_trip
+from supplyroute.compound.trips import RISKY, TripShape, to_trips
 from supplyroute.models import Trip, Unserved, UnservedReason, VolunteerPlan
 from supplyroute.rounds.interface import RoundResult, delivery
 
@@ -162,7 +162,7 @@ class Rescue:
                 volunteers.append(VolunteerPlan(volunteer=vid))
             for extra in extras:
                 vp = volunteers[index[vid]]
-                trips = (*vp.trips, to_trip(builder, extra.shape, extra.start_s))
+                trips = (*vp.trips, *to_trips(builder, extra.shape, extra.start_s))
                 volunteers[index[vid]] = vp.model_copy(update={  # no climbs: trips only
                     "trips": trips,
                     "busy_s": round(sum(t.return_s - t.start_s for t in trips), 2),
@@ -170,7 +170,7 @@ class Rescue:
                     "floors_climbed": vp.floors_climbed + extra.shape.floors_climbed,
                 })
                 deliveries += [delivery(scenario, hid, vid, extra.start_s + offset,
-                                        trip=len(vp.trips))
+                                        trip=len(trips) - 1)
                                for hid, offset in extra.shape.delivered_offsets.items()]
         return RoundResult(volunteers, deliveries, still, proven_optimal=False)
 

@@ -9,7 +9,7 @@ import math
 from supplyroute.bounds.carry import Bound
 from supplyroute.bounds.relay import RelayEligibility
 from supplyroute.compound.prepared import PreparedCompound
-from supplyroute.compound.trips import to_run, to_trip
+from supplyroute.compound.trips import to_run, to_trips
 from supplyroute.models import (
     Climb,
     Delivery,
@@ -108,9 +108,11 @@ def relay_round(ctx: PreparedCompound, table: RelayTimetable) -> RoundResult:
     volunteer_plans = []
     deliveries: dict[str, Delivery] = {}
     for v, vol in enumerate(ctx.volunteers):
-        trips = [to_trip(ctx.builder, done.shape, done.start_s, done.waits)
-                 for done in table.trips[v]]
-        for trip_index, done in enumerate(table.trips[v]):
+        trips, last_trip = [], []  # a shuttle is several trips: its last hands over last
+        for done in table.trips[v]:
+            trips += to_trips(ctx.builder, done.shape, done.start_s, done.waits)
+            last_trip.append(len(trips) - 1)
+        for done, trip_index in zip(table.trips[v], last_trip, strict=True):
             waited = sum(done.waits.values())
             for parcel_id, offset in done.shape.delivered_offsets.items():
                 # Hand-overs on a trip come after its relay drops (and their waits) at
