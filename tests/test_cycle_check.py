@@ -17,7 +17,13 @@ from supplyroute.cycles.folder import read_horizon, write_horizon
 from supplyroute.cycles.planner import CycleOptions, DayRounds, plan_cycle
 from supplyroute.io import load_cycle_scenario, validate_document
 from supplyroute.models.cycle import CycleScenario
-from supplyroute.models.horizon import DayPlan, HorizonFolder, HouseholdDelivery, Units
+from supplyroute.models.horizon import (
+    DayPlan,
+    HorizonFolder,
+    HouseholdDelivery,
+    NotServed,
+    Units,
+)
 from tests.conftest import DATA
 
 CYCLE_SMALL = DATA / "cycle_small.json"
@@ -193,6 +199,17 @@ def break_relabel(cs: CycleScenario, f: HorizonFolder) -> HorizonFolder:
     return with_day(f, 0, relabel={a: b})
 
 
+def break_not_served(cs: CycleScenario, f: HorizonFolder) -> HorizonFolder:
+    """A delivery dropped from day 0 and named as one nobody on duty may make: but
+    everyone is on duty and may."""
+    day = f.horizon.days[0]
+    x = next(x for x in day.deliveries if x.days_covered == 2)
+    named = NotServed(household=x.household, round="delivery", reason="nobody_may_serve",
+                      days_covered=2, note="nobody on duty may deliver it")
+    return with_day(f, 0, deliveries=tuple(y for y in day.deliveries if y is not x),
+                    not_served=(named,))
+
+
 def break_picklist(cs: CycleScenario, f: HorizonFolder) -> HorizonFolder:
     picklists = {d: text for d, text in f.picklists.items() if d != 0}
     return HorizonFolder(f.horizon, dict(f.rounds), picklists)
@@ -217,6 +234,7 @@ BREAKERS: dict[HorizonRule, Callable[[CycleScenario, HorizonFolder], HorizonFold
     HorizonRule.ORDER: break_order,
     HorizonRule.PACKING: break_packing,
     HorizonRule.SUMMARY: break_summary,
+    HorizonRule.NOT_SERVED: break_not_served,
 }
 
 

@@ -480,7 +480,7 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ("relabel-swapped-day2", swap_relabel(1)),
     ("relabel-dropped-day3", drop_relabel(2)),
     ("relabel-to-unknown-day1", relabel_to(0, "V5", "V99")),
-    ("relabel-extra-day4", relabel_to(3, "V3", "V4")),
+    ("relabel-extra-day4", relabel_to(3, "V3", "V5")),
     ("carts-swapped-in-scenario-day1", swap_carts(0)),
     ("carts-swapped-in-scenario-day4", swap_carts(3)),
     ("ids-swapped-in-round-day2", swap_ids(1)),

@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from supplyroute.checks.horizon_claims import HorizonClaims
+from supplyroute.checks.horizon_not_served import HorizonNotServed
 from supplyroute.checks.horizon_picklists import HorizonPicklists
 from supplyroute.checks.horizon_rules import (
     GARBAGE_TOLERANCE_KG,
@@ -42,6 +43,7 @@ from supplyroute.checks.round import check
 from supplyroute.checks.violations import Checker, Violation
 from supplyroute.models import Plan, Risk, Scenario
 from supplyroute.models.cycle import CycleScenario, Garbage
+from supplyroute.models.digest import cycle_sha256
 from supplyroute.models.horizon import DayPlan, HorizonFolder
 
 
@@ -55,7 +57,7 @@ def _ratio(values: list[float]) -> float:
 
 
 class _HorizonChecker(HorizonSupplies, HorizonShares, HorizonClaims, HorizonPicklists,
-                      Checker):
+                      HorizonNotServed, Checker):
     """The horizon checker: the horizon's shape, its rounds and their day scenarios, the
     cycle, the visits and the garbage (here), the rounds' claims, duty and relabels
     (:class:`HorizonClaims`), the supplies (:class:`HorizonSupplies`), the allocation
@@ -69,6 +71,8 @@ class _HorizonChecker(HorizonSupplies, HorizonShares, HorizonClaims, HorizonPick
         self.horizon = folder.horizon
         self.items = cs.item_by_id
         self.households = cs.compound.household_by_id
+        #: The households that get anything: an empty flat (residents 0) gets nothing.
+        self.occupied = [h for h in cs.compound.households if h.residents > 0]
         # Per day index in the horizon (after the structure check).
         self.days = list(enumerate(self.horizon.days))
         self.closing = {}  # day -> item -> units, recomputed
@@ -82,9 +86,17 @@ class _HorizonChecker(HorizonSupplies, HorizonShares, HorizonClaims, HorizonPick
         return self.folder.rounds.get((day.day, kind))
 
     def identity(self) -> bool:
-        """The horizon names this cycle scenario; if not, it is flagged and still compared
-        (a renamed horizon is otherwise comparable)."""
+        """The horizon was made from this version of the cycle scenario, if it records
+        its fingerprint: if not, that one violation says so and nothing else is compared
+        (every day would differ). It names this cycle scenario; if not, it is flagged
+        and still compared (a renamed horizon is otherwise comparable)."""
         h, cs = self.horizon, self.cs
+        if h.scenario_sha256 is not None and h.scenario_sha256 != cycle_sha256(cs):
+            self.flag(HorizonRule.STRUCTURE, "scenario_sha256",
+                      "the horizon was made from another version of this cycle scenario "
+                      "(its households, volunteers, stock, rations or parameters differ): "
+                      "plan the cycle again")
+            return False
         if h.scenario != cs.name:
             self.flag(HorizonRule.STRUCTURE, "scenario",
                       f"stated {h.scenario!r}, the cycle scenario is {cs.name!r}")
@@ -92,7 +104,8 @@ class _HorizonChecker(HorizonSupplies, HorizonShares, HorizonClaims, HorizonPick
 
     def steps(self) -> Iterable[Callable[[], None]]:
         return (self.structure, self.rounds, self.round_claims, self.day_scenarios,
-                self.relabels, self.duty_and_lists, self.cycle, self.visits, self.garbage,
+                self.relabels, self.duty_and_lists, self.not_served, self.cycle,
+                self.visits, self.garbage,
                 self.stock, self.bags_and_diets, self.rations, self.allocations, self.orders,
                 self.packing, self.picklists, self.summary)
 
@@ -102,8 +115,18 @@ class _HorizonChecker(HorizonSupplies, HorizonShares, HorizonClaims, HorizonPick
         if len(h.days) != cs.days:
             self.flag(HorizonRule.STRUCTURE, "days",
                       f"{len(h.days)} days, the cycle has {cs.days}")
+        empty = {h.id for h in cs.compound.households if h.residents == 0}
         for d_i, day in self.days:
             where = f"days[{d_i}]"
+            for rule, field, hids in (
+                    (HorizonRule.CYCLE, "deliveries", [x.household for x in day.deliveries]),
+                    (HorizonRule.VISIT, "visits", day.visits),
+                    (HorizonRule.GARBAGE, "garbage", day.garbage)):
+                for i, hid in enumerate(hids):
+                    if hid in empty:
+                        self.flag(rule, f"{where}.{field}[{i}]",
+                                  f"household {hid!r} is an empty flat (residents 0): it "
+                                  "gets nothing")
             if day.day != d_i:
                 self.flag(HorizonRule.STRUCTURE, f"{where}.day",
                           f"stated day {day.day}, expected {d_i} (days 0..D-1 in order)")
@@ -257,10 +280,15 @@ class _HorizonChecker(HorizonSupplies, HorizonShares, HorizonClaims, HorizonPick
                           f"{sorted(got)} for {sorted(carts.get(group, []))}")
 
     def served_days(self, kind: str) -> dict[str, list[int]]:
+        """Per household, the days a round of this kind served it, left it unserved
+        with a reason, or the day named it as not served: the days it is accounted for."""
         out: dict[str, list[int]] = defaultdict(list)
         for _d_i, day in self.days:
             pair = self.round_of(day, kind)
-            for hid in _served(pair[1] if pair else None):
+            accounted = _served(pair[1] if pair else None) | self.named(day, kind)
+            if pair is not None:
+                accounted |= {u.household for u in pair[1].unserved}
+            for hid in accounted:
                 out[hid].append(day.day)
         return out
 
@@ -284,9 +312,15 @@ class _HorizonChecker(HorizonSupplies, HorizonShares, HorizonClaims, HorizonPick
                 if x.days_covered > 0 and x.household in served[day.day]:
                     rationed[x.household].append((day.day, x.days_covered,
                                                   f"days[{d_i}].deliveries[{x_i}]"))
-        for h in cs.compound.households:
+            # named as not served (the not_served rule argues why): accounted for that day
+            for n_i, n in enumerate(day.not_served):
+                if n.round == "delivery" and n.days_covered > 0:
+                    rationed[n.household].append((day.day, n.days_covered,
+                                                  f"days[{d_i}].not_served[{n_i}]"))
+        for h in self.occupied:
             k = cs.cycle_of(h.id)
-            due = cs.settings[h.id].last_delivery_day + k
+            # overdue from before the horizon: day 0 is the earliest it can be delivered
+            due = max(0, cs.settings[h.id].last_delivery_day + k)
             got = sorted(rationed.get(h.id, []))
             if not got:
                 if due < cs.days:
@@ -309,13 +343,16 @@ class _HorizonChecker(HorizonSupplies, HorizonShares, HorizonClaims, HorizonPick
                               f"{'on day ' + str(until) if nxt else 'past the horizon'} "
                               f"({until - d} days)")
 
-    # 5. The ledger visited every day.
+    # 5. The ledger visited every day: served, left unserved by the round with a reason
+    # (the doorstep checker checks it), or named as not served (the not_served rule).
     def visits(self) -> None:
         cs = self.cs
         for d_i, day in self.days:
             pair = self.round_of(day, "delivery")
-            served = _served(pair[1] if pair else None)
-            for h in cs.compound.households:
+            served = _served(pair[1] if pair else None) | self.named(day, "delivery", "visit")
+            if pair is not None:
+                served |= {u.household for u in pair[1].unserved}
+            for h in self.occupied:
                 if cs.visits_daily(h.id) and h.id not in served:
                     self.flag(HorizonRule.VISIT, f"days[{d_i}]",
                               f"household {h.id!r} is on the ledger but not served on "
@@ -345,7 +382,7 @@ class _HorizonChecker(HorizonSupplies, HorizonShares, HorizonClaims, HorizonPick
             return
         collected = self.served_days("garbage")
         e = g.every_days
-        for h in cs.compound.households:
+        for h in self.occupied:
             days = sorted(collected.get(h.id, []))
             if not days:
                 if e - 1 < cs.days:
@@ -506,7 +543,9 @@ class _HorizonChecker(HorizonSupplies, HorizonShares, HorizonClaims, HorizonPick
             "deliveries": sum(len(d.deliveries) for _, d in self.days),
             "visits": sum(len(d.visits) for _, d in self.days),
             "garbage_pickups": sum(len(d.garbage) for _, d in self.days),
-            "unserved": sum(len(p[1].unserved) for _, _, p in rounds),
+            "unserved": sum(len(p[1].unserved) for _, _, p in rounds)
+            + sum(1 for _, d in self.days for x in d.not_served
+                  if x.moved_to_day is None or x.moved_to_day > d.day),
             "undelivered": sum(1 for _, d in self.days for x in d.deliveries if not x.bags),
             "short_days": short_days,
             "worst_gap": max(gaps) if gaps else None,
@@ -516,6 +555,7 @@ class _HorizonChecker(HorizonSupplies, HorizonShares, HorizonClaims, HorizonPick
             "floors_max_over_mean": _ratio([t[0] for t in loads.values()]),
             "kg_max_over_mean": _ratio([t[1] for t in loads.values()]),
             "hours_max_over_mean": _ratio([t[2] for t in loads.values()]),
+            "floors_alike_max_over_mean": self.alike_floors(loads),
         }
         for name, value in expected.items():
             self.compare(f"summary.{name}", getattr(s, name), value)
@@ -541,6 +581,19 @@ class _HorizonChecker(HorizonSupplies, HorizonShares, HorizonClaims, HorizonPick
         for vid in sorted(set(self.cs.compound.volunteer_by_id) - listed - set(loads)):
             self.flag(HorizonRule.SUMMARY, "volunteers",
                       f"volunteer {vid!r} of the compound has no load line")
+
+    def alike_floors(self, loads: dict[str, list[float]]) -> float:
+        """Per group of volunteers who could swap days (two or more on duty some day),
+        max/mean of floors per day on duty; the largest over the groups."""
+        cs = self.cs
+        groups: dict[str, list[float]] = defaultdict(list)
+        for v in cs.compound.volunteers:
+            on = sum(1 for _, d in self.days if v.id in cs.on_duty(d.day))
+            if on:
+                key = v.model_dump_json(exclude={"id", "cart"} if cs.rotate_carts else {"id"})
+                groups[key].append(loads.get(v.id, [0.0])[0] / on)
+        return max((_ratio(rates) for rates in groups.values() if len(rates) >= 2),
+                   default=1.0)
 
     def compare(self, where: str, stated: float | None, value: float | None,
                 absolute: float = 0.0) -> None:

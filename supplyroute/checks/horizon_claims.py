@@ -82,8 +82,10 @@ class HorizonClaims(Checker):
                               f"household {x.household!r} delivered twice on day {day.day}")
                 seen.add(x.household)
             bagged = {x.household for x in day.deliveries if x.bags}
-            ledger = {h.id for h in cs.compound.households if cs.visits_daily(h.id)}
-            expected = ledger - bagged
+            ledger = {h.id for h in cs.compound.households
+                      if cs.visits_daily(h.id) and h.residents > 0}
+            named = {n.household for n in day.not_served if n.round in ("delivery", "visit")}
+            expected = ledger - bagged - named
             if sorted(day.visits) != sorted(expected):
                 self.flag(HorizonRule.VISIT, f"{where}.visits",
                           f"lists {sorted(day.visits)}; the ledger's households without "
@@ -108,12 +110,18 @@ class HorizonClaims(Checker):
                               "relabels volunteers on a day with no delivery round")
                 continue
             on_duty = list(self.cs.on_duty(day.day))
+            # a volunteer's day is both rounds: the garbage round's climbing counts too
+            floors: dict[str, float] = defaultdict(float)
+            for kind in ("delivery", "garbage"):
+                done = self.pair(day, kind)
+                for vp in done[1].volunteers if done is not None else ():
+                    floors[vp.volunteer] += vp.floors_climbed
             if self.relabel_shape(where, day.relabel, on_duty):
                 mapping = {v: day.relabel.get(v, v) for v in on_duty}
                 self.relabel_roles(day, pair[0], mapping)
-                self.relabel_rule(where, pair[1], mapping, climbed)
-            for vp in pair[1].volunteers:
-                climbed[vp.volunteer] += vp.floors_climbed
+                self.relabel_rule(where, floors, mapping, climbed)
+            for vid, f in floors.items():
+                climbed[vid] += f
 
     def group(self, v: Volunteer) -> str:
         """Volunteers alike in all but id (and cart, when carts rotate) share a group."""
@@ -160,12 +168,12 @@ class HorizonClaims(Checker):
                           f"{person!r} should hold the role planned for {planned!r} "
                           f"(relabel {planned!r} -> {person!r}) but differs from it{cart}")
 
-    def relabel_rule(self, where: str, planned: Plan, mapping: dict[str, str],
+    def relabel_rule(self, where: str, floors: dict[str, float], mapping: dict[str, str],
                      climbed: dict[str, float]) -> None:
-        """Within each group the planned work, most floors first, goes to the people who
-        have climbed least in the earlier days' delivery rounds."""
+        """Within each group the planned work (both rounds' floors, by the person who
+        does it), most floors first, goes to the people who have climbed least in the
+        earlier days' rounds."""
         known = self.cs.compound.volunteer_by_id
-        floors = {vp.volunteer: vp.floors_climbed for vp in planned.volunteers}
         groups: dict[str, list[str]] = defaultdict(list)
         for vid in mapping:
             groups[self.group(known[vid])].append(vid)

@@ -67,5 +67,9 @@ class HorizonRule(str, Enum):
     #: a pick list missing, or not the day's bags: batches, stairwells, households,
     #: load times, bag kinds, weights and contents.
     PICKLIST = "picklist"
+    #: a household named as not served whose reason does not hold (someone on duty may
+    #: serve it, or had time for the garbage round), named twice or also served, or a
+    #: delivery moved to a day that does not make it.
+    NOT_SERVED = "not_served"
     #: the horizon summary, the days' work and the volunteers' loads do not add up.
     SUMMARY = "summary"

@@ -13,6 +13,15 @@ day, each delivery's coverage and its ``short`` note, the day's smallest coverag
 shares and the solve time. Whether CP-SAT proved each stage (``optimal``) or stopped at
 its limit (``feasible``) is not proved again here; the fairness rule checks that no
 short household is left without an item that suits it at the gate.
+
+The stated bound on the smallest share (``min_coverage_bound``) is argued again with
+this module's own arithmetic: it may not be below the share reached, an ``optimal``
+status needs the share to meet it, and the share reached may not pass what the stock
+allows at all: per short category, the grams at the gate (rations and orders) over the
+households' needs, urgent and vulnerable households keeping their share; 0 when a
+household has nothing that suits it, or when fewer units than households have none
+ordered (pigeonhole). That last bound ignores whole units, so it can be above the true
+optimum: it refutes a share, never an ``optimal`` below it.
 """
 
 from __future__ import annotations
@@ -48,6 +57,8 @@ class _DayFill:
     order_short: dict[str, list[str]] = field(default_factory=dict)
     rations: dict[str, dict[str, int]] = field(default_factory=dict)
     short: list[str] = field(default_factory=list)  #: categories the fill leaves short
+    pool: dict[str, int] = field(default_factory=dict)  #: units left for rations
+    claims: list[_Claim] = field(default_factory=list)
 
 
 class HorizonShares(Checker):
@@ -74,8 +85,10 @@ class HorizonShares(Checker):
         left = dict(self.opened.get(day.day, {}))
         index = {x.household: i for i, x in reversed(list(enumerate(day.deliveries)))}
         lines: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        unpacked = self.unpacked(day)
         for o in self.cs.orders:
-            if o.day + 1 == day.day and o.household in self.households:
+            if o.day + 1 == day.day and o.household in self.households \
+                    and o.household not in unpacked:
                 lines[o.household] += [(line.item, line.units) for line in o.items]
         for hid in sorted(lines, key=lambda h: (not self.priority(h),
                                                 index.get(h, math.inf))):
@@ -89,6 +102,7 @@ class HorizonShares(Checker):
                     out.order_short.setdefault(hid, []).append(
                         f"ordered {units} x {item}, {got} in stock")
         claims = sorted(self.claims(day), key=lambda c: not c.priority)
+        out.pool, out.claims = dict(left), claims
         out.rations = {c.household: {} for c in claims}
         for category in sorted({cat for c in claims for cat in c.need_g}):
             wanting = [c for c in claims if c.need_g.get(category)]
@@ -103,13 +117,21 @@ class HorizonShares(Checker):
                 out.short.append(category)
         return out
 
+    def unpacked(self, day: DayPlan) -> set[str]:
+        """Deliveries the packing staff could not reach: they take no share of the
+        stock (what would have been theirs goes to those packed)."""
+        return {x.household for x in day.deliveries
+                if not x.bags and x.short and NOT_PACKED in x.short}
+
     def claims(self, day: DayPlan) -> list[_Claim]:
         """Each delivery with days to cover: its need per category (grams) and the
         items that suit it, soonest to expire first."""
         cs, fresh = self.cs, self.freshness.get(day.day, {})
         out = []
+        unpacked = self.unpacked(day)
         for x in day.deliveries:
-            if x.days_covered <= 0 or x.household not in self.households:
+            if x.days_covered <= 0 or x.household not in self.households \
+                    or x.household in unpacked:
                 continue
             residents = self.households[x.household].residents
             need = {c: round(kg * residents * x.days_covered * 1000)
@@ -178,12 +200,96 @@ class HorizonShares(Checker):
                 if not abs(stated - value) <= COVERAGE_TOLERANCE:
                     self.flag(HorizonRule.ALLOCATION, f"{where}.{name}",
                               f"stated {stated}, the deliveries' coverage gives {value}")
+            self.bound(where, day, fill, covers)
+
+    def bound(self, where: str, day: DayPlan, fill: _DayFill,
+              covers: dict[str, float]) -> None:
+        """The smallest share as shared out and its stated bound, argued again."""
+        a = day.allocation
+        if a.status == "enough" or not fill.short:
+            for name in ("min_coverage_shared", "min_coverage_bound"):
+                if getattr(a, name) is not None:
+                    self.flag(HorizonRule.ALLOCATION, f"{where}.{name}",
+                              f"stated {getattr(a, name)} on a day with enough stock: none")
+            return
+        unpacked = {x.household for x in day.deliveries if x.short and NOT_PACKED in x.short}
+        packed = {h: c for h, c in covers.items() if h not in unpacked}
+        shared = a.min_coverage_shared
+        if shared is not None and packed and shared > min(packed.values()) + COVERAGE_TOLERANCE:
+            self.flag(HorizonRule.ALLOCATION, f"{where}.min_coverage_shared",
+                      f"stated {shared}, above the smallest coverage packed "
+                      f"({min(packed.values()):.4f})")
+        reached = shared if shared is not None else min(packed.values(), default=1.0)
+        stated = a.min_coverage_bound
+        if stated is not None:
+            if not 0 <= stated <= 1:
+                self.flag(HorizonRule.ALLOCATION, f"{where}.min_coverage_bound",
+                          f"stated {stated}: a share between 0 and 1")
+            elif reached > stated + 1 / 1000 + COVERAGE_TOLERANCE:
+                self.flag(HorizonRule.ALLOCATION, f"{where}.min_coverage_bound",
+                          f"stated {stated}, below the smallest share reached ({reached})")
+            elif a.status == "optimal" and reached < stated - COVERAGE_TOLERANCE:
+                self.flag(HorizonRule.ALLOCATION, f"{where}.status",
+                          f"stated optimal, but the smallest share reached ({reached}) is "
+                          f"below the stated bound {stated}")
+        most, why = self.stock_bound(day, fill, packed)
+        if reached > most + COVERAGE_TOLERANCE:
+            self.flag(HorizonRule.ALLOCATION, f"{where}.min_coverage_shared",
+                      f"the smallest share reached ({reached}) is more than the stock "
+                      f"allows: {why}")
+
+    def stock_bound(self, day: DayPlan, fill: _DayFill, packed: dict[str, float]
+                    ) -> tuple[float, str]:
+        """An upper bound on the smallest share of the packed households, over the short
+        categories: grams at the gate over needs, floors held; 0 by pigeonhole."""
+        ordered = fill.ordered
+        p = min((c for h, c in packed.items() if self.priority(h)), default=0.0)
+        most, why = 1.0, "nothing short"
+        for category in fill.short:
+            claims = [c for c in fill.claims if c.need_g.get(category)
+                      and c.household in packed]
+            if not claims:
+                continue
+            items = {i for c in claims for i in c.items.get(category, ())
+                     if fill.pool.get(i, 0) > 0}
+            bare = [c for c in claims if not any(
+                i in self.items and self.items[i].category == category
+                for i in ordered.get(c.household, {}))]
+            units = sum(fill.pool[i] for i in items)
+            grams = sum(fill.pool[i] * self.unit_g(i) for i in items) + sum(
+                n * self.unit_g(i) for c in claims
+                for i, n in ordered.get(c.household, {}).items()
+                if i in self.items and self.items[i].category == category)
+            if any(not any(fill.pool.get(i, 0) > 0 for i in c.items.get(category, ()))
+                   for c in bare):
+                value, reason = 0.0, f"{category}: some household has nothing that suits it"
+            elif units < len(bare):
+                value, reason = 0.0, (f"{category}: {units} units for {len(bare)} households "
+                                      "with none ordered")
+            else:
+                floors = [(p if c.priority else 0.0, c.need_g[category]) for c in claims]
+                low, high = 0.0, 1.0
+                if sum(f * n for f, n in floors) > grams:
+                    high = 0.0
+                for _ in range(60):
+                    mid = (low + high) / 2
+                    if sum(max(f, mid) * n for f, n in floors) <= grams:
+                        low = mid
+                    else:
+                        high = mid
+                value = high
+                reason = (f"{category}: {grams / 1000:g} kg at the gate for "
+                          f"{sum(n for _, n in floors) / 1000:g} kg of need")
+            if value < most:
+                most, why = value, reason
+        return most, why
 
     def deliveries(self, d_i: int, day: DayPlan, fill: _DayFill) -> dict[str, float]:
         """Each delivery's coverage, short note and (on an ``enough`` day) bags against
         the fill; the coverage of each delivery with rations, by household."""
         covers: dict[str, float] = {}
         enough = not fill.short
+        not_packed = self.unpacked(day)
         for x_i, x in enumerate(day.deliveries):
             if x.household not in self.households:
                 continue
@@ -201,6 +307,8 @@ class HorizonShares(Checker):
                           f"hold {dict(sorted(packed.items()))}; with enough stock the fill "
                           f"and the orders give {dict(sorted(expected.items()))}")
             unpacked = None if not enough else (not x.bags and bool(expected))
+            if x.household in not_packed:
+                unpacked = True  # it took no share: nothing else can be said of it
             cover, reasons = self.coverage(x, packed, fill.order_short.get(x.household, []))
             self.short_note(where, x, reasons, fill.order_short.get(x.household, []),
                             unpacked)

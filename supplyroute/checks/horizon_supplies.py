@@ -182,7 +182,8 @@ class HorizonSupplies(Checker):
         cs = self.cs
         for d_i, day in self.days:
             closing = self.closing.get(day.day, {})
-            by_category: dict[str, list[tuple[bool, float, str]]] = defaultdict(list)
+            by_category: dict[str, list[tuple[bool, float, str, str, set[str]]]] = \
+                defaultdict(list)
             for x_i, x in enumerate(day.deliveries):
                 if x.days_covered <= 0 or x.household not in self.households:
                     continue
@@ -222,9 +223,12 @@ class HorizonSupplies(Checker):
                 if cover < 1 - COVERAGE_TOLERANCE and not x.short:
                     self.flag(HorizonRule.RATION, f"{where}.short",
                               f"covers {cover:.4f} of its need but says nothing of it")
+                if not x.bags and x.short and "not packed" in x.short:
+                    continue  # the packers could not reach it: it takes no share
                 priority = h.priority is not Priority.STANDARD
+                got = {u.item for b in x.bags for u in b.contents}
                 for c, value in share.items():
-                    by_category[c].append((priority, value, where))
+                    by_category[c].append((priority, value, where, h.id, got))
                     if value >= 1 - 1e-9:
                         continue
                     left = [i.id for i in cs.catalogue if i.category == c
@@ -233,11 +237,18 @@ class HorizonSupplies(Checker):
                         self.flag(HorizonRule.FAIRNESS, where,
                                   f"household {h.id!r} gets {share[c]:.3f} of its {c!r} "
                                   f"while {left} stay at the gate")
+            # Urgent and vulnerable households first: none worse off than a standard one
+            # that got an item the worse-off one could have had (a diet nothing in stock
+            # suits is no unfairness).
             for c, values in sorted(by_category.items()):
-                first = [v for p, v, _ in values if p]
-                rest = [v for p, v, _ in values if not p]
-                if first and rest and min(first) < min(rest) - 1e-9:
-                    w = min((v, wh) for p, v, wh in values if p)[1]
+                first = [v for p, v, *_ in values if p]
+                rest = [v for p, v, *_ in values if not p]
+                if not (first and rest and min(first) < min(rest) - 1e-9):
+                    continue
+                v, w, hid = min((v, wh, hid) for p, v, wh, hid, _ in values if p)
+                suits = {i.id for i in cs.catalogue if i.category == c and cs.suits(i, hid)}
+                if any(not p and value > v + 1e-9 and got & suits
+                       for p, value, _, _, got in values):
                     self.flag(HorizonRule.FAIRNESS, w,
                               f"{c!r}: the smallest share among urgent and vulnerable "
                               f"households ({min(first):.3f}) is below the smallest among "
@@ -247,7 +258,11 @@ class HorizonSupplies(Checker):
     def orders(self) -> None:
         for d_i, day in self.days:
             deliveries = {x.household: (x_i, x) for x_i, x in enumerate(day.deliveries)}
+            # named as not served that day (the not_served rule argues why)
+            named = {n.household for n in day.not_served if n.round == "delivery"}
             for hid, lines in sorted(self.ordered(day.day).items()):
+                if hid in named and hid not in deliveries:
+                    continue
                 if hid not in deliveries:
                     self.flag(HorizonRule.ORDER, f"days[{d_i}].deliveries",
                               f"household {hid!r} ordered {dict(lines)} but gets no delivery")
@@ -258,7 +273,8 @@ class HorizonSupplies(Checker):
                     for u in b.contents:
                         packed[u.item] += u.units
                 for item, n in sorted(lines.items()):
-                    if packed[item] < n and not (x.short and item in x.short):
+                    if packed[item] < n and not (x.short and (
+                            item in x.short or (not x.bags and "not packed" in x.short))):
                         self.flag(HorizonRule.ORDER, f"days[{d_i}].deliveries[{x_i}]",
                                   f"household {hid!r} ordered {n} x {item!r}, {packed[item]} "
                                   "packed and nothing said of it")

@@ -8,6 +8,7 @@ days for every group of volunteers (buildings served by the same volunteers are
 balanced together, since one group cannot take another's work). Whole stairwells go
 together, which keeps each day's trips full; single households then even out what is
 left. Garbage collections are balanced the same way over the total of both rounds.
+An empty flat (``residents: 0``) gets nothing: no delivery, visit or collection.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from supplyroute.compound.travel import Travel
-from supplyroute.models import Household, Scenario
+from supplyroute.models import Household, Risk, Scenario
 from supplyroute.models.cycle import CycleScenario
+from supplyroute.models.horizon import NotServed
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class Calendar:
     orders: list[dict[str, list[tuple[str, int]]]]  #: day -> household -> (item, units).
     work_s: list[float]  #: estimated doorstep work per day (both rounds).
     next_delivery: dict[tuple[int, str], int]  #: (day, household) -> days it must cover.
+    #: Per day: households no round can take that day (and deliveries moved), with why.
+    not_served: list[list[NotServed]]
 
 
 def household_work_s(scenario: Scenario, travel: Travel, household: Household,
@@ -67,15 +71,16 @@ def make_calendar(cs: CycleScenario, travel: Travel | None = None) -> Calendar:
     }
     load = [defaultdict(float) for _ in range(days)]  # day -> group -> seconds
 
+    occupied = [h for h in compound.households if h.residents > 0]
     # Deliveries: units of (stairwell, cycle, latest first day), whole stairwells first.
     units: dict[tuple[str, int, int], list[str]] = defaultdict(list)
-    for h in compound.households:
+    for h in occupied:
         k = cs.cycle_of(h.id)
         latest_first = min(k - 1, cs.settings[h.id].last_delivery_day + k)
         units[h.stairwell, k, max(latest_first, 0)].append(h.id)
     offset: dict[str, int] = {}
     _assign(units, delivery_work, groups, compound, days, load, offset)
-    deliveries = [[h.id for h in compound.households
+    deliveries = [[h.id for h in occupied
                    if d % cs.cycle_of(h.id) == offset[h.id] % cs.cycle_of(h.id)]
                   for d in range(days)]
     next_delivery = {(d, h): cs.cycle_of(h) for d in range(days) for h in deliveries[d]}
@@ -91,8 +96,24 @@ def make_calendar(cs: CycleScenario, travel: Travel | None = None) -> Calendar:
             next_delivery[d, hid] = 0  # an order alone: its items, no rations
         deliveries[d] = _in_compound_order(compound, set(deliveries[d]) | set(extra))
 
-    visits = [[h.id for h in compound.households
+    not_served: list[list[NotServed]] = [[] for _ in range(days)]
+    _move_unservable(cs, deliveries, next_delivery, orders, not_served)
+
+    visits = [[h.id for h in occupied
                if cs.visits_daily(h.id) and h.id not in set(deliveries[d])] for d in range(days)]
+    for d in range(days):
+        named = {x.household for x in not_served[d]}
+        kept = []
+        for hid in visits[d]:
+            if hid in named:
+                continue
+            if _may_be_served(cs, d, compound.household_by_id[hid]):
+                kept.append(hid)
+            else:
+                not_served[d].append(NotServed(
+                    household=hid, round="visit", reason="nobody_may_serve",
+                    note=f"nobody on duty on day {d + 1} may visit it ({_who(cs, hid)})"))
+        visits[d] = kept
     for d in range(days):
         for hid in visits[d]:
             h = compound.household_by_id[hid]
@@ -105,17 +126,98 @@ def make_calendar(cs: CycleScenario, travel: Travel | None = None) -> Calendar:
         g_work = {
             h.id: household_work_s(compound, travel, h, math.ceil(
                 h.residents * cs.garbage.kg_per_resident_day * e / limit - 1e-9))
-            for h in compound.households
+            for h in occupied
         }
         g_units: dict[tuple[str, int, int], list[str]] = defaultdict(list)
-        for h in compound.households:
+        for h in occupied:
             g_units[h.stairwell, e, e - 1].append(h.id)
         g_offset: dict[str, int] = {}
         _assign(g_units, g_work, groups, compound, days, load, g_offset)
-        garbage = [[h.id for h in compound.households if d % e == g_offset[h.id]]
+        garbage = [[h.id for h in occupied if d % e == g_offset[h.id]]
                    for d in range(days)]
+        for d in range(days):
+            kept = []
+            for hid in garbage[d]:
+                if _may_be_served(cs, d, compound.household_by_id[hid], garbage=True):
+                    kept.append(hid)
+                else:
+                    not_served[d].append(NotServed(
+                        household=hid, round="garbage", reason="nobody_may_serve",
+                        note=f"nobody on duty on day {d + 1} may collect its garbage "
+                             f"({_who(cs, hid, garbage=True)})"))
+            garbage[d] = kept
     work = [sum(day.values()) for day in load]
-    return Calendar(deliveries, visits, garbage, [dict(o) for o in orders], work, next_delivery)
+    return Calendar(deliveries, visits, garbage, [dict(o) for o in orders], work, next_delivery,
+                    not_served)
+
+
+def _may_be_served(cs: CycleScenario, day: int, household: Household,
+                   garbage: bool = False) -> bool:
+    """May a volunteer on duty that day serve the household (zone, full PPE)? In the
+    garbage round orange homes are red: full PPE for both."""
+    compound = cs.compound
+    if garbage and household.risk in (Risk.RED, Risk.ORANGE):
+        household = household.model_copy(update={"risk": Risk.RED})
+    on_duty = set(cs.on_duty(day))
+    return any(compound.may_serve(v, household)
+               for v in compound.volunteers if v.id in on_duty)
+
+
+def _who(cs: CycleScenario, hid: str, garbage: bool = False) -> str:
+    """What it would take, in words: full PPE, its zone's volunteers, or both."""
+    h = cs.compound.household_by_id[hid]
+    ppe = cs.compound.needs_ppe(h) or (garbage and h.risk in (Risk.RED, Risk.ORANGE))
+    building = cs.compound.stairwell_building[h.stairwell].id
+    zone = any(v.zone is not None for v in cs.compound.volunteers)
+    parts = (["full PPE"] if ppe else []) + ([f"building {building}'s zone"] if zone else [])
+    return "it needs " + " and ".join(parts) if parts else "no volunteer on duty"
+
+
+def _move_unservable(cs: CycleScenario, deliveries: list[list[str]],
+                     next_delivery: dict[tuple[int, str], int],
+                     orders: list[defaultdict[str, list[tuple[str, int]]]],
+                     not_served: list[list[NotServed]]) -> None:
+    """A delivery due on a day nobody on duty may make it (a red home on a day without
+    full PPE, a zone without its volunteers) moves to the closest day within its cycle
+    that someone may: earlier if it can (it then covers the days up to its next
+    delivery, and the household goes without nothing), else later (the days in between
+    uncovered); named without a day if none can. Each is named on the day it was due,
+    with the day it moved to; what it ordered for that day cannot come."""
+    compound = cs.compound
+    days = len(deliveries)
+    for d in range(days):
+        for hid in list(deliveries[d]):
+            h = compound.household_by_id[hid]
+            if _may_be_served(cs, d, h):
+                continue
+            k = next_delivery.pop((d, hid))
+            deliveries[d].remove(hid)
+            ordered = orders[d].pop(hid, None)
+            why = f"nobody on duty on day {d + 1} may deliver it ({_who(cs, hid)})"
+            if k == 0:  # an order alone
+                not_served[d].append(NotServed(household=hid, round="delivery",
+                                               reason="nobody_may_serve",
+                                               note=f"its order: {why}"))
+                continue
+            earlier = [e for e in range(d - 1, max(-1, d - k), -1)
+                       if _may_be_served(cs, e, h)]
+            later = [e for e in range(d + 1, min(d + k, days)) if _may_be_served(cs, e, h)]
+            moved = earlier[0] if earlier else later[0] if later else None
+            if moved is None:
+                note = f"{why}; no day within its cycle may"
+            elif moved < d:
+                note = f"{why}; delivered on day {moved + 1}, with food until day {d + k + 1}"
+            else:
+                note = f"{why}; delivered on day {moved + 1}"
+            if ordered:
+                note += "; its order cannot come"
+            not_served[d].append(NotServed(household=hid, round="delivery",
+                                           reason="nobody_may_serve", days_covered=k,
+                                           moved_to_day=moved, note=note))
+            if moved is not None:
+                # earlier: it covers up to its next delivery; later: what is left of it
+                next_delivery[moved, hid] = d + k - moved
+                deliveries[moved] = _in_compound_order(compound, {*deliveries[moved], hid})
 
 
 def _in_compound_order(compound: Scenario, ids: set[str]) -> list[str]:

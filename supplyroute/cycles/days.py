@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from supplyroute.clock import hhmm
 from supplyroute.compound.travel import project
-from supplyroute.models import Plan, Risk, Scenario
+from supplyroute.models import Household, Plan, Risk, Scenario, Volunteer
 from supplyroute.models.cycle import CycleScenario
-from supplyroute.models.horizon import PackedBag
+from supplyroute.models.horizon import NotServed, PackedBag
 from supplyroute.supplies.packing_line import Batch
 
 VISIT_KG = 0.1  #: a ledger visit's check-in item (a card, a thermometer reading).
@@ -59,9 +60,10 @@ def delivery_scenario(cs: CycleScenario, day: int, bags: dict[str, list[PackedBa
 
 def garbage_scenario(cs: CycleScenario, day: int, bags: dict[str, list[PackedBag]],
                      deliveries: Plan | None, delivery_scenario: Scenario | None,
-                     ) -> Scenario | None:
+                     ) -> tuple[Scenario | None, list[NotServed]]:
     """The day's garbage round, after each volunteer's deliveries (if there were any
-    that day); None if no volunteer has time left for it."""
+    that day), and the homes it cannot take: those that no volunteer on duty who may
+    collect from them has a minute of shift left for (None: no round at all)."""
     assert cs.garbage is not None
     garbage = cs.garbage
     data = cs.compound.model_dump(mode="json", exclude_none=True)
@@ -73,11 +75,20 @@ def garbage_scenario(cs: CycleScenario, day: int, bags: dict[str, list[PackedBag
     params = dict(data.get("parameters", {}))
     params["disinfection_s"] = garbage.disinfection_s
     data["parameters"] = params
+    crew = _garbage_crew(cs, day, deliveries, delivery_scenario)
     households = []
+    not_served = []
     for h in data["households"]:
         if h["id"] not in bags:
             continue
         risky = h.get("risk") in (Risk.RED.value, Risk.ORANGE.value)
+        if not any(_may_collect(cs, v, cs.compound.household_by_id[h["id"]]) for v, _ in crew):
+            not_served.append(NotServed(
+                household=h["id"], round="garbage", reason="no_time",
+                note=f"the garbage round starts at {hhmm(garbage.start)}; nobody on duty "
+                     "who may collect it has a minute of shift left by then"
+                     + (" (full PPE)" if risky else "")))
+            continue
         households.append({
             "id": h["id"], "stairwell": h["stairwell"], "floor": h["floor"],
             "residents": h.get("residents", 1), "risk": "red" if risky else "green",
@@ -85,25 +96,44 @@ def garbage_scenario(cs: CycleScenario, day: int, bags: dict[str, list[PackedBag
             "needs": ["garbage"],
         })
     data["households"] = households
+    volunteers = []
+    for v, start in crew:
+        entry: dict[str, Any] = v.model_dump(mode="json", exclude_none=True)
+        entry["gate"] = COLLECTION_GATE
+        entry["shift"] = {"start": round(start, 2), "end": v.shift.end}
+        volunteers.append(entry)
+    if not volunteers or not households:
+        return None, not_served
+    data["volunteers"] = volunteers
+    return Scenario.model_validate(data), not_served
+
+
+def _garbage_crew(cs: CycleScenario, day: int, deliveries: Plan | None,
+                  delivery_scenario: Scenario | None) -> list[tuple[Volunteer, float]]:
+    """The volunteers on duty with at least a minute of shift left once the garbage
+    round starts, back from their deliveries and walked to the collection point; and
+    when each can start."""
+    assert cs.garbage is not None
     back = {vp.volunteer: max((t.return_s for t in vp.trips), default=0.0)
             for vp in (deliveries.volunteers if deliveries is not None else ())}
     on_duty = set(cs.on_duty(day))
     crew = (delivery_scenario.volunteers if delivery_scenario is not None else
             tuple(v for v in cs.compound.volunteers if v.id in on_duty))
     walk_s = _walk_to_point_s(cs, cs.compound)
-    volunteers = []
+    out = []
     for v in crew:
-        start = max(garbage.start, v.shift.start, back.get(v.id, 0.0) + walk_s.get(v.gate, 0.0))
-        if start >= v.shift.end - 60:
-            continue
-        entry: dict[str, Any] = v.model_dump(mode="json", exclude_none=True)
-        entry["gate"] = COLLECTION_GATE
-        entry["shift"] = {"start": round(start, 2), "end": v.shift.end}
-        volunteers.append(entry)
-    if not volunteers or not households:
-        return None
-    data["volunteers"] = volunteers
-    return Scenario.model_validate(data)
+        start = max(cs.garbage.start, v.shift.start,
+                    back.get(v.id, 0.0) + walk_s.get(v.gate, 0.0))
+        if start < v.shift.end - 60:
+            out.append((v, start))
+    return out
+
+
+def _may_collect(cs: CycleScenario, volunteer: Volunteer, household: Household) -> bool:
+    """Zone and full PPE (red and orange homes alike) for the garbage round."""
+    if household.risk in (Risk.RED, Risk.ORANGE):
+        household = household.model_copy(update={"risk": Risk.RED})
+    return cs.compound.may_serve(volunteer, household)
 
 
 def _walk_to_point_s(cs: CycleScenario, scenario: Scenario) -> dict[str, float]:

@@ -37,6 +37,7 @@ from supplyroute.models.horizon import (
     HorizonPlan,
     HorizonSummary,
     HouseholdDelivery,
+    NotServed,
     PackedBag,
     ReleaseBatch,
     RoundSummary,
@@ -70,6 +71,9 @@ class CycleOptions:
     deterministic: bool = False
     workers: int = 1  #: days planned in parallel processes.
     allocation_time_limit_s: float = 30.0  #: per short day, CP-SAT's limit.
+    #: The share of each round's search to make (:attr:`PlanOptions.effort`): quicker
+    #: rounds, in deterministic mode too (many generated cycles in the tests).
+    round_effort: float = 1.0
     progress: Callable[[CycleProgress], None] | None = None
     #: Asked as the cycle is planned: True ends it with the days planned so far, marked
     #: ``interrupted`` (the command line's Ctrl-C).
@@ -119,12 +123,13 @@ def plan_cycle(cs: CycleScenario, options: CycleOptions | None = None) -> CycleR
                         tell, "delivery round")
     kept = _complete_days(scenarios, plans)
     drafts, scenarios, plans = drafts[:kept], scenarios[:kept], plans[:kept]
-    relabels = _relabel_days(cs, scenarios, plans)
-    garbage_scenarios, garbage_plans = _garbage_rounds(cs, calendar, scenarios, plans,
-                                                       options, tell)
+    garbage_scenarios, garbage_plans, no_time = _garbage_rounds(cs, calendar, scenarios, plans,
+                                                                options, tell)
     kept = _complete_days(garbage_scenarios, garbage_plans)
     if kept == 0:
         raise Interrupted("stopped before the first day's rounds had a plan")
+    del scenarios[kept:], plans[kept:], garbage_scenarios[kept:], garbage_plans[kept:]
+    relabels = _relabel_days(cs, scenarios, plans, garbage_scenarios, garbage_plans)
     rounds = []
     days = []
     for day, draft in enumerate(drafts[:kept]):
@@ -137,14 +142,16 @@ def plan_cycle(cs: CycleScenario, options: CycleOptions | None = None) -> CycleR
                      else None),
             picklist=picklist(cs, day, draft, planned),
         ))
-        days.append(_day_plan(cs, day, draft, calendar, rounds[-1], relabels[day]))
+        days.append(_day_plan(cs, day, draft, calendar, rounds[-1], relabels[day],
+                              no_time[day]))
     solve_s = None if options.deterministic else round(time.monotonic() - started, 3)
     totals = _totals(rounds)
-    summary = _summary(days, rounds, totals, solve_s)
+    summary = _summary(days, rounds, totals, solve_s, _alike_floors(cs, totals, len(days)))
     if options.stop is not None and options.stop():
         summary = summary.model_copy(update={"interrupted": True})
     horizon = HorizonPlan(scenario=cs.name, summary=summary, days=tuple(days),
-                          volunteers=tuple(_loads(cs, totals)))
+                          volunteers=tuple(_loads(cs, totals)),
+                          scenario_sha256=scenario_sha256(cs))
     tell("done")
     return CycleResult(horizon, rounds)
 
@@ -173,36 +180,55 @@ def _complete_days(scenarios: list[Scenario | None], plans: list[Plan | None]) -
 
 
 def _relabel_days(cs: CycleScenario, scenarios: list[Scenario | None],
-                  plans: list[Plan | None]) -> list[dict[str, str]]:
-    """Swap interchangeable volunteers' days, the day's heaviest climbing to whoever
-    has climbed least so far; with rotating carts, a group's carts go round too. The
-    days' scenarios and plans are renamed in place; each day's renaming is returned."""
+                  plans: list[Plan | None], garbage_scenarios: list[Scenario | None],
+                  garbage_plans: list[Plan | None]) -> list[dict[str, str]]:
+    """Swap interchangeable volunteers' days, the day's heaviest climbing (delivery
+    and garbage rounds together: a volunteer's day is both) to whoever has climbed
+    least so far; with rotating carts, a group's carts go round too. The days'
+    scenarios and plans are renamed in place; each day's renaming is returned."""
     climbed: dict[str, float] = {v.id: 0.0 for v in cs.compound.volunteers}
+    order = {v.id: i for i, v in enumerate(cs.compound.volunteers)}
     relabels: list[dict[str, str]] = []
     for day, (scenario, planned) in enumerate(zip(scenarios, plans, strict=True)):
         if scenario is None or planned is None:
             relabels.append({})
             continue
-        mapping = _relabel(scenario, planned, climbed, cs.rotate_carts)
-        renamed = _renamed_scenario(scenario, mapping)
+        floors = _floors(planned, garbage_plans[day])
+        mapping = _relabel(scenario, floors, climbed, cs.rotate_carts)
+        renamed = _renamed_scenario(scenario, mapping, order)
         scenarios[day] = renamed
         plans[day] = _renamed(planned, mapping, renamed)
+        g_scenario, g_plan = garbage_scenarios[day], garbage_plans[day]
+        if g_scenario is not None and g_plan is not None:
+            garbage_scenarios[day] = _renamed_scenario(g_scenario, mapping, order)
+            garbage_plans[day] = _renamed(g_plan, mapping, garbage_scenarios[day])
         relabels.append({a: b for a, b in mapping.items() if a != b})
-        for vp in plans[day].volunteers:  # type: ignore[union-attr]
-            climbed[vp.volunteer] += vp.floors_climbed
+        for vid, f in floors.items():
+            climbed[mapping.get(vid, vid)] += f
     return relabels
+
+
+def _floors(*plans: Plan | None) -> dict[str, float]:
+    """Floors climbed per planned volunteer over the day's rounds."""
+    out: dict[str, float] = {}
+    for planned in plans:
+        for vp in planned.volunteers if planned is not None else ():
+            out[vp.volunteer] = out.get(vp.volunteer, 0.0) + vp.floors_climbed
+    return out
 
 
 def _garbage_rounds(cs: CycleScenario, calendar: Calendar, scenarios: list[Scenario | None],
                     plans: list[Plan | None], options: CycleOptions,
                     tell: Callable[[str, int | None], None]
-                    ) -> tuple[list[Scenario | None], list[Plan | None]]:
+                    ) -> tuple[list[Scenario | None], list[Plan | None], list[list[NotServed]]]:
     """Each day's garbage round after its deliveries: its scenario and plan (None: no
-    round that day, or none planned before the stop)."""
+    round that day, or none planned before the stop), and the homes no one has time
+    left to collect from."""
     days = len(scenarios)
     garbage_scenarios: list[Scenario | None] = [None] * days
+    no_time: list[list[NotServed]] = [[] for _ in range(days)]
     if cs.garbage is None:
-        return garbage_scenarios, [None] * days
+        return garbage_scenarios, [None] * days, no_time
     limit_g = round(cs.bag_limit_kg() * 1000)
     for day in range(days):
         pickups = {
@@ -212,12 +238,12 @@ def _garbage_rounds(cs: CycleScenario, calendar: Calendar, scenarios: list[Scena
             for hid in calendar.garbage[day]
         }
         if pickups:
-            garbage_scenarios[day] = garbage_scenario(cs, day, pickups, plans[day],
-                                                      scenarios[day])
+            garbage_scenarios[day], no_time[day] = garbage_scenario(
+                cs, day, pickups, plans[day], scenarios[day])
     limit_s = options.time_limit_s - options.time_limit_s * DELIVERY_SHARE  # as ever
     garbage_plans = plan_rounds(garbage_scenarios, _round_options(limit_s, options),
                                 options.workers, tell, "garbage round")
-    return garbage_scenarios, garbage_plans
+    return garbage_scenarios, garbage_plans, no_time
 
 
 @dataclass
@@ -244,16 +270,26 @@ def _supply_day(cs: CycleScenario, calendar: Calendar, stock: Stock, day: int,
     due = calendar.deliveries[day]
     priority = {hid for hid in due
                 if compound.household_by_id[hid].priority is not Priority.STANDARD}
-    ordered, order_short = _fill_orders(calendar.orders[day], on_hand, due, priority)
-    claims = _ration_claims(cs, calendar, day, _freshness(stock), priority)
-    share = share_out(claims, on_hand, unit_g, category_of,
-                      options.allocation_time_limit_s, options.deterministic)
-    claim_of = {c.household: c for c in claims}
-    bags, contents = _pack_households(cs, due, share, ordered, unit_g, category_of)
-    batches, unpacked = pack_line(_packing_order(compound, bags, priority), cs.packing)
-    for hid in unpacked:
-        bags.pop(hid)
-        contents.pop(hid)
+    all_claims = _ration_claims(cs, calendar, day, _freshness(stock), priority)
+    claim_of = {c.household: c for c in all_claims}
+    # Households the packing staff cannot reach take no share: what would have been
+    # theirs goes to those packed (shared again until everyone shared to is packed).
+    unpacked: list[str] = []
+    while True:
+        left = dict(on_hand)
+        packable = [hid for hid in due if hid not in unpacked]
+        ordered, order_short = _fill_orders(
+            {h: o for h, o in calendar.orders[day].items() if h not in unpacked},
+            left, packable, priority)
+        claims = [c for c in all_claims if c.household not in unpacked]
+        share = share_out(claims, left, unit_g, category_of,
+                          options.allocation_time_limit_s, options.deterministic)
+        bags, contents = _pack_households(cs, packable, share, ordered, unit_g, category_of)
+        batches, more = pack_line(_packing_order(compound, bags, priority), cs.packing)
+        if not more:
+            break
+        unpacked += more
+        reclaim_sigint()
     for units in contents.values():
         for item, n in units.items():
             stock.take(item, n)
@@ -388,10 +424,10 @@ def _packing_order(compound: Scenario, bags: dict[str, list[PackedBag]],
 
 def _round_options(limit_s: float, options: CycleOptions) -> PlanOptions:
     return PlanOptions(time_limit_s=max(1.0, limit_s), deterministic=options.deterministic,
-                       stop=options.stop)
+                       stop=options.stop, effort=options.round_effort)
 
 
-def _relabel(scenario: Scenario, planned: Plan, climbed: dict[str, float],
+def _relabel(scenario: Scenario, floors: dict[str, float], climbed: dict[str, float],
              rotate_carts: bool) -> dict[str, str]:
     """Planned volunteer id -> the interchangeable volunteer who takes that work.
 
@@ -401,7 +437,6 @@ def _relabel(scenario: Scenario, planned: Plan, climbed: dict[str, float],
     for v in scenario.volunteers:
         key = v.model_dump_json(exclude={"id", "cart"} if rotate_carts else {"id"})
         classes.setdefault(key, []).append(v.id)
-    floors = {vp.volunteer: vp.floors_climbed for vp in planned.volunteers}
     mapping = {}
     for members in classes.values():
         work = sorted(members, key=lambda vid: (-floors.get(vid, 0), vid))
@@ -410,12 +445,12 @@ def _relabel(scenario: Scenario, planned: Plan, climbed: dict[str, float],
     return mapping
 
 
-def _renamed_scenario(scenario: Scenario, mapping: dict[str, str]) -> Scenario:
+def _renamed_scenario(scenario: Scenario, mapping: dict[str, str],
+                      order: dict[str, int]) -> Scenario:
     """The day's scenario with each planned volunteer's role (its cart, if any) under
-    the id of the person who takes it, in the scenario's order of people."""
+    the id of the person who takes it, in the compound's order of people."""
     if all(a == b for a, b in mapping.items()):
         return scenario
-    order = {v.id: i for i, v in enumerate(scenario.volunteers)}
     roles = sorted((v.model_copy(update={"id": mapping.get(v.id, v.id)})
                     for v in scenario.volunteers), key=lambda v: order[v.id])
     return scenario.with_changes(volunteers=tuple(roles))
@@ -495,7 +530,8 @@ def _round_summary(day: int, kind: str, scenario: Scenario, planned: Plan) -> Ro
 
 
 def _day_plan(cs: CycleScenario, day: int, draft: _Draft, calendar: Calendar,
-              rounds: DayRounds, relabel: dict[str, str]) -> DayPlan:
+              rounds: DayRounds, relabel: dict[str, str], no_time: list[NotServed]
+              ) -> DayPlan:
     share = draft.share
     households_short = sum(1 for d in draft.deliveries if d.coverage < 1)
     return DayPlan(
@@ -503,7 +539,8 @@ def _day_plan(cs: CycleScenario, day: int, draft: _Draft, calendar: Calendar,
         volunteers_on_duty=len(cs.on_duty(day)),
         deliveries=tuple(draft.deliveries),
         visits=tuple(draft.visits),
-        garbage=tuple(calendar.garbage[day]),
+        garbage=tuple(h for h in calendar.garbage[day]
+                      if h not in {x.household for x in no_time}),
         allocation=Allocation(
             status=share.status,  # type: ignore[arg-type]
             min_coverage=round(min((d.coverage for d in draft.deliveries if d.shares),
@@ -514,6 +551,11 @@ def _day_plan(cs: CycleScenario, day: int, draft: _Draft, calendar: Calendar,
                 default=1.0), 4),
             households_short=households_short,
             solve_s=share.solve_s,
+            min_coverage_shared=(None if share.status == "enough"
+                                 else round(share.min_coverage, 4)),
+            min_coverage_bound=(None if share.status == "enough"
+                                else share.min_coverage_bound),
+            bound_reasons=tuple(share.bound_reason.values()),
         ),
         stock=draft.stock,
         releases=tuple(ReleaseBatch(at=round(max(0.0, b.release_s), 2),
@@ -528,6 +570,7 @@ def _day_plan(cs: CycleScenario, day: int, draft: _Draft, calendar: Calendar,
                        if rounds.garbage else None),
         picklist_file=f"day-{day + 1:02d}/picklist.md",
         relabel=relabel,
+        not_served=(*calendar.not_served[day], *no_time),
     )
 
 
@@ -565,14 +608,31 @@ def _ratio(values: list[float]) -> float:
     return round(max(values) / mean, 4) if mean > 0 else 1.0
 
 
+def _alike_floors(cs: CycleScenario, totals: dict[str, list[float]], days: int) -> float:
+    """The largest max/mean, over groups of volunteers who could swap days, of the
+    floors each climbs per day on duty."""
+    groups: dict[str, list[str]] = {}
+    for v in cs.compound.volunteers:
+        key = v.model_dump_json(exclude={"id", "cart"} if cs.rotate_carts else {"id"})
+        groups.setdefault(key, []).append(v.id)
+    duty = {vid: sum(vid in cs.on_duty(d) for d in range(days))
+            for vid in cs.compound.volunteer_by_id}
+    worst = 1.0
+    for members in groups.values():
+        rates = [totals.get(vid, [0, 0])[1] / duty[vid] for vid in members if duty[vid]]
+        if len(rates) >= 2:
+            worst = max(worst, _ratio(rates))
+    return worst
+
+
 def _summary(days: list[DayPlan], rounds: list[DayRounds], totals: dict[str, list[float]],
-             solve_s: float | None) -> HorizonSummary:
+             solve_s: float | None, floors_alike: float) -> HorizonSummary:
     gaps = [d.delivery_round.gap for d in days
             if d.delivery_round is not None and d.delivery_round.gap is not None]
     unserved = sum(
         len(pair[1].unserved) for day in rounds for pair in (day.delivery, day.garbage)
         if pair is not None
-    )
+    ) + sum(1 for d in days for x in d.not_served if not x.made_earlier(d.day))
     return HorizonSummary(
         days=len(days),
         deliveries=sum(len(d.deliveries) for d in days),
@@ -587,6 +647,7 @@ def _summary(days: list[DayPlan], rounds: list[DayRounds], totals: dict[str, lis
             floors_max_over_mean=_ratio([t[1] for t in totals.values()]),
             kg_max_over_mean=_ratio([t[2] for t in totals.values()]),
             hours_max_over_mean=_ratio([t[3] for t in totals.values()]),
+            floors_alike_max_over_mean=floors_alike,
         ),
         solve_s=solve_s,
     )

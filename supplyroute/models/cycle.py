@@ -21,9 +21,10 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
+from supplyroute.clock import hhmm
 from supplyroute.errors import InputError, InputIssue
 from supplyroute.models.base import TimeS, _Frozen
-from supplyroute.models.scenario import Position, Scenario
+from supplyroute.models.scenario import Position, Scenario, _span_issues
 
 #: Categories whose items go in the prevention bag; medicine goes in a bag of its own;
 #: every other category (food) goes in living bags.
@@ -297,6 +298,10 @@ def _check_references(s: CycleScenario) -> list[InputIssue]:
         if o.household not in households:
             issues.append(InputIssue(f"orders[{i}].household",
                                      f"unknown household {o.household!r}"))
+        elif households[o.household].residents == 0:
+            issues.append(InputIssue(f"orders[{i}].household",
+                                     f"household {o.household!r} is an empty flat (residents "
+                                     "0): it gets nothing; give its residents to order"))
         for l_i, line in enumerate(o.items):
             if line.item not in items:
                 issues.append(InputIssue(f"orders[{i}].items[{l_i}].item",
@@ -314,6 +319,9 @@ def _check_references(s: CycleScenario) -> list[InputIssue]:
             if vid not in volunteers:
                 issues.append(InputIssue(f"roster[{i}].volunteers[{v_i}]",
                                          f"unknown volunteer {vid!r}"))
+    if s.garbage is not None:
+        issues += _collection_point_issues(s.compound, s.garbage.collection_point)
+        issues += _garbage_time_issues(s.compound, s.garbage)
     heaviest = max(item.unit_kg for item in s.catalogue)
     if heaviest > s.bag_limit_kg():
         path = next(f"catalogue[{i}].unit_kg" for i, item in enumerate(s.catalogue)
@@ -321,3 +329,34 @@ def _check_references(s: CycleScenario) -> list[InputIssue]:
         issues.append(InputIssue(path, f"{heaviest} kg does not fit a bag of at most "
                                  f"{s.bag_limit_kg():g} kg (one hand climb)"))
     return issues
+
+
+def _collection_point_issues(compound: Scenario, point: Position) -> list[InputIssue]:
+    """The garbage collection point in the compound's system of positions (x/y metres or
+    lat/lon) and within its span: it becomes the garbage round's gate."""
+    path = "garbage.collection_point"
+    geographic = compound.gates[0].position.is_geographic
+    if point.is_geographic != geographic:
+        given, wanted = ("lat/lon", "x/y metres") if point.is_geographic else (
+            "x/y metres", "lat/lon")
+        return [InputIssue(path, f"given in {given}, but the compound's positions are "
+                           f"{wanted}: use the compound's system")]
+    places = [("compound", compound.gates[0].position)]
+    places += [("compound", w.entrance) for b in compound.buildings for w in b.stairwells]
+    return [InputIssue(path, i.reason) for i in _span_issues([*places, (path, point)])
+            if i.path == path]
+
+
+def _garbage_time_issues(compound: Scenario, garbage: Garbage) -> list[InputIssue]:
+    """A garbage round no shift reaches collects nothing on any day: say so at once,
+    naming the round's start and the latest shift's end."""
+    if not compound.volunteers:
+        return []
+    latest_i, latest = max(enumerate(compound.volunteers), key=lambda iv: iv[1].shift.end)
+    if latest.shift.end - garbage.start >= 60:
+        return []
+    return [InputIssue("garbage.start",
+                       f"the garbage round starts at {hhmm(garbage.start)}, when every "
+                       f"volunteer's shift has ended (the latest, "
+                       f"compound.volunteers[{latest_i}].shift.end, at "
+                       f"{hhmm(latest.shift.end)}): start it within a shift")]

@@ -69,6 +69,17 @@ class Allocation(_Frozen):
     min_coverage_priority: float  #: the same over urgent and vulnerable households.
     households_short: int
     solve_s: float | None = None
+    #: The smallest coverage as shared out, before packing (an unpacked household counts
+    #: its share, not 0). None on an ``enough`` day and in horizons written before it.
+    min_coverage_shared: float | None = None
+    #: A proven upper bound on ``min_coverage_shared`` in thousandths, rounded down: no
+    #: split in whole units that keeps the urgent and vulnerable households' share gives
+    #: every household more than this plus 0.001. ``optimal``: the share reached meets it.
+    #: None on an ``enough`` day and in horizons written before it.
+    min_coverage_bound: float | None = None
+    #: Per short category, why its smallest share cannot be higher (e.g. fewer units
+    #: than households wanting them: some get none), in words.
+    bound_reasons: tuple[str, ...] = ()
 
 
 class ReleaseBatch(_Frozen):
@@ -93,6 +104,29 @@ class RoundSummary(_Frozen):
     last_delivery_s: float
 
 
+class NotServed(_Frozen):
+    """A household a day's round cannot take at all, and why; the checker argues the
+    reason again from the scenario and the day's rounds.
+
+    ``nobody_may_serve``: no volunteer on duty that day may serve it (nobody in full PPE
+    for a red home, nobody of its zone). ``no_time``: the garbage round starts after
+    every volunteer on duty has ended their shift (or has less than a minute of it left
+    after their deliveries)."""
+
+    household: str
+    round: Literal["delivery", "visit", "garbage"]
+    reason: Literal["nobody_may_serve", "no_time"]
+    #: For a delivery: the days it was to cover (0: an order alone), and the day it is
+    #: made instead (None: no day within its cycle).
+    days_covered: int = Field(0, ge=0)
+    moved_to_day: int | None = None
+    note: str  #: the reason in words, for the coordinator.
+
+    def made_earlier(self, day: int) -> bool:
+        """A delivery made on an earlier day, covering up to its next: no shortfall."""
+        return self.moved_to_day is not None and self.moved_to_day < day
+
+
 class DayPlan(_Frozen):
     day: int
     volunteers_on_duty: int
@@ -110,6 +144,8 @@ class DayPlan(_Frozen):
     #: The day's volunteer ids as planned -> the volunteer who does that work (the
     #: planner swaps interchangeable volunteers' days to share the climbing out).
     relabel: dict[str, str] = Field(default_factory=dict)
+    #: Households the day's rounds could not take at all, each with its reason.
+    not_served: tuple[NotServed, ...] = ()
 
 
 class VolunteerLoad(_Frozen):
@@ -123,9 +159,16 @@ class VolunteerLoad(_Frozen):
 
 
 class Fairness(_Frozen):
+    """How evenly the work falls, both rounds of every day together (max over mean)."""
+
     floors_max_over_mean: float
     kg_max_over_mean: float
     hours_max_over_mean: float
+    #: Among volunteers who could swap days (alike in all but id, and cart when carts
+    #: rotate; groups of two or more), floors climbed per day on duty: the largest
+    #: max over mean of any group (1 when there is no such group). What the rotation
+    #: evens out; the figures above also compare volunteers who cannot swap.
+    floors_alike_max_over_mean: float = 1.0
 
 
 class HorizonSummary(_Frozen):
@@ -135,7 +178,9 @@ class HorizonSummary(_Frozen):
     garbage_pickups: int
     busiest_day_over_mean: float  #: the busiest day's planned work over the mean day's.
     worst_gap: float | None  #: the largest delivery-round gap to its bound.
-    unserved: int  #: household-days left unserved in some round.
+    #: Household-days left unserved in some round or named in ``not_served`` (but for
+    #: deliveries made on an earlier day instead).
+    unserved: int
     undelivered: int  #: deliveries due with nothing to carry (no stock, no packing time).
     short_days: int  #: days on which stock did not cover every need.
     fairness: Fairness
@@ -151,6 +196,10 @@ class HorizonPlan(_Frozen):
     summary: HorizonSummary
     days: tuple[DayPlan, ...]
     volunteers: tuple[VolunteerLoad, ...]
+    #: The cycle scenario's fingerprint (:func:`~supplyroute.models.digest.cycle_sha256`):
+    #: ``check`` refuses a horizon made from another version of the scenario. None in
+    #: horizons written before it was recorded: checked as before.
+    scenario_sha256: str | None = None
 
 
 @dataclass
