@@ -185,3 +185,15 @@ def test_a_stated_alike_fairness_the_plans_do_not_give_is_refused(tmp_path: Path
     violations = check_horizon(cs, edited)
     assert [v.rule for v in violations] == [HorizonRule.SUMMARY]
     assert "floors_alike_max_over_mean" in violations[0].path
+
+
+def test_the_command_exits_3_for_a_named_shortfall_and_check_accepts_it(
+        tmp_path: Path) -> None:
+    data = small(roster=[{"day": d, "volunteers": ["V1", "V2", "V4"]} for d in range(3)])
+    path = tmp_path / "cycle.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    done = run("cycle", str(path), "-o", str(tmp_path / "h"), "--deterministic",
+               "--time-limit", "1", "--quiet", "--workers", "1")
+    assert done.returncode == 3, done.stderr
+    checked = run("check", str(path), str(tmp_path / "h"))
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -45,7 +45,8 @@ class HorizonRule(str, Enum):
     #: match its bags and rations.
     RATION = "ration"
     #: a household short of a category while a suitable item of it is left at the gate,
-    #: or urgent and vulnerable households worse off than standard ones.
+    #: or urgent and vulnerable households worse off than a standard one that got an item
+    #: they could have had.
     FAIRNESS = "fairness"
     #: a bag whose weight does not match its contents, over the bag limit, or holding
     #: items of another kind of bag.

@@ -71,6 +71,10 @@ def cycle_command(args: argparse.Namespace) -> int:
     return ExitCode.UNSERVED if s.unserved or s.undelivered else ExitCode.OK
 
 
+#: Households named as not served shown on the screen (all are in horizon.json).
+NAMED_SHOWN = 10
+
+
 def horizon_lines(h: HorizonPlan) -> list[str]:
     """A horizon's table, a line a day, as a coordinator reads it on the screen."""
     s = h.summary
@@ -96,8 +100,15 @@ def horizon_lines(h: HorizonPlan) -> list[str]:
                      f"{garbage:>7}  {stock}")
     f = s.fairness
     lines += [f"worst gap     {gap}; busiest day {s.busiest_day_over_mean:.2f} x the mean",
-              f"fairness      max/mean floors {f.floors_max_over_mean:.2f}, kg "
-              f"{f.kg_max_over_mean:.2f}, hours {f.hours_max_over_mean:.2f}",
-              f"unserved      {s.unserved} household-days in the rounds, {s.undelivered} "
-              f"deliveries with nothing to carry; short days {s.short_days}"]
+              f"fairness      max/mean floors {f.floors_max_over_mean:.2f} "
+              f"({f.floors_alike_max_over_mean:.2f} among volunteers who could swap days), "
+              f"kg {f.kg_max_over_mean:.2f}, hours {f.hours_max_over_mean:.2f}",
+              f"unserved      {s.unserved} household-days in the rounds or named below, "
+              f"{s.undelivered} deliveries with nothing to carry; short days {s.short_days}"]
+    named = [(d.day, x) for d in h.days for x in d.not_served]
+    for day, x in named[:NAMED_SHOWN]:
+        lines.append(f"not served    day {day + 1}: {x.household} ({x.round}): {x.note}")
+    if len(named) > NAMED_SHOWN:
+        lines.append(f"              (and {len(named) - NAMED_SHOWN} more: horizon.json "
+                     "days[].not_served)")
     return lines

@@ -56,7 +56,8 @@ class CycleSpec(BaseModel):
 
     seed: int = 0
     households: int | None = Field(default=None, ge=1, le=20_000,
-                                   description="default: 20-300, from the seed")
+                                   description="default: 20-300 from the seed, "
+                                               "half of them 90 or fewer")
     days: int = Field(4, ge=1, le=60)
     empty_flats: bool = Field(True, description="some flats on the ledger are empty")
 
@@ -65,7 +66,7 @@ def generate_cycle(spec: CycleSpec) -> dict[str, Any]:
     """The cycle scenario ``spec`` describes, as a document (validate it with
     :class:`supplyroute.models.cycle.CycleScenario`)."""
     rng = random.Random(f"cycle:{spec.seed}")
-    n = spec.households or rng.randint(20, 300)
+    n = spec.households or 20 + round(280 * rng.random() ** 2)  # mostly small, up to 300
     compound = generate(CompoundSpec(
         households=n, seed=spec.seed,
         shape=rng.choice(list(Shape)), zones=rng.choice([0, 0, 1, 2]) if n >= 60 else 0,
