@@ -56,7 +56,7 @@ def test_the_generator_is_reproducible_and_varied() -> None:
         CycleScenario.model_validate(d)
 
 
-@pytest.mark.parametrize("seed", [1, 7, 12, 66])
+@pytest.mark.parametrize("seed", [7, 66])
 def test_a_small_generated_cycle_plans_and_checks_clean(seed: int, tmp_path: Path) -> None:
     assert plan_and_check(CycleSpec(seed=seed, households=40), tmp_path) in (0, 3)
 
