@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Literal
 
 from supplyroute.compound.travel import Travel
 from supplyroute.models import Household, Risk, Scenario
@@ -99,21 +100,12 @@ def make_calendar(cs: CycleScenario, travel: Travel | None = None) -> Calendar:
     not_served: list[list[NotServed]] = [[] for _ in range(days)]
     _move_unservable(cs, deliveries, next_delivery, orders, not_served)
 
-    visits = [[h.id for h in occupied
-               if cs.visits_daily(h.id) and h.id not in set(deliveries[d])] for d in range(days)]
+    visits = []
     for d in range(days):
         named = {x.household for x in not_served[d]}
-        kept = []
-        for hid in visits[d]:
-            if hid in named:
-                continue
-            if _may_be_served(cs, d, compound.household_by_id[hid]):
-                kept.append(hid)
-            else:
-                not_served[d].append(NotServed(
-                    household=hid, round="visit", reason="nobody_may_serve",
-                    note=f"nobody on duty on day {d + 1} may visit it ({_who(cs, hid)})"))
-        visits[d] = kept
+        due = [h.id for h in occupied if cs.visits_daily(h.id)
+               and h.id not in set(deliveries[d]) and h.id not in named]
+        visits.append(_servable(cs, d, due, "visit", not_served[d]))
     for d in range(days):
         for hid in visits[d]:
             h = compound.household_by_id[hid]
@@ -133,22 +125,30 @@ def make_calendar(cs: CycleScenario, travel: Travel | None = None) -> Calendar:
             g_units[h.stairwell, e, e - 1].append(h.id)
         g_offset: dict[str, int] = {}
         _assign(g_units, g_work, groups, compound, days, load, g_offset)
-        garbage = [[h.id for h in occupied if d % e == g_offset[h.id]]
+        garbage = [_servable(cs, d, [h.id for h in occupied if d % e == g_offset[h.id]],
+                             "garbage", not_served[d])
                    for d in range(days)]
-        for d in range(days):
-            kept = []
-            for hid in garbage[d]:
-                if _may_be_served(cs, d, compound.household_by_id[hid], garbage=True):
-                    kept.append(hid)
-                else:
-                    not_served[d].append(NotServed(
-                        household=hid, round="garbage", reason="nobody_may_serve",
-                        note=f"nobody on duty on day {d + 1} may collect its garbage "
-                             f"({_who(cs, hid, garbage=True)})"))
-            garbage[d] = kept
     work = [sum(day.values()) for day in load]
     return Calendar(deliveries, visits, garbage, [dict(o) for o in orders], work, next_delivery,
                     not_served)
+
+
+def _servable(cs: CycleScenario, day: int, due: list[str], kind: Literal["visit", "garbage"],
+              not_served: list[NotServed]) -> list[str]:
+    """The households due a visit or a collection that someone on duty may serve that
+    day; the others named in ``not_served``."""
+    garbage = kind == "garbage"
+    kept = []
+    for hid in due:
+        if _may_be_served(cs, day, cs.compound.household_by_id[hid], garbage=garbage):
+            kept.append(hid)
+        else:
+            what = "collect its garbage" if garbage else "visit it"
+            not_served.append(NotServed(
+                household=hid, round=kind, reason="nobody_may_serve",
+                note=f"nobody on duty on day {day + 1} may {what} "
+                     f"({_who(cs, hid, garbage=garbage)})"))
+    return kept
 
 
 def _may_be_served(cs: CycleScenario, day: int, household: Household,
