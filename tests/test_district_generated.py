@@ -29,6 +29,7 @@ from supplyroute.models.district import DistrictScenario
 from supplyroute.models.district_plan import DistrictPlan
 from tests.conftest import ROOT
 from tests.test_district_check import OPTIONS, district_data
+from tests.test_district_plan import plan_quickly
 
 #: Deterministic and short: the vans' search stops after 20 solutions, each round after
 #: one steering round per strategy (the same plan on any machine).
@@ -140,9 +141,7 @@ def test_an_insulin_order_that_cannot_be_met_costs_its_household_nothing_else(
     path = tmp_path / "district.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     out = tmp_path / "plan.json"
-    code = main(["plan", str(path), "-o", str(out), "--time-limit", "10",
-                 "--round-time-limit", "2", "--iterations", "1", "--workers", "1",
-                 "--deterministic", "--quiet"])
+    code = plan_quickly(path, out)
     printed = capsys.readouterr().out
     assert code == ExitCode.UNSERVED, printed
     assert "missed: order insulin: given up" in printed

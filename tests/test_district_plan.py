@@ -107,13 +107,18 @@ def test_goods_the_vans_cannot_bring_leave_their_households_unserved() -> None:
     assert check_district(district, result) == []
 
 
+def plan_quickly(scenario: Path, out: Path) -> int:
+    """``supplyroute plan`` of a district, short and deterministic: its exit code."""
+    return main(["plan", str(scenario), "-o", str(out), "--time-limit", "10",
+                 "--round-time-limit", "2", "--iterations", "1", "--workers", "1",
+                 "--deterministic", "--quiet"])
+
+
 def test_cli_plans_and_checks_a_district(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     scenario = tmp_path / "district.json"
     scenario.write_text(json.dumps(district_data()), encoding="utf-8")
     out = tmp_path / "plan.json"
-    code = main(["plan", str(scenario), "-o", str(out), "--time-limit", "10",
-                 "--round-time-limit", "2", "--iterations", "1", "--workers", "1",
-                 "--deterministic", "--quiet"])
+    code = plan_quickly(scenario, out)
     printed = capsys.readouterr().out
     assert code == ExitCode.OK, printed
     assert "orders on time 1/1" in printed and "gap" in printed

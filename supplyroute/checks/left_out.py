@@ -24,7 +24,6 @@ from supplyroute.checks.bound import Grounds, Home
 from supplyroute.checks.round_rules import TOLERANCE_S, RoundRule
 from supplyroute.checks.violations import Violation
 from supplyroute.models import Plan, Scenario, Volunteer
-from supplyroute.models.plan import Trip
 
 
 def _hhmm(t: float) -> str:
@@ -50,7 +49,7 @@ class _Day:
             if vp.climbs:
                 self.free_s[vp.volunteer] = None
             for trip in vp.trips:
-                bags = _bags(trip)
+                bags = trip.bags_by_household()
                 if trip.gate in self.drawn:
                     self.drawn[trip.gate] += sum(n for hid, n in bags.items() if hid not in named)
                 back = trip.return_s + (wait if risky & bags.keys() else 0.0)
@@ -149,15 +148,3 @@ def _first_trip(g: Grounds, day: _Day, home: Home) -> tuple[Volunteer, float, fl
             continue
         return vol, start, start + back
     return None
-
-
-def _bags(trip: Trip) -> dict[str, int]:
-    """Each household's bags the trip brings from the gate."""
-    out: dict[str, int] = {}
-    for stop in trip.stops:
-        for d in (*stop.drops, *stop.relays):
-            out[d.household] = out.get(d.household, 0) + len(d.bags)
-        for door in (door for run in stop.runs for door in run.doors):
-            out[door.household] = out.get(door.household, 0) + len(door.bags)
-    return out
-

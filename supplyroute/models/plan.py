@@ -110,6 +110,17 @@ class Trip(_Frozen):
     walk_m: float
     stops: tuple[Stop, ...] = Field(min_length=1)
 
+    def bags_by_household(self) -> dict[str, int]:
+        """Each household's bags the trip brings from the gate (dropped, relayed or
+        carried to the door)."""
+        out: dict[str, int] = {}
+        for stop in self.stops:
+            for d in (*stop.drops, *stop.relays):
+                out[d.household] = out.get(d.household, 0) + len(d.bags)
+            for door in (door for run in stop.runs for door in run.doors):
+                out[door.household] = out.get(door.household, 0) + len(door.bags)
+        return out
+
 
 class VolunteerPlan(_Frozen):
     volunteer: str

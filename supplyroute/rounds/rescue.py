@@ -31,7 +31,7 @@ from supplyroute.compound.schedule import (
     pooled_bags,
 )
 from supplyroute.compound.trips import RISKY, TripShape, to_trips
-from supplyroute.models import Trip, Unserved, UnservedReason, VolunteerPlan
+from supplyroute.models import Unserved, UnservedReason, VolunteerPlan
 from supplyroute.rounds.interface import RoundResult, delivery
 
 
@@ -60,7 +60,7 @@ class Rescue:
         used = {gate: 0 for gate in self.ctx.demand.pools}
         for vp in self.result.volunteers:
             for trip in vp.trips:
-                for hid, bags in _bags(trip).items():
+                for hid, bags in trip.bags_by_household().items():
                     if self.parcels[hid].named_gate is None:
                         used[trip.gate] += bags
         return used
@@ -77,7 +77,8 @@ class Rescue:
         free = volunteer.shift.start
         wait = self.ctx.scenario.parameters.disinfection_s
         for trip in vp.trips:
-            risky = any(self.parcels[hid].household.risk in RISKY for hid in _bags(trip))
+            risky = any(self.parcels[hid].household.risk in RISKY
+                        for hid in trip.bags_by_household())
             free = max(free, trip.return_s + (wait if risky else 0.0))
         return free
 
@@ -226,14 +227,3 @@ def rescue(ctx: PreparedCompound, result: RoundResult) -> RoundResult:
 def _urgency(q: Parcel) -> tuple:
     return (PRIORITY_RANK[q.household.priority], q.latest_s if q.latest_s is not None
             else math.inf, q.index)
-
-
-def _bags(trip: Trip) -> dict[str, int]:
-    """Each household's bags the trip brings from the gate."""
-    out: dict[str, int] = {}
-    for stop in trip.stops:
-        for d in (*stop.drops, *stop.relays):
-            out[d.household] = out.get(d.household, 0) + len(d.bags)
-        for door in (door for run in stop.runs for door in run.doors):
-            out[door.household] = out.get(door.household, 0) + len(door.bags)
-    return out
