@@ -534,13 +534,13 @@ def _day_plan(cs: CycleScenario, day: int, draft: _Draft, calendar: Calendar,
               ) -> DayPlan:
     share = draft.share
     households_short = sum(1 for d in draft.deliveries if d.coverage < 1)
+    no_collector = {x.household for x in no_time}
     return DayPlan(
         day=day,
         volunteers_on_duty=len(cs.on_duty(day)),
         deliveries=tuple(draft.deliveries),
         visits=tuple(draft.visits),
-        garbage=tuple(h for h in calendar.garbage[day]
-                      if h not in {x.household for x in no_time}),
+        garbage=tuple(h for h in calendar.garbage[day] if h not in no_collector),
         allocation=Allocation(
             status=share.status,  # type: ignore[arg-type]
             min_coverage=round(min((d.coverage for d in draft.deliveries if d.shares),
