@@ -10,6 +10,8 @@ GARBAGE_TOLERANCE_KG = 0.01  #: a household's garbage, split into bags of rounde
 COVERAGE_TOLERANCE = 0.0005  #: coverage is stated to four decimals.
 TIME_TOLERANCE_S = 0.01  #: release times are stated to the hundredth of a second.
 RATIO_TOLERANCE = 0.001  #: ratios are stated to four decimals.
+#: A delivery's ``short`` note when the packing staff could not reach it (docs/formats.md).
+NOT_PACKED = "not packed: the packing shifts end before its bags"
 
 
 class HorizonRule(str, Enum):

@@ -30,13 +30,11 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from supplyroute.checks.horizon_rules import COVERAGE_TOLERANCE, HorizonRule
+from supplyroute.checks.horizon_rules import COVERAGE_TOLERANCE, NOT_PACKED, HorizonRule
 from supplyroute.checks.violations import Checker
 from supplyroute.models import Household, Priority
 from supplyroute.models.cycle import CycleScenario, Item
 from supplyroute.models.horizon import DayPlan, HouseholdDelivery
-
-NOT_PACKED = "not packed: the packing shifts end before its bags"
 
 
 @dataclass

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from supplyroute.checks.horizon_rules import (
     COVERAGE_TOLERANCE,
     KG_TOLERANCE,
+    NOT_PACKED,
     TIME_TOLERANCE_S,
     HorizonRule,
 )
@@ -223,7 +224,7 @@ class HorizonSupplies(Checker):
                 if cover < 1 - COVERAGE_TOLERANCE and not x.short:
                     self.flag(HorizonRule.RATION, f"{where}.short",
                               f"covers {cover:.4f} of its need but says nothing of it")
-                if not x.bags and x.short and "not packed" in x.short:
+                if not x.bags and x.short and NOT_PACKED in x.short:
                     continue  # the packers could not reach it: it takes no share
                 priority = h.priority is not Priority.STANDARD
                 got = {u.item for b in x.bags for u in b.contents}
@@ -274,7 +275,7 @@ class HorizonSupplies(Checker):
                         packed[u.item] += u.units
                 for item, n in sorted(lines.items()):
                     if packed[item] < n and not (x.short and (
-                            item in x.short or (not x.bags and "not packed" in x.short))):
+                            item in x.short or (not x.bags and NOT_PACKED in x.short))):
                         self.flag(HorizonRule.ORDER, f"days[{d_i}].deliveries[{x_i}]",
                                   f"household {hid!r} ordered {n} x {item!r}, {packed[item]} "
                                   "packed and nothing said of it")
